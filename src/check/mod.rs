@@ -1,0 +1,392 @@
+//! Checking a scenario against a kernel model: build the system, search it,
+//! and turn what the search found into a verdict with a wait-for cycle and a
+//! numbered trace in kernel terms.
+
+pub mod events;
+pub mod expect;
+pub mod waitfor;
+
+use std::sync::atomic::AtomicBool;
+use std::sync::Arc;
+
+use crate::explore::{self, Bounds, Finding, SearchConfig, Stats, StopReason};
+use crate::kernel::models::KernelModel;
+use crate::kernel::objects::TaskId;
+use crate::kernel::system::{Step, System, Violation};
+use crate::kernel::{Fault, Kernel};
+use crate::lang::ast::FileId;
+use crate::lang::compile::{Compiler, Unit};
+use crate::lang::diag::{Diagnostic, SourceMap};
+use crate::lang::parser;
+use crate::vm::interp::StepLog;
+
+/// Compile a kernel model and a scenario into one system. Diagnostics point
+/// into whichever file is wrong.
+pub fn build(
+    map: &mut SourceMap,
+    model: &KernelModel,
+    scenario_name: &str,
+    scenario: &str,
+) -> Result<(System, FileId), Vec<Diagnostic>> {
+    let mut units = Vec::new();
+    let mut diags = Vec::new();
+    for (name, text) in &model.files {
+        let f = map.add(name.clone(), text.clone());
+        let unit = if name.ends_with(".c") { Unit::User } else { Unit::Kernel };
+        match parser::parse(f, text) {
+            Ok(tu) => units.push((tu, unit)),
+            Err(d) => diags.extend(d),
+        }
+    }
+    let sf = map.add(scenario_name.to_string(), scenario.to_string());
+    match parser::parse(sf, scenario) {
+        Ok(tu) => units.push((tu, Unit::User)),
+        Err(d) => diags.extend(d),
+    }
+    if !diags.is_empty() {
+        return Err(diags);
+    }
+    let mut c = Compiler::new(map);
+    for (tu, unit) in &units {
+        c.declare(tu, *unit);
+    }
+    c.compile_bodies();
+    let (prog, entries) = c.finish(Some(sf))?;
+    Ok((System::new(prog, entries), sf))
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Verdict {
+    Ok,
+    Deadlock,
+    TrampolineUseAfterFree,
+    Assertion,
+    Leak,
+    Incomplete,
+    /// The model itself faulted (a bug in a model, or an unsupported use).
+    ModelError,
+}
+
+impl Verdict {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::Ok => "ok",
+            Verdict::Deadlock => "deadlock",
+            Verdict::TrampolineUseAfterFree => "trampoline-use-after-free",
+            Verdict::Assertion => "assertion",
+            Verdict::Leak => "leak",
+            Verdict::Incomplete => "incomplete",
+            Verdict::ModelError => "model-error",
+        }
+    }
+}
+
+/// One task of a wait-for cycle (or otherwise stuck), for reports.
+#[derive(Clone, Debug)]
+pub struct WaitReport {
+    pub task: String,
+    pub pids: String,
+    pub state: char,
+    pub waits_in: Vec<String>,
+    pub waits_for: String,
+    pub reason: String,
+    pub kernel_thread: bool,
+}
+
+#[derive(Clone, Debug)]
+pub struct TraceStep {
+    pub step: usize,
+    pub task: String,
+    pub action: String,
+    pub at: String,
+    pub events: Vec<String>,
+    pub output: Vec<String>,
+}
+
+#[derive(Clone, Debug)]
+pub struct CheckResult {
+    pub kernel: String,
+    pub verdict: Verdict,
+    pub complete: bool,
+    pub stop: StopReason,
+    pub stats: Stats,
+    /// What went wrong, in one sentence (violations).
+    pub message: Option<String>,
+    /// Where (file:line:col), for violations.
+    pub at: Option<String>,
+    pub cycle: Vec<WaitReport>,
+    /// Stuck tasks outside the cycle.
+    pub also_stuck: Vec<WaitReport>,
+    /// Whether no task at all could run (global) or others still could (partial).
+    pub global: bool,
+    pub trace: Vec<TraceStep>,
+    /// The replay line: the schedule as `task.choice` steps.
+    pub schedule: String,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    pub bounds: Bounds,
+    pub interrupt: Option<Arc<AtomicBool>>,
+}
+
+/// Search `sys` exhaustively and explain what was found.
+pub fn check(map: &SourceMap, sys: &System, kernel: &str, opts: &Options) -> CheckResult {
+    let config =
+        SearchConfig { bounds: opts.bounds.clone(), interrupt: opts.interrupt.clone(), partial_deadlocks: true };
+    let out = explore::search(sys, &config);
+    let mut r = CheckResult {
+        kernel: kernel.to_string(),
+        verdict: Verdict::Ok,
+        complete: out.stop == StopReason::Complete,
+        stop: out.stop,
+        stats: out.stats,
+        message: None,
+        at: None,
+        cycle: Vec::new(),
+        also_stuck: Vec::new(),
+        global: false,
+        trace: Vec::new(),
+        schedule: String::new(),
+    };
+    match out.finding {
+        None => {
+            if out.stop != StopReason::Complete {
+                r.verdict = Verdict::Incomplete;
+            }
+        }
+        Some(Finding::Violation { violation, trace }) => {
+            let (steps, _) = replay(map, sys, &trace);
+            r.trace = steps;
+            r.schedule = schedule_line(&trace);
+            r.verdict = match &violation.fault {
+                Fault::Assertion(_) => Verdict::Assertion,
+                Fault::TrampolineUseAfterFree { .. } => Verdict::TrampolineUseAfterFree,
+                Fault::Model(m) if m.starts_with("leak:") => Verdict::Leak,
+                _ => Verdict::ModelError,
+            };
+            r.message = Some(violation_text(sys, &trace, &violation));
+            r.at = violation.span.map(|s| map.location(s));
+        }
+        Some(Finding::Deadlock { stuck, terminal, trace }) => {
+            let (steps, last) = replay(map, sys, &trace);
+            r.trace = steps;
+            r.schedule = schedule_line(&trace);
+            r.verdict = Verdict::Deadlock;
+            r.global = terminal;
+            explain_deadlock(sys, &last, stuck, &mut r);
+        }
+    }
+    r
+}
+
+fn task_name(k: &Kernel, t: TaskId) -> String {
+    k.task(t).name.clone()
+}
+
+fn violation_text(sys: &System, trace: &[Step], v: &Violation) -> String {
+    let k = replay_state(sys, &trace[..trace.len().saturating_sub(1)]);
+    let who = v.task.map(|t| task_name(&k, t)).unwrap_or_default();
+    match &v.fault {
+        Fault::Assertion(e) => format!("assertion `{e}` failed in {who}"),
+        Fault::TrampolineUseAfterFree { task, trampoline } => {
+            let after = replay_state(sys, trace);
+            format!(
+                "trampoline #{trampoline} was freed while {} was still executing in it (preempted inside)",
+                after.tasks.get(task.0 as usize).map(|t| t.name.clone()).unwrap_or_default()
+            )
+        }
+        Fault::Model(m) if m.starts_with("leak:") => m.trim_start_matches("leak: ").to_string(),
+        Fault::Model(m) => format!("model error in {}() ({who}): {m}", v.function),
+        Fault::Unsupported(m) => format!("not modelled: {m} ({who})"),
+        Fault::Panic(m) => format!("kernel panic in {who}: {m}"),
+    }
+}
+
+fn replay_state(sys: &System, trace: &[Step]) -> Kernel {
+    let mut k = sys.boot();
+    for &s in trace {
+        match sys.run_step(&k, s, None) {
+            Ok(n) => k = n,
+            Err(_) => break,
+        }
+    }
+    k
+}
+
+/// Re-run a trace from the initial state, describing each step.
+pub fn replay(map: &SourceMap, sys: &System, trace: &[Step]) -> (Vec<TraceStep>, Kernel) {
+    let mut k = sys.boot();
+    let mut out = Vec::new();
+    for (i, &s) in trace.iter().enumerate() {
+        let mut log = StepLog::default();
+        let name = k.tasks.get(s.task as usize).map(|t| t.name.clone()).unwrap_or_default();
+        let (next, err) = match sys.run_step(&k, s, Some(&mut log)) {
+            Ok(n) => (n, None),
+            Err(v) => (k.clone(), Some(v)),
+        };
+        let (action, at) = match &log.action {
+            Some((func, what, span)) => (describe_action(func, what, s.choice), map.location(*span)),
+            None => (String::from("runs"), String::new()),
+        };
+        let mut events = events::diff(&k, &next);
+        if let Some(v) = &err {
+            events.push(match &v.fault {
+                Fault::Assertion(e) => format!("assertion `{e}` fails"),
+                Fault::TrampolineUseAfterFree { .. } => {
+                    "the trampoline is freed with a task inside it: use after free".into()
+                }
+                other => format!("{other:?}"),
+            });
+        }
+        out.push(TraceStep { step: i + 1, task: name, action, at, events, output: log.output });
+        k = next;
+    }
+    (out, k)
+}
+
+fn describe_action(func: &str, what: &str, choice: u8) -> String {
+    let base = if what.starts_with("system call") || what.starts_with("woken") || what.starts_with("enters the tracer")
+    {
+        what.to_string()
+    } else if what.is_empty() {
+        format!("{func}()")
+    } else {
+        format!("{func}: {what}")
+    };
+    if what == "nondet()" {
+        format!("{base} = {choice}")
+    } else {
+        base
+    }
+}
+
+/// The schedule as one printable line: `task.choice` per step.
+pub fn schedule_line(trace: &[Step]) -> String {
+    trace
+        .iter()
+        .map(|s| if s.choice == 0 { format!("{}", s.task) } else { format!("{}.{}", s.task, s.choice) })
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+fn explain_deadlock(sys: &System, k: &Kernel, stuck: u64, r: &mut CheckResult) {
+    let prog = &sys.prog;
+    let mut waits = Vec::new();
+    for t in k.task_ids() {
+        if let Some(w) = waitfor::wait_of(prog, k, t) {
+            // Zombies take part only through the tasks that wait on them.
+            if stuck & (1 << t.0) != 0 || w.state == 'Z' {
+                waits.push(w);
+            }
+        }
+    }
+    let report = |w: &waitfor::Wait| WaitReport {
+        task: task_name(k, w.task),
+        pids: k.describe_pids(w.task),
+        state: w.state,
+        waits_in: w.stack.clone(),
+        waits_for: w.waits_for.iter().map(|&t| task_name(k, t)).collect::<Vec<_>>().join(", "),
+        reason: w.reason.clone(),
+        kernel_thread: k.task(w.task).is_kthread(),
+    };
+    let cycle = waitfor::find_cycle(&waits).unwrap_or_default();
+    for &t in &cycle {
+        if let Some(w) = waits.iter().find(|w| w.task == t) {
+            let mut rep = report(w);
+            // In the cycle, name the one it waits for on the cycle.
+            let pos = cycle.iter().position(|&x| x == t).unwrap_or(0);
+            rep.waits_for = task_name(k, cycle[(pos + 1) % cycle.len()]);
+            r.cycle.push(rep);
+        }
+    }
+    for w in &waits {
+        if !cycle.contains(&w.task) && (stuck & (1 << w.task.0) != 0) {
+            r.also_stuck.push(report(w));
+        }
+    }
+    r.message = Some(if r.cycle.is_empty() {
+        "tasks wait for ever, but no wait-for cycle could be read from the kernel objects".to_string()
+    } else {
+        format!(
+            "wait-for cycle: {}",
+            r.cycle
+                .iter()
+                .map(|w| w.task.clone())
+                .chain(r.cycle.first().map(|w| w.task.clone()))
+                .collect::<Vec<_>>()
+                .join(" -> ")
+        )
+    });
+}
+
+/// Follow one schedule (`task[.choice],...`) from the initial state and report
+/// where it leads: the `replay` strategy of a search.
+pub fn replay_schedule(map: &SourceMap, sys: &System, kernel: &str, schedule: &str) -> Result<CheckResult, String> {
+    let mut trace = Vec::new();
+    for part in schedule.split(',').filter(|p| !p.is_empty()) {
+        let (t, c) = part.split_once('.').unwrap_or((part, "0"));
+        let (Ok(task), Ok(choice)) = (t.trim().parse::<u8>(), c.trim().parse::<u8>()) else {
+            return Err(format!("error: bad schedule element `{part}`: write task[.choice] separated by commas\n"));
+        };
+        trace.push(Step { task, choice });
+    }
+    let mut k = sys.boot();
+    let mut violation = None;
+    let mut steps = Vec::new();
+    use crate::explore::Model;
+    for (i, &s) in trace.iter().enumerate() {
+        let mut enabled = Vec::new();
+        sys.steps(&k, &mut enabled);
+        if !enabled.contains(&s) {
+            return Err(format!(
+                "error: step {} of the schedule ({}.{}) is not possible in that state\n",
+                i + 1,
+                s.task,
+                s.choice
+            ));
+        }
+        steps.push(s);
+        match sys.run_step(&k, s, None) {
+            Ok(n) => k = n,
+            Err(v) => {
+                violation = Some(v);
+                break;
+            }
+        }
+    }
+    let (tsteps, last) = replay(map, sys, &steps);
+    let mut r = CheckResult {
+        kernel: kernel.to_string(),
+        verdict: Verdict::Ok,
+        complete: true,
+        stop: StopReason::Complete,
+        stats: Stats::default(),
+        message: None,
+        at: None,
+        cycle: Vec::new(),
+        also_stuck: Vec::new(),
+        global: false,
+        trace: tsteps,
+        schedule: schedule_line(&steps),
+    };
+    if let Some(v) = violation {
+        r.verdict = match v.fault {
+            Fault::Assertion(_) => Verdict::Assertion,
+            Fault::TrampolineUseAfterFree { .. } => Verdict::TrampolineUseAfterFree,
+            _ => Verdict::ModelError,
+        };
+        r.message = Some(violation_text(sys, &steps, &v));
+        r.at = v.span.map(|s| map.location(s));
+    } else {
+        let mut enabled = Vec::new();
+        sys.steps(&last, &mut enabled);
+        let waiting = sys.waiting(&last);
+        if enabled.is_empty() && waiting != 0 {
+            r.verdict = Verdict::Deadlock;
+            r.global = true;
+            explain_deadlock(sys, &last, waiting, &mut r);
+        }
+    }
+    Ok(r)
+}

@@ -1,0 +1,375 @@
+//! The command line: `check`, `test`, `kernels`. Exit codes and messages live here.
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::atomic::AtomicBool;
+use std::sync::Arc;
+use std::time::Duration;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::check::{self, expect, CheckResult, Options, Verdict};
+use crate::explore::Bounds;
+use crate::kernel::models::{self, KernelModel};
+use crate::lang::diag::{self, SourceMap};
+
+/// Exit statuses (design.md).
+pub const EXIT_OK: u8 = 0;
+pub const EXIT_FOUND: u8 = 1;
+pub const EXIT_USAGE: u8 = 2;
+pub const EXIT_INCOMPLETE: u8 = 3;
+
+#[derive(Parser)]
+#[command(
+    name = "taskcheck",
+    version,
+    about = "Model checker for the Linux task lifecycle, PID namespaces, SRCU and RCU Tasks"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
+enum Format {
+    Text,
+    Json,
+}
+
+#[derive(clap::Args, Clone)]
+struct SearchArgs {
+    /// Kernel model: a built-in name (see `taskcheck kernels`) or a model directory. Repeatable.
+    #[arg(long = "kernel", value_name = "NAME|DIR")]
+    kernels: Vec<String>,
+    /// Check against every built-in kernel model.
+    #[arg(long)]
+    all_kernels: bool,
+    /// Stop after this many distinct states.
+    #[arg(long, value_name = "N")]
+    max_states: Option<u64>,
+    /// Do not explore past this many steps.
+    #[arg(long, value_name = "N")]
+    max_depth: Option<u32>,
+    /// Stop after this many seconds (per kernel).
+    #[arg(long, value_name = "SECS")]
+    time_limit: Option<f64>,
+    /// Worker threads (the search is single-threaded for now; results never depend on this).
+    #[arg(long, value_name = "N")]
+    threads: Option<usize>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Explore every interleaving of a scenario and report deadlocks and safety violations.
+    Check {
+        scenario: PathBuf,
+        #[command(flatten)]
+        search: SearchArgs,
+        #[arg(long, value_enum, default_value = "text")]
+        format: Format,
+        /// Follow one schedule (from a report's `Replay:` line) instead of searching.
+        #[arg(long, value_name = "SCHEDULE")]
+        replay: Option<String>,
+    },
+    /// Run every scenario of a directory against the kernels of its `//! expect` lines.
+    Test {
+        dir: PathBuf,
+        #[command(flatten)]
+        search: SearchArgs,
+    },
+    /// List the built-in kernel models, or export one as files.
+    Kernels {
+        /// Write built-in model NAME into DIR, to edit and check with `--kernel DIR`.
+        #[arg(long, num_args = 2, value_names = ["NAME", "DIR"])]
+        export: Option<Vec<String>>,
+    },
+}
+
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let code = if e.use_stderr() { EXIT_USAGE } else { EXIT_OK };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    let code = match cli.command {
+        Command::Check { scenario, search, format, replay } => cmd_check(&scenario, &search, format, replay.as_deref()),
+        Command::Test { dir, search } => cmd_test(&dir, &search),
+        Command::Kernels { export } => cmd_kernels(export),
+    };
+    ExitCode::from(code)
+}
+
+fn usage_error(msg: &str) -> u8 {
+    eprintln!("error: {msg}");
+    EXIT_USAGE
+}
+
+fn resolve_kernel(spec: &str) -> Result<KernelModel, String> {
+    if let Some(m) = models::builtin(spec) {
+        return Ok(m);
+    }
+    let p = Path::new(spec);
+    if p.is_dir() {
+        return models::load_dir(p);
+    }
+    Err(format!(
+        "unknown kernel model `{spec}`: not a built-in ({}) nor a directory",
+        models::builtin_names().join(", ")
+    ))
+}
+
+fn kernels_of(search: &SearchArgs, exps: &[expect::Expectation]) -> Result<Vec<KernelModel>, String> {
+    let mut names: Vec<String> = search.kernels.clone();
+    if search.all_kernels {
+        names = models::builtin_names().into_iter().map(String::from).collect();
+    }
+    if names.is_empty() {
+        // The kernels the scenario states expectations for, else the default.
+        for e in exps {
+            for k in &e.kernels {
+                if !names.contains(k) && models::builtin(k).is_some() {
+                    names.push(k.clone());
+                }
+            }
+        }
+        names.sort_by_key(|n| models::builtin_names().iter().position(|b| b == n));
+    }
+    if names.is_empty() {
+        names.push("v6.1".into());
+    }
+    names.iter().map(|n| resolve_kernel(n)).collect()
+}
+
+fn options(search: &SearchArgs, interrupt: Arc<AtomicBool>) -> Result<Options, String> {
+    let time_limit = match search.time_limit {
+        Some(s) if !(s.is_finite() && s >= 0.0) => return Err(format!("--time-limit {s}: not a number of seconds")),
+        Some(s) => Some(Duration::from_secs_f64(s)),
+        None => None,
+    };
+    Ok(Options {
+        bounds: Bounds { max_states: search.max_states, max_depth: search.max_depth, time_limit },
+        interrupt: Some(interrupt),
+    })
+}
+
+fn interrupt_flag() -> Arc<AtomicBool> {
+    let flag = Arc::new(AtomicBool::new(false));
+    let f = flag.clone();
+    // A second handler cannot be installed (tests call twice): then Ctrl-C just kills.
+    let _ = ctrlc::set_handler(move || f.store(true, std::sync::atomic::Ordering::Relaxed));
+    flag
+}
+
+fn read_scenario(path: &Path) -> Result<String, String> {
+    std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
+}
+
+/// Build and check one scenario against one kernel model; Err is the rendered diagnostics.
+fn check_one(
+    name: &str,
+    text: &str,
+    model: &KernelModel,
+    opts: &Options,
+    replay: Option<&str>,
+) -> Result<CheckResult, String> {
+    let mut map = SourceMap::default();
+    let color = std::io::stderr().is_terminal();
+    let (sys, _) = check::build(&mut map, model, name, text).map_err(|d| diag::render(&map, &d, color))?;
+    match replay {
+        Some(s) => check::replay_schedule(&map, &sys, &model.name, s),
+        None => Ok(check::check(&map, &sys, &model.name, opts)),
+    }
+}
+
+fn exit_code(results: &[CheckResult]) -> u8 {
+    if results.iter().any(|r| !matches!(r.verdict, Verdict::Ok | Verdict::Incomplete)) {
+        EXIT_FOUND
+    } else if results.iter().any(|r| r.verdict == Verdict::Incomplete) {
+        EXIT_INCOMPLETE
+    } else {
+        EXIT_OK
+    }
+}
+
+fn cmd_check(path: &Path, search: &SearchArgs, format: Format, replay: Option<&str>) -> u8 {
+    let text = match read_scenario(path) {
+        Ok(t) => t,
+        Err(e) => return usage_error(&e),
+    };
+    let exps = match expect::parse(&text) {
+        Ok(e) => e,
+        Err((line, msg)) => return usage_error(&format!("{}:{line}:1: {msg}", path.display())),
+    };
+    let kernels = match kernels_of(search, &exps) {
+        Ok(k) => k,
+        Err(e) => return usage_error(&e),
+    };
+    let opts = match options(search, interrupt_flag()) {
+        Ok(o) => o,
+        Err(e) => return usage_error(&e),
+    };
+    let name = path.display().to_string();
+    let mut results = Vec::new();
+    for m in &kernels {
+        match check_one(&name, &text, m, &opts, replay) {
+            Ok(r) => results.push(r),
+            Err(rendered) => {
+                eprint!("{rendered}");
+                return EXIT_USAGE;
+            }
+        }
+    }
+    match format {
+        Format::Json => println!("{}", crate::report::json::render(&name, &results, true)),
+        Format::Text => {
+            if results.len() > 1 {
+                print!("{}", matrix(&name, &results, &exps));
+                println!();
+            }
+            for r in &results {
+                if results.len() > 1 && r.verdict == Verdict::Ok {
+                    continue;
+                }
+                println!("{}", crate::report::text::render(&name, r));
+            }
+        }
+    }
+    exit_code(&results)
+}
+
+/// The verdict matrix of one scenario over several kernels.
+fn matrix(name: &str, results: &[CheckResult], exps: &[expect::Expectation]) -> String {
+    let mut s = format!("{name}\n");
+    for r in results {
+        let exp = expect::for_kernel(exps, &r.kernel).map(|e| match expect::meets(e, r) {
+            Ok(()) => "as expected".to_string(),
+            Err(why) => format!("UNEXPECTED: {why}"),
+        });
+        s.push_str(&format!(
+            "  {:<12} {:<26} {:>8} states{}\n",
+            r.kernel,
+            r.verdict.as_str(),
+            r.stats.states,
+            exp.map(|e| format!("  ({e})")).unwrap_or_default()
+        ));
+    }
+    s
+}
+
+fn cmd_test(dir: &Path, search: &SearchArgs) -> u8 {
+    let mut files: Vec<PathBuf> = match std::fs::read_dir(dir) {
+        Ok(rd) => {
+            rd.filter_map(|e| e.ok()).map(|e| e.path()).filter(|p| p.extension().is_some_and(|x| x == "c")).collect()
+        }
+        Err(e) => return usage_error(&format!("cannot read {}: {e}", dir.display())),
+    };
+    files.sort();
+    let opts = match options(search, interrupt_flag()) {
+        Ok(o) => o,
+        Err(e) => return usage_error(&e),
+    };
+    let only: Vec<String> = search.kernels.clone();
+    let (mut passed, mut failed) = (0, 0);
+    for f in files {
+        let name = f.display().to_string();
+        let text = match read_scenario(&f) {
+            Ok(t) => t,
+            Err(e) => {
+                println!("FAIL {name}: {e}");
+                failed += 1;
+                continue;
+            }
+        };
+        let exps = match expect::parse(&text) {
+            Ok(e) => e,
+            Err((line, msg)) => {
+                println!("FAIL {name}:{line}: {msg}");
+                failed += 1;
+                continue;
+            }
+        };
+        if exps.is_empty() {
+            println!("FAIL {name}: no `//! expect` line");
+            failed += 1;
+            continue;
+        }
+        for e in &exps {
+            for k in &e.kernels {
+                if !only.is_empty() && !only.contains(k) {
+                    continue;
+                }
+                let model = match resolve_kernel(k) {
+                    Ok(m) => m,
+                    Err(err) => {
+                        println!("FAIL {name} [{k}]: {err}");
+                        failed += 1;
+                        continue;
+                    }
+                };
+                match check_one(&name, &text, &model, &opts, None) {
+                    Ok(r) => match expect::meets(e, &r) {
+                        Ok(()) => {
+                            println!("ok   {name} [{k}]: {} ({} states)", r.verdict.as_str(), r.stats.states);
+                            passed += 1;
+                        }
+                        Err(why) => {
+                            println!("FAIL {name} [{k}]: {why}");
+                            failed += 1;
+                        }
+                    },
+                    Err(rendered) => {
+                        println!("FAIL {name} [{k}]: does not compile\n{rendered}");
+                        failed += 1;
+                    }
+                }
+            }
+        }
+    }
+    println!("{passed} passed, {failed} failed");
+    if failed > 0 {
+        EXIT_FOUND
+    } else {
+        EXIT_OK
+    }
+}
+
+fn cmd_kernels(export: Option<Vec<String>>) -> u8 {
+    if let Some(args) = export {
+        let (name, dir) = (&args[0], Path::new(&args[1]));
+        let Some(m) = models::builtin(name) else {
+            return usage_error(&format!(
+                "unknown built-in kernel model `{name}` ({})",
+                models::builtin_names().join(", ")
+            ));
+        };
+        if let Err(e) = std::fs::create_dir_all(dir) {
+            return usage_error(&format!("cannot create {}: {e}", dir.display()));
+        }
+        for (file, text) in &m.files {
+            let base = file.rsplit('/').next().unwrap_or(file);
+            if let Err(e) = std::fs::write(dir.join(base), text) {
+                return usage_error(&format!("cannot write {}: {e}", dir.join(base).display()));
+            }
+        }
+        println!(
+            "exported {name} to {} ({} files); check against it with --kernel {}",
+            dir.display(),
+            m.files.len(),
+            dir.display()
+        );
+        return EXIT_OK;
+    }
+    for n in models::builtin_names() {
+        if let Some(m) = models::builtin(n) {
+            println!(
+                "{:<12} {}\n{:<12} kernels: {}\n{:<12} commits: {}",
+                m.name, m.description, "", m.versions, "", m.commits
+            );
+        }
+    }
+    EXIT_OK
+}

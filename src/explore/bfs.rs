@@ -1,0 +1,396 @@
+//! Breadth-first search. Full states live only in the frontier; every
+//! discovered state keeps a compact record (parent, step, depth) from which
+//! its shortest trace is rebuilt.
+
+use std::collections::hash_map::Entry;
+use std::collections::VecDeque;
+use std::sync::atomic::Ordering;
+use std::time::Instant;
+
+use rustc_hash::FxHashMap;
+
+use super::scc::{self, Graph};
+use super::{ActorSet, Finding, Fingerprint, Model, Outcome, SearchConfig, Stats, StopReason, Trace};
+
+/// How often (in expansions) the clock and the interrupt flag are read.
+const CHECK_EVERY: u64 = 1024;
+
+/// What is kept of a discovered state.
+struct Record<S> {
+    parent: u32,
+    /// The step from the parent; `None` only for the initial state.
+    step: Option<S>,
+    depth: u32,
+}
+
+struct Search<'a, M: Model> {
+    model: &'a M,
+    config: &'a SearchConfig,
+    start: Instant,
+    /// Discovered states never exceed this (also keeps indices within u32).
+    max_states: u64,
+    records: Vec<Record<M::Step>>,
+    visited: FxHashMap<Fingerprint, u32>,
+    frontier: VecDeque<(u32, M::State)>,
+    /// Only kept when partial deadlocks are wanted.
+    graph: Option<Graph>,
+    stats: Stats,
+}
+
+/// Breadth-first search of `model`'s state space within `config`'s bounds.
+/// Deterministic: states are expanded in index order, steps in `steps()` order.
+pub fn search<M: Model>(model: &M, config: &SearchConfig) -> Outcome<M> {
+    let mut search = Search {
+        model,
+        config,
+        start: Instant::now(),
+        max_states: config.bounds.max_states.unwrap_or(u64::MAX).min(u64::from(u32::MAX)),
+        records: Vec::new(),
+        visited: FxHashMap::default(),
+        frontier: VecDeque::new(),
+        graph: config.partial_deadlocks.then(Graph::new),
+        stats: Stats::default(),
+    };
+    let (mut finding, stop) = search.run();
+    if finding.is_none() && stop == StopReason::Complete {
+        if let Some(graph) = search.graph.take() {
+            finding = scc::partial_deadlock(&graph).map(|c| Finding::Deadlock {
+                stuck: c.stuck,
+                terminal: false,
+                trace: search.trace(c.first),
+            });
+        }
+    }
+    let mut stats = search.stats;
+    stats.seconds = search.start.elapsed().as_secs_f64();
+    Outcome { finding, stats, stop }
+}
+
+/// The bit of `actor`; out-of-range actors (a model bug) count as none.
+fn bit(actor: usize) -> ActorSet {
+    u32::try_from(actor).ok().and_then(|a| ActorSet::from(1u8).checked_shl(a)).unwrap_or(0)
+}
+
+impl<M: Model> Search<'_, M> {
+    /// Explores until the frontier is empty, a finding, or a bound. A finding
+    /// always comes with `Complete`: it wins over any bound met before.
+    fn run(&mut self) -> (Option<Finding<M>>, StopReason) {
+        let model = self.model;
+        let initial = match model.initial() {
+            Ok(state) => state,
+            Err(violation) => {
+                let finding = Finding::Violation { violation, trace: Vec::new() };
+                return (Some(finding), StopReason::Complete);
+            }
+        };
+        if self.max_states == 0 {
+            return (None, StopReason::MaxStates);
+        }
+        self.visited.insert(model.fingerprint(&initial), 0);
+        self.records.push(Record { parent: 0, step: None, depth: 0 });
+        self.stats.states = 1;
+        self.frontier.push_back((0, initial));
+
+        let mut steps = Vec::new();
+        let mut successors = Vec::new();
+        let mut expanded = 0u64;
+        let mut cut_off = false;
+        while let Some((index, state)) = self.frontier.pop_front() {
+            if expanded.is_multiple_of(CHECK_EVERY) {
+                if let Some(stop) = self.limit_reached() {
+                    return (None, stop);
+                }
+            }
+            expanded += 1;
+            let depth = self.records.get(index as usize).map_or(0, |r| r.depth);
+            steps.clear();
+            successors.clear();
+            model.steps(&state, &mut steps);
+
+            if steps.is_empty() {
+                let waiting = model.waiting(&state);
+                if let Some(graph) = &mut self.graph {
+                    graph.push_state(&[], waiting, 0);
+                }
+                if waiting != 0 {
+                    let trace = self.trace(index);
+                    return (Some(Finding::Deadlock { stuck: waiting, terminal: true, trace }), StopReason::Complete);
+                }
+                if let Some(violation) = model.check_final(&state) {
+                    let trace = self.trace(index);
+                    return (Some(Finding::Violation { violation, trace }), StopReason::Complete);
+                }
+                continue;
+            }
+            // Terminal states at the depth bound were still checked above;
+            // only states with steps are cut off.
+            if self.config.bounds.max_depth.is_some_and(|max| depth >= max) {
+                cut_off = true;
+                if let Some(graph) = &mut self.graph {
+                    graph.push_state(&[], 0, 0);
+                }
+                continue;
+            }
+
+            let mut moves: ActorSet = 0;
+            for &step in &steps {
+                moves |= bit(model.actor(step));
+                let next = match model.next(&state, step) {
+                    Ok(next) => next,
+                    Err(violation) => {
+                        let mut trace = self.trace(index);
+                        trace.push(step);
+                        return (Some(Finding::Violation { violation, trace }), StopReason::Complete);
+                    }
+                };
+                self.stats.transitions += 1;
+                let target = match self.visited.entry(model.fingerprint(&next)) {
+                    Entry::Occupied(e) => *e.get(),
+                    Entry::Vacant(e) => {
+                        let Ok(target) = u32::try_from(self.records.len()) else {
+                            return (None, StopReason::MaxStates);
+                        };
+                        if self.stats.states >= self.max_states {
+                            return (None, StopReason::MaxStates);
+                        }
+                        e.insert(target);
+                        let depth = depth.saturating_add(1);
+                        self.records.push(Record { parent: index, step: Some(step), depth });
+                        self.stats.states += 1;
+                        self.stats.max_depth = self.stats.max_depth.max(depth);
+                        self.frontier.push_back((target, next));
+                        target
+                    }
+                };
+                successors.push(target);
+            }
+            if let Some(graph) = &mut self.graph {
+                // Edge positions are u32 too: past that, treat it as the state bound.
+                if graph.targets.len() + successors.len() >= u32::MAX as usize {
+                    return (None, StopReason::MaxStates);
+                }
+                graph.push_state(&successors, model.waiting(&state), moves);
+            }
+        }
+        let stop = if cut_off { StopReason::MaxDepth } else { StopReason::Complete };
+        (None, stop)
+    }
+
+    fn limit_reached(&self) -> Option<StopReason> {
+        if let Some(flag) = &self.config.interrupt {
+            if flag.load(Ordering::Relaxed) {
+                return Some(StopReason::Interrupted);
+            }
+        }
+        if let Some(limit) = self.config.bounds.time_limit {
+            if self.start.elapsed() >= limit {
+                return Some(StopReason::TimeLimit);
+            }
+        }
+        None
+    }
+
+    /// The steps from the initial state to state `index`, via parent links.
+    fn trace(&self, mut index: u32) -> Trace<M::Step> {
+        let mut trace = Vec::new();
+        while let Some(record) = self.records.get(index as usize) {
+            match record.step {
+                Some(step) => trace.push(step),
+                None => break,
+            }
+            index = record.parent;
+        }
+        trace.reverse();
+        trace
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::AtomicBool;
+    use std::sync::Arc;
+    use std::time::Duration;
+
+    use super::super::toy::{deadlock, e, partial, replay, Counters, GraphModel, Philosophers};
+    use super::super::Bounds;
+    use super::*;
+
+    fn bounded(bounds: Bounds) -> SearchConfig {
+        SearchConfig { bounds, ..SearchConfig::default() }
+    }
+
+    fn counters(n: usize, k: u8) -> Counters {
+        Counters { n, k, bad: None }
+    }
+
+    #[test]
+    fn diamond_visits_four_states_and_four_transitions() {
+        let m = GraphModel::new(4).edge(0, 0, 1).edge(0, 1, 2).edge(1, 1, 3).edge(2, 0, 3);
+        let out = search(&m, &partial());
+        assert!(out.finding.is_none());
+        assert_eq!(out.stop, StopReason::Complete);
+        assert_eq!((out.stats.states, out.stats.transitions, out.stats.max_depth), (4, 4, 2));
+    }
+
+    #[test]
+    fn cycle_without_waiting_actors_has_no_finding() {
+        let m = GraphModel::new(3).cycle(0, &[0, 1, 2]);
+        let out = search(&m, &partial());
+        assert!(out.finding.is_none());
+        assert_eq!((out.stats.states, out.stats.transitions), (3, 3));
+    }
+
+    #[test]
+    fn terminal_state_with_waiting_actors_is_a_terminal_deadlock() {
+        let m = GraphModel::new(3).edge(0, 0, 1).edge(1, 1, 2).wait(2, 0b11);
+        let out = search(&m, &SearchConfig::default());
+        assert_eq!(deadlock(&out), (0b11, true, vec![e(0, 1), e(1, 2)]));
+        assert_eq!(replay(&m, &deadlock(&out).2), Ok(2));
+    }
+
+    #[test]
+    fn clean_terminal_state_failing_the_final_check_is_a_violation_without_extra_step() {
+        let m = GraphModel { bad_final: Some(2), ..GraphModel::new(3).edge(0, 0, 1).edge(1, 0, 2) };
+        match search(&m, &SearchConfig::default()).finding {
+            Some(Finding::Violation { violation: 2, trace }) => assert_eq!(trace, vec![e(0, 1), e(0, 2)]),
+            other => panic!("expected the final violation, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn violation_of_the_initial_state_has_an_empty_trace() {
+        let m = GraphModel { bad_initial: true, ..GraphModel::new(1) };
+        let out = search(&m, &SearchConfig::default());
+        assert!(matches!(out.finding, Some(Finding::Violation { violation: 0, ref trace }) if trace.is_empty()));
+        assert_eq!(out.stats.states, 0);
+    }
+
+    #[test]
+    fn violation_at_depth_three_is_found_by_the_shortest_of_two_paths() {
+        // The long path 0-1-2-3-4-bad comes first in step order.
+        let m = GraphModel { bad: Some(6), ..GraphModel::new(7) }
+            .edge(0, 0, 1)
+            .edge(0, 1, 5)
+            .edge(1, 0, 2)
+            .edge(2, 0, 3)
+            .edge(3, 0, 4)
+            .edge(4, 0, 6)
+            .edge(5, 1, 3)
+            .edge(3, 1, 6);
+        match search(&m, &SearchConfig::default()).finding {
+            Some(Finding::Violation { violation: 6, trace }) => {
+                assert_eq!(trace, vec![e(1, 5), e(1, 3), e(1, 6)]);
+                assert_eq!(replay(&m, &trace), Err(6));
+            }
+            other => panic!("expected a violation, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn violation_at_depth_five_among_counters_has_a_trace_of_five_steps() {
+        let m = Counters { bad: Some(vec![2, 0, 3]), ..counters(3, 3) };
+        match search(&m, &SearchConfig::default()).finding {
+            Some(Finding::Violation { violation, trace }) => {
+                assert_eq!(trace.len(), 5);
+                assert_eq!(replay(&m, &trace), Err(violation));
+            }
+            other => panic!("expected a violation, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn two_counters_to_three_visit_sixteen_states() {
+        let out = search(&counters(2, 3), &partial());
+        assert!(out.finding.is_none());
+        assert_eq!(out.stop, StopReason::Complete);
+        // (K+1)^N states, N*K*(K+1)^(N-1) transitions, longest path N*K.
+        assert_eq!((out.stats.states, out.stats.transitions, out.stats.max_depth), (16, 24, 6));
+    }
+
+    #[test]
+    fn three_counters_to_four_visit_a_hundred_twenty_five_states() {
+        let out = search(&counters(3, 4), &SearchConfig::default());
+        assert!(out.finding.is_none());
+        assert_eq!((out.stats.states, out.stats.transitions, out.stats.max_depth), (125, 300, 12));
+    }
+
+    #[test]
+    fn two_philosophers_deadlock_after_each_picks_the_left_fork() {
+        let m = Philosophers { n: 2 };
+        let (stuck, terminal, trace) = deadlock(&search(&m, &SearchConfig::default()));
+        assert_eq!((stuck, terminal, trace.clone()), (0b11, true, vec![0, 1]));
+        assert_eq!(replay(&m, &trace), Ok(vec![1, 1]));
+    }
+
+    #[test]
+    fn three_philosophers_deadlock_after_three_steps() {
+        let m = Philosophers { n: 3 };
+        let (stuck, terminal, trace) = deadlock(&search(&m, &partial()));
+        assert_eq!((stuck, terminal, trace.len()), (0b111, true, 3));
+        assert_eq!(replay(&m, &trace), Ok(vec![1, 1, 1]));
+    }
+
+    #[test]
+    fn state_bound_stops_with_max_states_and_no_finding() {
+        let out = search(&counters(2, 3), &bounded(Bounds { max_states: Some(10), ..Bounds::default() }));
+        assert_eq!((out.stop, out.stats.states), (StopReason::MaxStates, 10));
+        assert!(out.finding.is_none());
+    }
+
+    #[test]
+    fn state_bound_equal_to_the_state_count_completes() {
+        let out = search(&counters(2, 3), &bounded(Bounds { max_states: Some(16), ..Bounds::default() }));
+        assert_eq!((out.stop, out.stats.states), (StopReason::Complete, 16));
+    }
+
+    #[test]
+    fn depth_bound_stops_with_max_depth_after_the_shallow_states() {
+        let out = search(&counters(2, 3), &bounded(Bounds { max_depth: Some(2), ..Bounds::default() }));
+        assert_eq!((out.stop, out.stats.states, out.stats.max_depth), (StopReason::MaxDepth, 6, 2));
+        assert!(out.finding.is_none());
+    }
+
+    #[test]
+    fn depth_bound_at_the_deepest_state_still_completes() {
+        let out = search(&counters(2, 3), &bounded(Bounds { max_depth: Some(6), ..Bounds::default() }));
+        assert_eq!((out.stop, out.stats.states), (StopReason::Complete, 16));
+    }
+
+    #[test]
+    fn depth_cut_does_not_hide_a_later_shallow_deadlock() {
+        // State 1 is cut off at depth 1, then terminal state 2 is still checked.
+        let m = GraphModel::new(4).edge(0, 0, 1).edge(0, 0, 2).edge(1, 0, 3).wait(2, 1);
+        let out = search(&m, &bounded(Bounds { max_depth: Some(1), ..Bounds::default() }));
+        assert_eq!(deadlock(&out), (1, true, vec![e(0, 2)]));
+        assert_eq!(out.stop, StopReason::Complete);
+    }
+
+    #[test]
+    fn interrupt_flag_stops_the_search_before_the_first_expansion() {
+        let config = SearchConfig { interrupt: Some(Arc::new(AtomicBool::new(true))), ..partial() };
+        let out = search(&Philosophers { n: 2 }, &config);
+        assert_eq!((out.stop, out.stats.states), (StopReason::Interrupted, 1));
+        assert!(out.finding.is_none());
+    }
+
+    #[test]
+    fn zero_time_limit_stops_with_time_limit() {
+        let out = search(&counters(2, 3), &bounded(Bounds { time_limit: Some(Duration::ZERO), ..Bounds::default() }));
+        assert_eq!(out.stop, StopReason::TimeLimit);
+        assert!(out.finding.is_none());
+    }
+
+    #[test]
+    fn two_runs_give_identical_outcomes() {
+        fn run<M: Model + std::fmt::Debug>(m: &M, config: &SearchConfig) -> String {
+            let mut out = search(m, config);
+            out.stats.seconds = 0.0;
+            format!("{out:?}")
+        }
+        let depth = bounded(Bounds { max_depth: Some(3), ..Bounds::default() });
+        for config in [partial(), depth] {
+            assert_eq!(run(&counters(3, 3), &config), run(&counters(3, 3), &config));
+            assert_eq!(run(&Philosophers { n: 3 }, &config), run(&Philosophers { n: 3 }, &config));
+        }
+    }
+}

@@ -1,0 +1,122 @@
+//! The search engine. It knows states only through the [`Model`] trait: the
+//! kernel model is one implementation, the toy graphs of the tests are others.
+//!
+//! Vocabulary (one word per concept across the crate): a `State` is a node,
+//! a `Step` is one scheduling decision (which actor moves, which nondet choice),
+//! a `Fingerprint` is the 128-bit xxh3 of a state's canonical bytes, the
+//! `VisitedSet` maps fingerprints to state indices, the `Frontier` holds states
+//! still to expand, a `Trace` is the list of steps from the initial state.
+
+pub mod bfs;
+pub mod scc;
+#[cfg(test)]
+pub mod toy;
+
+use std::fmt::Debug;
+use std::sync::atomic::AtomicBool;
+use std::sync::Arc;
+use std::time::Duration;
+
+pub use bfs::search;
+
+/// 128-bit hash of a state's canonical encoding.
+pub type Fingerprint = u128;
+
+/// A set of actors (tasks), one bit each: models have at most 64 actors.
+pub type ActorSet = u64;
+
+/// What the search needs to know about a system.
+pub trait Model {
+    type State: Clone;
+    /// One scheduling decision. Must be cheap to copy and print.
+    type Step: Copy + Debug + Eq;
+    /// A safety violation (assertion, use-after-free, model error).
+    type Violation: Clone + Debug;
+
+    fn initial(&self) -> Result<Self::State, Self::Violation>;
+
+    /// Enabled steps of `state`, appended to `out` in a deterministic order.
+    /// No steps means the state is terminal.
+    fn steps(&self, state: &Self::State, out: &mut Vec<Self::Step>);
+
+    /// The successor of `state` by `step`, or the violation that step commits.
+    fn next(&self, state: &Self::State, step: Self::Step) -> Result<Self::State, Self::Violation>;
+
+    fn fingerprint(&self, state: &Self::State) -> Fingerprint;
+
+    /// Which actor a step moves (0..64).
+    fn actor(&self, step: Self::Step) -> usize;
+
+    /// Actors that are blocked and expect to be woken, i.e. neither finished nor
+    /// idle by design (an init with no children, a kthread with no work).
+    /// A terminal state with a nonempty `waiting` set is a deadlock; in a bottom
+    /// strongly connected component, the actors that are waiting in every state
+    /// of it and never move are a partial deadlock.
+    fn waiting(&self, state: &Self::State) -> ActorSet;
+
+    /// A violation that only a terminal state without waiting actors can show
+    /// (for the kernel model: a zombie or pid left at the end of the run).
+    fn check_final(&self, _state: &Self::State) -> Option<Self::Violation> {
+        None
+    }
+}
+
+/// Limits of one search. `None` means unbounded.
+#[derive(Clone, Debug, Default)]
+pub struct Bounds {
+    pub max_states: Option<u64>,
+    pub max_depth: Option<u32>,
+    pub time_limit: Option<Duration>,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct SearchConfig {
+    pub bounds: Bounds,
+    /// Set (e.g. by a Ctrl-C handler) to stop the search cleanly.
+    pub interrupt: Option<Arc<AtomicBool>>,
+    /// Keep the state graph and look for partial deadlocks after a complete search.
+    pub partial_deadlocks: bool,
+}
+
+/// Why the search stopped.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StopReason {
+    /// Every reachable state was expanded (or a finding ended the search early).
+    Complete,
+    MaxStates,
+    MaxDepth,
+    TimeLimit,
+    Interrupted,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Stats {
+    /// Distinct states discovered.
+    pub states: u64,
+    /// Successors computed (including those already visited).
+    pub transitions: u64,
+    /// Length of the longest shortest path from the initial state seen.
+    pub max_depth: u32,
+    pub seconds: f64,
+}
+
+/// A steps list from the initial state.
+pub type Trace<S> = Vec<S>;
+
+#[derive(Clone, Debug)]
+pub enum Finding<M: Model> {
+    /// `trace` leads from the initial state to the step that commits `violation`
+    /// (the last step of the trace is that step).
+    Violation { violation: M::Violation, trace: Trace<M::Step> },
+    /// `trace` leads to a state in which the actors of `stuck` can never move
+    /// again. `terminal`: no actor at all can move in that state.
+    Deadlock { stuck: ActorSet, terminal: bool, trace: Trace<M::Step> },
+}
+
+#[derive(Debug)]
+pub struct Outcome<M: Model> {
+    /// The first finding in breadth-first order (so its trace is shortest).
+    pub finding: Option<Finding<M>>,
+    pub stats: Stats,
+    pub stop: StopReason,
+}

@@ -1,0 +1,336 @@
+//! Partial deadlocks: bottom strongly connected components of the explored
+//! state graph in which some waiting actor can never move again.
+//!
+//! A run that stays forever inside a bottom SCC visits (fairly) all of its
+//! states, so an actor that has a step in any state of it does move; the
+//! stuck actors are those waiting in every state and enabled in none.
+
+use super::ActorSet;
+
+/// The explored state graph in compressed sparse row form, built by the
+/// search as it expands states in index order.
+#[derive(Clone, Debug)]
+pub struct Graph {
+    /// State `i`'s successors are `targets[offsets[i]..offsets[i + 1]]`.
+    pub offsets: Vec<u32>,
+    pub targets: Vec<u32>,
+    /// Per state: the model's `waiting` set.
+    pub waiting: Vec<ActorSet>,
+    /// Per state: the actors that have at least one step there.
+    pub moves: Vec<ActorSet>,
+}
+
+impl Default for Graph {
+    fn default() -> Self {
+        Graph::new()
+    }
+}
+
+impl Graph {
+    pub fn new() -> Self {
+        Graph { offsets: vec![0], targets: Vec::new(), waiting: Vec::new(), moves: Vec::new() }
+    }
+
+    /// Number of states whose edges are recorded.
+    pub fn len(&self) -> usize {
+        self.offsets.len().saturating_sub(1)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Records the next state's successors (states must come in index order).
+    pub fn push_state(&mut self, successors: &[u32], waiting: ActorSet, moves: ActorSet) {
+        self.targets.extend_from_slice(successors);
+        self.offsets.push(self.targets.len() as u32);
+        self.waiting.push(waiting);
+        self.moves.push(moves);
+    }
+
+    pub fn successors(&self, state: usize) -> &[u32] {
+        match (self.offsets.get(state), self.offsets.get(state + 1)) {
+            (Some(&a), Some(&b)) => self.targets.get(a as usize..b as usize).unwrap_or(&[]),
+            _ => &[],
+        }
+    }
+}
+
+/// A bottom SCC in which the actors of `stuck` never move again.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct StuckComponent {
+    /// The component's state with the smallest index.
+    pub first: u32,
+    pub stuck: ActorSet,
+}
+
+const UNVISITED: u32 = u32::MAX;
+
+/// Working arrays of Tarjan's algorithm.
+struct Tarjan {
+    index: Vec<u32>,
+    lowlink: Vec<u32>,
+    on_stack: Vec<bool>,
+    stack: Vec<u32>,
+    /// Simulated call stack: (state, position of the next edge to follow).
+    calls: Vec<(u32, usize)>,
+    counter: u32,
+}
+
+impl Tarjan {
+    fn enter(&mut self, v: usize) {
+        self.index[v] = self.counter;
+        self.lowlink[v] = self.counter;
+        self.counter += 1;
+        self.on_stack[v] = true;
+        self.stack.push(v as u32);
+        self.calls.push((v as u32, 0));
+    }
+}
+
+/// Strongly connected components by an iterative Tarjan (graphs have
+/// millions of states: no recursion). Returns the component id of every
+/// state and the number of components. Edges to unknown states are ignored.
+pub fn components(graph: &Graph) -> (Vec<u32>, u32) {
+    let n = graph.len();
+    let mut t = Tarjan {
+        index: vec![UNVISITED; n],
+        lowlink: vec![0; n],
+        on_stack: vec![false; n],
+        stack: Vec::new(),
+        calls: Vec::new(),
+        counter: 0,
+    };
+    let mut component = vec![UNVISITED; n];
+    let mut count = 0u32;
+    for root in 0..n {
+        if t.index[root] != UNVISITED {
+            continue;
+        }
+        t.enter(root);
+        while let Some(top) = t.calls.last_mut() {
+            let v = top.0 as usize;
+            if let Some(&w) = graph.successors(v).get(top.1) {
+                top.1 += 1;
+                let w = w as usize;
+                if w >= n {
+                    continue;
+                }
+                if t.index[w] == UNVISITED {
+                    t.enter(w);
+                } else if t.on_stack[w] {
+                    t.lowlink[v] = t.lowlink[v].min(t.index[w]);
+                }
+                continue;
+            }
+            // All edges of v followed: return to the caller.
+            t.calls.pop();
+            if let Some(&(u, _)) = t.calls.last() {
+                let u = u as usize;
+                t.lowlink[u] = t.lowlink[u].min(t.lowlink[v]);
+            }
+            if t.lowlink[v] == t.index[v] {
+                while let Some(w) = t.stack.pop() {
+                    t.on_stack[w as usize] = false;
+                    component[w as usize] = count;
+                    if w as usize == v {
+                        break;
+                    }
+                }
+                count += 1;
+            }
+        }
+    }
+    (component, count)
+}
+
+/// The stuck bottom SCC with the smallest first state, if any. Single states
+/// without a self-loop are skipped: terminal states are the search's business.
+pub fn partial_deadlock(graph: &Graph) -> Option<StuckComponent> {
+    let (component, count) = components(graph);
+    let count = count as usize;
+    let mut first = vec![UNVISITED; count];
+    let mut size = vec![0u32; count];
+    let mut bottom = vec![true; count];
+    let mut self_loop = vec![false; count];
+    let mut waiting_all = vec![!0 as ActorSet; count];
+    let mut moves_any = vec![0 as ActorSet; count];
+    for (v, &c) in component.iter().enumerate() {
+        let c = c as usize;
+        if c >= count {
+            continue;
+        }
+        // States are scanned in index order, so the first one seen is the smallest.
+        if first[c] == UNVISITED {
+            first[c] = v as u32;
+        }
+        size[c] = size[c].saturating_add(1);
+        waiting_all[c] &= graph.waiting.get(v).copied().unwrap_or(0);
+        moves_any[c] |= graph.moves.get(v).copied().unwrap_or(0);
+        for &w in graph.successors(v) {
+            if w as usize == v {
+                self_loop[c] = true;
+            } else if component.get(w as usize).is_some_and(|&cw| cw as usize != c) {
+                bottom[c] = false;
+            }
+        }
+    }
+    (0..count)
+        .filter(|&c| bottom[c] && (size[c] > 1 || self_loop[c]))
+        .map(|c| StuckComponent { first: first[c], stuck: waiting_all[c] & !moves_any[c] })
+        .filter(|s| s.stuck != 0)
+        .min_by_key(|s| s.first)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Builds a graph from adjacency lists, with `waiting` per state and
+    /// `moves` set to actor 0 wherever a state has an edge.
+    fn graph(adjacency: &[&[u32]], waiting: &[ActorSet]) -> Graph {
+        let mut g = Graph::new();
+        for (v, succ) in adjacency.iter().enumerate() {
+            let moves = if succ.is_empty() { 0 } else { 1 };
+            g.push_state(succ, waiting[v], moves);
+        }
+        g
+    }
+
+    #[test]
+    fn a_chain_has_one_component_per_state() {
+        let g = graph(&[&[1], &[2], &[]], &[0, 0, 0]);
+        let (component, count) = components(&g);
+        assert_eq!(count, 3);
+        // Tarjan closes components in reverse topological order.
+        assert_eq!(component, vec![2, 1, 0]);
+    }
+
+    #[test]
+    fn two_cycles_joined_one_way_are_two_components() {
+        let g = graph(&[&[1], &[0, 2], &[3], &[2]], &[0; 4]);
+        let (component, count) = components(&g);
+        assert_eq!(count, 2);
+        assert_eq!(component[0], component[1]);
+        assert_eq!(component[2], component[3]);
+        assert_ne!(component[0], component[2]);
+    }
+
+    #[test]
+    fn a_million_state_cycle_does_not_overflow_the_stack() {
+        let n = 1_000_000u32;
+        let mut g = Graph::new();
+        for v in 0..n {
+            g.push_state(&[(v + 1) % n], 0b10, 0b01);
+        }
+        let (_, count) = components(&g);
+        assert_eq!(count, 1);
+        assert_eq!(partial_deadlock(&g), Some(StuckComponent { first: 0, stuck: 0b10 }));
+    }
+
+    #[test]
+    fn the_bottom_cycle_not_the_escapable_one_is_reported() {
+        // 0 <-> 1 can escape to 2 <-> 3; both wait for actor 1 (bit 0b10).
+        let g = graph(&[&[1], &[0, 2], &[3], &[2]], &[0b10; 4]);
+        assert_eq!(partial_deadlock(&g), Some(StuckComponent { first: 2, stuck: 0b10 }));
+    }
+
+    #[test]
+    fn a_single_state_without_self_loop_is_not_a_partial_deadlock() {
+        let g = graph(&[&[1], &[]], &[0b10, 0b10]);
+        assert_eq!(partial_deadlock(&g), None);
+    }
+
+    #[test]
+    fn a_self_loop_is_a_bottom_component() {
+        let g = graph(&[&[1], &[1]], &[0, 0b100]);
+        assert_eq!(partial_deadlock(&g), Some(StuckComponent { first: 1, stuck: 0b100 }));
+    }
+
+    #[test]
+    fn an_actor_that_moves_somewhere_in_the_component_is_not_stuck() {
+        let mut g = Graph::new();
+        g.push_state(&[1], 0b10, 0b01);
+        g.push_state(&[0], 0b10, 0b11);
+        assert_eq!(partial_deadlock(&g), None);
+    }
+
+    #[test]
+    fn edges_to_unknown_states_are_ignored() {
+        let g = graph(&[&[7, 0]], &[0b10]);
+        assert_eq!(partial_deadlock(&g), Some(StuckComponent { first: 0, stuck: 0b10 }));
+    }
+}
+
+/// Partial deadlocks as the search reports them, on explicit graphs.
+#[cfg(test)]
+mod search_tests {
+    use super::super::toy::{deadlock, e, partial, GraphModel};
+    use super::super::{search, SearchConfig, StopReason};
+
+    #[test]
+    fn actor_blocked_while_another_loops_is_a_partial_deadlock() {
+        let m = GraphModel::new(3).edge(0, 1, 1).cycle(0, &[1, 2]).wait(1, 0b10).wait(2, 0b10);
+        let out = search(&m, &partial());
+        assert_eq!(deadlock(&out), (0b10, false, vec![e(1, 1)]));
+        assert_eq!(out.stop, StopReason::Complete);
+    }
+
+    #[test]
+    fn partial_deadlocks_are_only_sought_when_asked() {
+        let m = GraphModel::new(2).cycle(0, &[0, 1]).wait(0, 0b10).wait(1, 0b10);
+        let out = search(&m, &SearchConfig::default());
+        assert!(out.finding.is_none());
+        assert_eq!(out.stop, StopReason::Complete);
+    }
+
+    #[test]
+    fn cycle_that_can_escape_to_a_clean_end_has_no_finding() {
+        let m = GraphModel::new(3).cycle(0, &[0, 1]).edge(1, 0, 2).wait(0, 0b10).wait(1, 0b10);
+        let out = search(&m, &partial());
+        assert!(out.finding.is_none());
+        assert_eq!(out.stats.states, 3);
+    }
+
+    #[test]
+    fn actor_enabled_somewhere_in_the_bottom_cycle_is_not_stuck() {
+        let m = GraphModel::new(2).cycle(0, &[0, 1]).edge(1, 1, 0).wait(0, 0b10).wait(1, 0b10);
+        assert!(search(&m, &partial()).finding.is_none());
+    }
+
+    #[test]
+    fn actor_waiting_in_only_part_of_the_cycle_is_not_stuck() {
+        let m = GraphModel::new(2).cycle(0, &[0, 1]).wait(0, 0b10);
+        assert!(search(&m, &partial()).finding.is_none());
+    }
+
+    #[test]
+    fn self_loop_bottom_component_is_a_partial_deadlock() {
+        let m = GraphModel::new(2).edge(0, 0, 1).edge(1, 0, 1).wait(1, 0b100);
+        let out = search(&m, &partial());
+        assert_eq!(deadlock(&out), (0b100, false, vec![e(0, 1)]));
+    }
+
+    #[test]
+    fn of_two_stuck_bottom_cycles_the_first_discovered_is_reported() {
+        let cycles = |first: u32, second: u32| {
+            GraphModel::new(5)
+                .edge(0, 0, first)
+                .edge(0, 0, second)
+                .cycle(0, &[1, 2])
+                .cycle(0, &[3, 4])
+                .wait(1, 0b10)
+                .wait(2, 0b10)
+                .wait(3, 0b100)
+                .wait(4, 0b100)
+        };
+        assert_eq!(deadlock(&search(&cycles(1, 3), &partial())), (0b10, false, vec![e(0, 1)]));
+        assert_eq!(deadlock(&search(&cycles(3, 1), &partial())), (0b100, false, vec![e(0, 3)]));
+    }
+
+    #[test]
+    fn terminal_deadlock_wins_over_partial_deadlock() {
+        let m = GraphModel::new(4).edge(0, 0, 1).edge(0, 0, 3).cycle(0, &[1, 2]).wait(1, 2).wait(2, 2).wait(3, 1);
+        assert_eq!(deadlock(&search(&m, &partial())), (1, true, vec![e(0, 3)]));
+    }
+}

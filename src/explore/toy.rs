@@ -1,0 +1,378 @@
+//! Small models whose state spaces can be counted by hand, for the tests of
+//! the search engine.
+
+use xxhash_rust::xxh3::xxh3_128;
+
+use super::{ActorSet, Finding, Fingerprint, Model, Outcome, SearchConfig, Trace};
+
+/// A search configuration that also looks for partial deadlocks.
+pub fn partial() -> SearchConfig {
+    SearchConfig { partial_deadlocks: true, ..SearchConfig::default() }
+}
+
+/// The (stuck, terminal, trace) of the outcome's deadlock; panics otherwise.
+pub fn deadlock<M: Model + std::fmt::Debug>(outcome: &Outcome<M>) -> (ActorSet, bool, Trace<M::Step>) {
+    match &outcome.finding {
+        Some(Finding::Deadlock { stuck, terminal, trace }) => (*stuck, *terminal, trace.clone()),
+        other => panic!("expected a deadlock, got {other:?}"),
+    }
+}
+
+/// Shorthand for an [`Edge`].
+pub fn e(actor: usize, target: u32) -> Edge {
+    Edge { actor, target }
+}
+
+/// Replays `trace` from the initial state, as a caller of `search` would.
+pub fn replay<M: Model>(model: &M, trace: &[M::Step]) -> Result<M::State, M::Violation> {
+    let mut state = model.initial()?;
+    for &step in trace {
+        state = model.next(&state, step)?;
+    }
+    Ok(state)
+}
+
+/// One edge of a [`GraphModel`]: `actor` moves the system to `target`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Edge {
+    pub actor: usize,
+    pub target: u32,
+}
+
+/// An explicit graph: states `0..n`, state 0 initial, steps are the edges of
+/// a state in insertion order.
+#[derive(Clone, Debug, Default)]
+pub struct GraphModel {
+    pub edges: Vec<Vec<Edge>>,
+    pub waiting: Vec<ActorSet>,
+    /// Taking any edge into this state is a violation.
+    pub bad: Option<u32>,
+    /// This state, if terminal, fails `check_final`.
+    pub bad_final: Option<u32>,
+    pub bad_initial: bool,
+}
+
+impl GraphModel {
+    pub fn new(states: usize) -> Self {
+        GraphModel { edges: vec![Vec::new(); states], waiting: vec![0; states], ..GraphModel::default() }
+    }
+
+    pub fn edge(mut self, from: u32, actor: usize, target: u32) -> Self {
+        if let Some(out) = self.edges.get_mut(from as usize) {
+            out.push(Edge { actor, target });
+        }
+        self
+    }
+
+    /// Adds a directed cycle through `states` moved by `actor`.
+    pub fn cycle(mut self, actor: usize, states: &[u32]) -> Self {
+        for (i, &from) in states.iter().enumerate() {
+            let target = states[(i + 1) % states.len()];
+            self = self.edge(from, actor, target);
+        }
+        self
+    }
+
+    pub fn wait(mut self, state: u32, actors: ActorSet) -> Self {
+        if let Some(w) = self.waiting.get_mut(state as usize) {
+            *w = actors;
+        }
+        self
+    }
+}
+
+impl Model for GraphModel {
+    type State = u32;
+    type Step = Edge;
+    /// The state the violation was committed in (or entered).
+    type Violation = u32;
+
+    fn initial(&self) -> Result<u32, u32> {
+        if self.bad_initial {
+            Err(0)
+        } else {
+            Ok(0)
+        }
+    }
+
+    fn steps(&self, state: &u32, out: &mut Vec<Edge>) {
+        if let Some(edges) = self.edges.get(*state as usize) {
+            out.extend_from_slice(edges);
+        }
+    }
+
+    fn next(&self, _state: &u32, step: Edge) -> Result<u32, u32> {
+        if self.bad == Some(step.target) {
+            Err(step.target)
+        } else {
+            Ok(step.target)
+        }
+    }
+
+    fn fingerprint(&self, state: &u32) -> Fingerprint {
+        Fingerprint::from(*state)
+    }
+
+    fn actor(&self, step: Edge) -> usize {
+        step.actor
+    }
+
+    fn waiting(&self, state: &u32) -> ActorSet {
+        self.waiting.get(*state as usize).copied().unwrap_or(0)
+    }
+
+    fn check_final(&self, state: &u32) -> Option<u32> {
+        (self.bad_final == Some(*state)).then_some(*state)
+    }
+}
+
+/// `n` independent actors, each counting its own counter from 0 up to `k`.
+/// `(k+1)^n` states, `n*k*(k+1)^(n-1)` transitions, nobody ever waits.
+#[derive(Clone, Debug)]
+pub struct Counters {
+    pub n: usize,
+    pub k: u8,
+    /// Reaching exactly these counter values is a violation.
+    pub bad: Option<Vec<u8>>,
+}
+
+impl Model for Counters {
+    type State = Vec<u8>;
+    type Step = usize;
+    type Violation = Vec<u8>;
+
+    fn initial(&self) -> Result<Vec<u8>, Vec<u8>> {
+        Ok(vec![0; self.n])
+    }
+
+    fn steps(&self, state: &Vec<u8>, out: &mut Vec<usize>) {
+        out.extend((0..state.len()).filter(|&i| state[i] < self.k));
+    }
+
+    fn next(&self, state: &Vec<u8>, step: usize) -> Result<Vec<u8>, Vec<u8>> {
+        let mut next = state.clone();
+        if let Some(c) = next.get_mut(step) {
+            *c += 1;
+        }
+        if self.bad.as_ref() == Some(&next) {
+            Err(next)
+        } else {
+            Ok(next)
+        }
+    }
+
+    fn fingerprint(&self, state: &Vec<u8>) -> Fingerprint {
+        xxh3_128(state)
+    }
+
+    fn actor(&self, step: usize) -> usize {
+        step
+    }
+
+    fn waiting(&self, _state: &Vec<u8>) -> ActorSet {
+        0
+    }
+}
+
+/// Dining philosophers, each eating once: take the left fork, then the
+/// right one, then put both down and leave. All holding their left fork is
+/// the classic terminal deadlock.
+#[derive(Clone, Debug)]
+pub struct Philosophers {
+    pub n: usize,
+}
+
+/// Per philosopher: 0 hungry, 1 holds the left fork, 2 eating, 3 gone.
+pub type Table = Vec<u8>;
+
+impl Philosophers {
+    fn left(&self, i: usize) -> usize {
+        i
+    }
+
+    fn right(&self, i: usize) -> usize {
+        (i + 1) % self.n
+    }
+
+    /// Who holds fork `f`, if anyone.
+    fn holder(&self, table: &Table, f: usize) -> Option<usize> {
+        (0..self.n).find(|&i| {
+            let stage = table[i];
+            (stage == 1 && self.left(i) == f) || (stage == 2 && (self.left(i) == f || self.right(i) == f))
+        })
+    }
+
+    fn enabled(&self, table: &Table, i: usize) -> bool {
+        match table[i] {
+            0 => self.holder(table, self.left(i)).is_none(),
+            1 => self.holder(table, self.right(i)).is_none(),
+            2 => true,
+            _ => false,
+        }
+    }
+}
+
+impl Model for Philosophers {
+    type State = Table;
+    type Step = usize;
+    type Violation = ();
+
+    fn initial(&self) -> Result<Table, ()> {
+        Ok(vec![0; self.n])
+    }
+
+    fn steps(&self, table: &Table, out: &mut Vec<usize>) {
+        out.extend((0..self.n).filter(|&i| self.enabled(table, i)));
+    }
+
+    fn next(&self, table: &Table, step: usize) -> Result<Table, ()> {
+        let mut next = table.clone();
+        if let Some(stage) = next.get_mut(step) {
+            *stage += 1;
+        }
+        Ok(next)
+    }
+
+    fn fingerprint(&self, table: &Table) -> Fingerprint {
+        xxh3_128(table)
+    }
+
+    fn actor(&self, step: usize) -> usize {
+        step
+    }
+
+    fn waiting(&self, table: &Table) -> ActorSet {
+        (0..self.n).filter(|&i| table[i] < 3 && !self.enabled(table, i)).fold(0, |set, i| set | 1 << i)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::super::{search, Finding, SearchConfig, StopReason};
+    use super::*;
+
+    /// Random graphs of up to 12 states and 3 actors; about half the states wait.
+    fn graphs() -> impl Strategy<Value = GraphModel> {
+        (1usize..=12).prop_flat_map(|n| {
+            let edges = prop::collection::vec((0..n as u32, 0usize..3, 0..n as u32), 0..30);
+            let waiting = prop::collection::vec(0u64..16, n);
+            (edges, waiting).prop_map(move |(edges, waiting)| {
+                let mut m = GraphModel::new(n);
+                for (from, actor, to) in edges {
+                    m = m.edge(from, actor, to);
+                }
+                m.waiting = waiting.iter().map(|&w| if w < 8 { w } else { 0 }).collect();
+                m
+            })
+        })
+    }
+
+    /// Reflexive-transitive closure by Floyd–Warshall.
+    fn closure(m: &GraphModel) -> Vec<Vec<bool>> {
+        let n = m.edges.len();
+        let mut r = vec![vec![false; n]; n];
+        for (v, row) in r.iter_mut().enumerate() {
+            row[v] = true;
+            for e in &m.edges[v] {
+                row[e.target as usize] = true;
+            }
+        }
+        for k in 0..n {
+            let via = r[k].clone();
+            for row in r.iter_mut().filter(|row| row[k]) {
+                for (to, &through) in row.iter_mut().zip(&via) {
+                    *to |= through;
+                }
+            }
+        }
+        r
+    }
+
+    /// Shortest distances from state 0 (None: unreachable), by a plain BFS.
+    fn distances(m: &GraphModel) -> Vec<Option<usize>> {
+        let mut dist = vec![None; m.edges.len()];
+        dist[0] = Some(0);
+        let mut queue = std::collections::VecDeque::from([0usize]);
+        while let Some(v) = queue.pop_front() {
+            for e in &m.edges[v] {
+                let w = e.target as usize;
+                if dist[w].is_none() {
+                    dist[w] = dist[v].map(|d| d + 1);
+                    queue.push_back(w);
+                }
+            }
+        }
+        dist
+    }
+
+    /// Reachable states by an independent depth-first search.
+    fn reachable_count(m: &GraphModel) -> u64 {
+        let mut seen = vec![false; m.edges.len()];
+        let mut stack = vec![0usize];
+        while let Some(v) = stack.pop() {
+            if !std::mem::replace(&mut seen[v], true) {
+                stack.extend(m.edges[v].iter().map(|e| e.target as usize));
+            }
+        }
+        seen.iter().filter(|&&s| s).count() as u64
+    }
+
+    /// For state `v`: the stuck set of its SCC if that SCC is a nontrivial
+    /// bottom component, else None.
+    fn stuck_bottom(m: &GraphModel, r: &[Vec<bool>], v: usize) -> Option<ActorSet> {
+        let scc: Vec<usize> = (0..r.len()).filter(|&u| r[v][u] && r[u][v]).collect();
+        let escapes = scc.iter().any(|&u| m.edges[u].iter().any(|e| !scc.contains(&(e.target as usize))));
+        let looped = scc.len() > 1 || m.edges[v].iter().any(|e| e.target as usize == v);
+        if escapes || !looped {
+            return None;
+        }
+        let waiting = scc.iter().fold(!0, |w, &u| w & m.waiting[u]);
+        let moves = scc.iter().flat_map(|&u| &m.edges[u]).fold(0, |s, e| s | 1 << e.actor);
+        Some(waiting & !moves)
+    }
+
+    proptest! {
+        #[test]
+        fn search_agrees_with_brute_force_on_random_graphs(m in graphs()) {
+            let config = SearchConfig { partial_deadlocks: true, ..SearchConfig::default() };
+            let clean = GraphModel { waiting: vec![0; m.edges.len()], ..m.clone() };
+            let out = search(&clean, &config);
+            prop_assert!(out.finding.is_none());
+            prop_assert_eq!(out.stop, StopReason::Complete);
+            prop_assert_eq!(out.stats.states, reachable_count(&m));
+
+            let r = closure(&m);
+            let dist = distances(&m);
+            let reachable: Vec<usize> = (0..r.len()).filter(|&v| r[0][v]).collect();
+            let terminal_deadlock = |v: usize| m.edges[v].is_empty() && m.waiting[v] != 0;
+            let out = search(&m, &config);
+            prop_assert_eq!(out.stop, StopReason::Complete);
+            match out.finding {
+                None => {
+                    for &v in &reachable {
+                        prop_assert!(!terminal_deadlock(v), "missed terminal deadlock at {}", v);
+                        prop_assert!(stuck_bottom(&m, &r, v).unwrap_or(0) == 0, "missed partial deadlock at {}", v);
+                    }
+                }
+                Some(Finding::Deadlock { stuck, terminal: true, trace }) => {
+                    let v = replay(&m, &trace).unwrap_or(u32::MAX) as usize;
+                    prop_assert!(terminal_deadlock(v));
+                    prop_assert_eq!(stuck, m.waiting[v]);
+                    prop_assert_eq!(Some(trace.len()), dist[v]);
+                    let shortest = reachable.iter().filter(|&&u| terminal_deadlock(u)).filter_map(|&u| dist[u]).min();
+                    prop_assert_eq!(shortest, Some(trace.len()));
+                }
+                Some(Finding::Deadlock { stuck, terminal: false, trace }) => {
+                    let v = replay(&m, &trace).unwrap_or(u32::MAX) as usize;
+                    prop_assert!(!reachable.iter().any(|&u| terminal_deadlock(u)));
+                    prop_assert_eq!(stuck_bottom(&m, &r, v), Some(stuck));
+                    prop_assert!(stuck != 0);
+                    prop_assert_eq!(Some(trace.len()), dist[v]);
+                }
+                Some(other) => prop_assert!(false, "unexpected finding {:?}", other),
+            }
+        }
+    }
+}

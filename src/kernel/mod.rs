@@ -1,0 +1,138 @@
+//! The kernel layer: the object model (`objects`), the primitives the kernel
+//! performs atomically under one lock (`prims`), field access for model code
+//! (`fields`), the built-in kernel models (`models`), boot, and the system
+//! as a `explore::Model` (`system`).
+
+pub mod consts;
+pub mod fields;
+pub mod models;
+pub mod objects;
+pub mod prims;
+pub mod system;
+
+use objects::*;
+
+/// A fault of model code at run time: found by executing the model, reported
+/// with the source location of the op that faulted.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Fault {
+    /// A bug in the model (NULL dereference, wrong handle type, lock misuse...).
+    Model(String),
+    /// The scenario used something the model does not cover.
+    Unsupported(String),
+    /// `panic()` in model code.
+    Panic(String),
+    /// `assert()` failed in a scenario.
+    Assertion(String),
+    /// A trampoline was freed while a task still executes in it.
+    TrampolineUseAfterFree { task: TaskId, trampoline: u8 },
+}
+
+pub type KResult<T> = Result<T, Fault>;
+
+pub fn fault<T>(msg: impl Into<String>) -> KResult<T> {
+    Err(Fault::Model(msg.into()))
+}
+
+/// The whole kernel state: every object of the model. Part of the search state.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Kernel {
+    pub tasks: Vec<Task>,
+    pub groups: Vec<SignalStruct>,
+    pub namespaces: Vec<PidNamespace>,
+    pub pids: Vec<Pid>,
+    pub srcu: Srcu,
+    pub rcu_tasks: RcuTasks,
+    pub trampolines: Vec<TrampolineState>,
+    pub kernel_globals: Vec<i64>,
+}
+
+impl Kernel {
+    pub fn task(&self, t: TaskId) -> &Task {
+        &self.tasks[t.0 as usize]
+    }
+    pub fn task_mut(&mut self, t: TaskId) -> &mut Task {
+        &mut self.tasks[t.0 as usize]
+    }
+    pub fn group(&self, g: GroupId) -> &SignalStruct {
+        &self.groups[g.0 as usize]
+    }
+    pub fn group_mut(&mut self, g: GroupId) -> &mut SignalStruct {
+        &mut self.groups[g.0 as usize]
+    }
+    pub fn ns(&self, n: NsId) -> &PidNamespace {
+        &self.namespaces[n.0 as usize]
+    }
+    pub fn ns_mut(&mut self, n: NsId) -> &mut PidNamespace {
+        &mut self.namespaces[n.0 as usize]
+    }
+    pub fn pid(&self, p: PidId) -> &Pid {
+        &self.pids[p.0 as usize]
+    }
+    pub fn pid_mut(&mut self, p: PidId) -> &mut Pid {
+        &mut self.pids[p.0 as usize]
+    }
+    pub fn task_ids(&self) -> impl Iterator<Item = TaskId> {
+        (0..self.tasks.len()).map(|i| TaskId(i as u16))
+    }
+    /// `task_active_pid_ns()`: the namespace of the task's own pid.
+    pub fn active_ns(&self, t: TaskId) -> NsId {
+        let pid = self.pid(self.task(t).pid);
+        pid.numbers.last().map(|n| n.0).unwrap_or(NsId(0))
+    }
+    /// The task's pid number in `ns`, if it has one there.
+    pub fn pid_nr_in(&self, t: TaskId, ns: NsId) -> Option<PidNr> {
+        self.pid(self.task(t).pid).nr_in(ns)
+    }
+    /// The thread-group id's pid number in `ns`.
+    pub fn tgid_nr_in(&self, t: TaskId, ns: NsId) -> Option<PidNr> {
+        let leader = self.group(self.task(t).group).leader;
+        self.pid_nr_in(leader, ns)
+    }
+    /// Every pid number of the task, outermost first: `[(ns, nr)]`.
+    pub fn pid_numbers(&self, t: TaskId) -> &[(NsId, PidNr)] {
+        &self.pid(self.task(t).pid).numbers
+    }
+    /// The global (init_pid_ns) pid number.
+    pub fn global_pid(&self, t: TaskId) -> PidNr {
+        self.pid_nr_in(t, NsId(0)).unwrap_or(0)
+    }
+    /// The task whose pid number in `ns` is `nr` and which is still attached
+    /// to its pid (`pid_task(find_pid_ns(nr, ns), PIDTYPE_PID)`).
+    pub fn find_task_by_nr(&self, ns: NsId, nr: PidNr) -> Option<TaskId> {
+        self.pids.iter().enumerate().find_map(|(i, p)| {
+            if p.freed || p.nr_in(ns) != Some(nr) {
+                return None;
+            }
+            let _ = i;
+            p.users.iter().find(|u| u.1 == 0).map(|u| u.0)
+        })
+    }
+    pub fn find_pid_by_nr(&self, ns: NsId, nr: PidNr) -> Option<PidId> {
+        self.pids.iter().position(|p| !p.freed && p.nr_in(ns) == Some(nr)).map(|i| PidId(i as u16))
+    }
+    pub fn thread_group_empty(&self, t: TaskId) -> bool {
+        // thread_group_empty(): no other thread left on the thread list.
+        let g = self.group(self.task(t).group);
+        g.threads.iter().all(|&x| x == t || !self.task(x).hashed)
+    }
+    pub fn is_leader(&self, t: TaskId) -> bool {
+        self.task(t).leader
+    }
+    /// Short human description of a task: `b (pid 4, 1 in ns1)`.
+    pub fn describe(&self, t: TaskId) -> String {
+        format!("{} ({})", self.task(t).name, self.describe_pids(t))
+    }
+    /// `pid 4, 1 in ns1` — every number the task has, outermost first.
+    pub fn describe_pids(&self, t: TaskId) -> String {
+        let mut s = String::new();
+        for (i, (ns, nr)) in self.pid_numbers(t).iter().enumerate() {
+            if i == 0 {
+                s.push_str(&format!("pid {nr}"));
+            } else {
+                s.push_str(&format!(", {nr} in ns{}", ns.0));
+            }
+        }
+        s
+    }
+}

@@ -1,0 +1,259 @@
+//! The kernel objects of the model: `task_struct`, `signal_struct`, `struct pid`,
+//! `pid_namespace`, the `tasks_rcu_exit_srcu` SRCU state, the RCU Tasks
+//! grace-period state and the trampolines. Model code reads and writes them
+//! through fields (`tsk->exit_state`) and primitives (`free_pid` helpers,
+//! `send_signal_locked`...).
+//!
+//! Everything here is part of the state and hashed into its fingerprint, so
+//! objects never move: a released task stays as a tombstone at its index.
+
+use crate::vm::TaskVm;
+
+/// Index of a task in `Kernel::tasks`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct TaskId(pub u16);
+/// Index of a thread group (`signal_struct` + `sighand_struct`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct GroupId(pub u16);
+/// Index of a PID namespace; 0 is `init_pid_ns`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct NsId(pub u16);
+/// Index of a `struct pid`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct PidId(pub u16);
+/// A pid number as seen in one namespace.
+pub type PidNr = i64;
+
+/// `task->__state` (include/linux/sched.h). `Idle` is TASK_IDLE
+/// (TASK_UNINTERRUPTIBLE | TASK_NOLOAD): not seen by the hung-task detector.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum RunState {
+    Running,
+    Interruptible,
+    Uninterruptible,
+    Idle,
+    /// TASK_DEAD: passed `do_task_dead()`, never runs again.
+    Dead,
+    /// TASK_NEW: created by `copy_process()`, not yet woken by `wake_up_new_task()`.
+    New,
+}
+
+impl RunState {
+    pub fn from_model(v: i64) -> Option<RunState> {
+        Some(match v {
+            0 => RunState::Running,
+            1 => RunState::Interruptible,
+            2 => RunState::Uninterruptible,
+            0x402 => RunState::Idle,
+            0x80 => RunState::Dead,
+            0x800 => RunState::New,
+            _ => return None,
+        })
+    }
+    pub fn to_model(self) -> i64 {
+        match self {
+            RunState::Running => 0,
+            RunState::Interruptible => 1,
+            RunState::Uninterruptible => 2,
+            RunState::Idle => 0x402,
+            RunState::Dead => 0x80,
+            RunState::New => 0x800,
+        }
+    }
+    /// The letter `ps` and the hung-task report show.
+    pub fn letter(self) -> char {
+        match self {
+            RunState::Running => 'R',
+            RunState::Interruptible => 'S',
+            RunState::Uninterruptible => 'D',
+            RunState::Idle => 'I',
+            RunState::Dead => 'X',
+            RunState::New => 'N',
+        }
+    }
+}
+
+pub const EXIT_DEAD: i64 = 0x10;
+pub const EXIT_ZOMBIE: i64 = 0x20;
+
+pub const PF_EXITING: i64 = 0x4;
+pub const PF_KTHREAD: i64 = 0x0020_0000;
+
+pub const SIGNAL_GROUP_EXIT: i64 = 0x4;
+pub const SIGNAL_UNKILLABLE: i64 = 0x40;
+
+pub const PIDNS_ADDING: i64 = 1 << 31;
+
+/// Signal numbers the model knows (x86-64 numbering).
+pub const SIGKILL: i64 = 9;
+pub const SIGUSR1: i64 = 10;
+pub const SIGTERM: i64 = 15;
+pub const SIGCHLD: i64 = 17;
+pub const SIGSTOP: i64 = 19;
+
+/// What a `kill()` or exit signal does with the default handler.
+pub fn sig_default_ignored(sig: i64) -> bool {
+    matches!(sig, SIGCHLD | 23 /* SIGURG */ | 28 /* SIGWINCH */)
+}
+
+/// SIGCHLD disposition of a thread group (`sighand->action[SIGCHLD-1]`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+pub struct SigchldAction {
+    pub ignored: bool,
+    pub nocldwait: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Task {
+    /// Name in reports: `main`, `b`, `rcu_tasks_kthread`...
+    pub name: String,
+    /// `task->pid`'s `struct pid` (PIDTYPE_PID).
+    pub pid: PidId,
+    pub group: GroupId,
+    /// Whether this task is its group's leader (`thread_group_leader()`).
+    pub leader: bool,
+    pub real_parent: Option<TaskId>,
+    /// Whose `children` list this task's `sibling` entry is on.
+    pub sibling_of: Option<TaskId>,
+    /// Linked into the kernel's lists by `copy_process()` (false for a
+    /// task_struct whose fork failed and was freed).
+    pub attached: bool,
+    /// `task->children`, in list order.
+    pub children: Vec<TaskId>,
+    pub exit_state: i64,
+    pub exit_code: i64,
+    pub exit_signal: i64,
+    pub flags: i64,
+    pub state: RunState,
+    /// Off the runqueue: asleep in `schedule()` or dead.
+    pub sleeping: bool,
+    /// Voluntary context switches (`nvcsw`).
+    pub nvcsw: u32,
+    /// Hashed on the task list (false once `__unhash_process()` ran).
+    pub hashed: bool,
+    /// Pending signals (bit n = signal n) and TIF_SIGPENDING.
+    pub pending: u64,
+    pub sigpending: bool,
+    /// `nsproxy->pid_ns_for_children`.
+    pub pid_ns_for_children: NsId,
+    /// Waiting on `signal->wait_chldexit` with these criteria (`wo_type`, `wo_pid`).
+    pub wait_chldexit: Option<(i64, i64)>,
+    /// The `dead` list of `exit_notify()`/`forget_original_parent()` (ptrace_entry).
+    pub dead_list: Vec<TaskId>,
+    /// RCU Tasks per-task state (include/linux/sched.h).
+    pub rcu_tasks_holdout: bool,
+    pub rcu_tasks_nvcsw: u32,
+    pub rcu_tasks_idx: i64,
+    /// Model bookkeeping, like lockdep's held-lock list: the SRCU index this
+    /// task holds a `tasks_rcu_exit_srcu` reader on.
+    pub srcu_reader: Option<u8>,
+    /// v6.9+: on a per-CPU `rtp_exit_list` (`rcu_tasks_exit_cpu` >= 0).
+    pub on_exit_list: bool,
+    /// `preempt_count()` (only disable depth is modelled).
+    pub preempt_count: u8,
+    /// The trampoline this task is executing in, if any (preempted inside it).
+    pub in_trampoline: Option<u8>,
+    /// The on-stack completion of `__wait_rcu_gp()`: set by `complete()`.
+    pub completion_done: bool,
+    /// Tasks this task's `synchronize_rcu()` still waits for (bit per TaskId).
+    pub rcu_gp_waitset: u64,
+    /// A `pthread_join()`/`CLONE_CHILD_CLEARTID` word: cleared at exit_mm().
+    pub tid_cleared: bool,
+    pub vm: TaskVm,
+}
+
+impl Task {
+    pub fn is_kthread(&self) -> bool {
+        self.flags & PF_KTHREAD != 0
+    }
+    pub fn on_rq(&self) -> bool {
+        !self.sleeping && self.state != RunState::Dead
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct SignalStruct {
+    pub leader: TaskId,
+    /// Threads in creation order (including exited ones until released).
+    pub threads: Vec<TaskId>,
+    /// `signal->live`: threads that have not started `do_exit()`.
+    pub live: i64,
+    /// `signal->quick_threads` (v6.1 `synchronize_group_exit()`).
+    pub quick_threads: i64,
+    pub flags: i64,
+    pub group_exit_code: i64,
+    pub is_child_subreaper: bool,
+    pub has_child_subreaper: bool,
+    pub sigchld: SigchldAction,
+    /// Shared pending signals.
+    pub shared_pending: u64,
+    /// The process's memory: scenario globals (one copy per process; threads share it).
+    pub globals: Vec<i64>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct PidNamespace {
+    pub level: i64,
+    pub parent: Option<NsId>,
+    pub child_reaper: Option<TaskId>,
+    /// Count of allocated pids plus PIDNS_ADDING (bit 31).
+    pub pid_allocated: i64,
+    /// The idr cursor: the last number handed out.
+    pub last_pid: PidNr,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Pid {
+    /// `numbers[i]` = (namespace at level i, nr), from the root (level 0) down.
+    pub numbers: Vec<(NsId, PidNr)>,
+    /// Tasks attached as (task, pid type) (PIDTYPE_PID = 0, PIDTYPE_TGID = 1).
+    pub users: Vec<(TaskId, u8)>,
+    /// `free_pid()` ran: numbers returned to the namespaces.
+    pub freed: bool,
+}
+
+impl Pid {
+    pub fn level(&self) -> i64 {
+        self.numbers.len() as i64 - 1
+    }
+    pub fn ns_at(&self, level: usize) -> Option<NsId> {
+        self.numbers.get(level).map(|n| n.0)
+    }
+    /// The number in `ns`, if the pid lives there.
+    pub fn nr_in(&self, ns: NsId) -> Option<PidNr> {
+        self.numbers.iter().find(|n| n.0 == ns).map(|n| n.1)
+    }
+}
+
+/// `tasks_rcu_exit_srcu` (kernel/rcu/srcutree.c), two-index form.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Default)]
+pub struct Srcu {
+    /// `srcu_idx & 1`: the index new readers use.
+    pub idx: u8,
+    /// Lock minus unlock counts per index.
+    pub readers: [i64; 2],
+}
+
+/// `struct rcu_tasks` for RCU Tasks (kernel/rcu/tasks.h).
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Default)]
+pub struct RcuTasks {
+    /// Callbacks queued and not yet picked up by a grace period (waiter tasks).
+    pub cbs_queued: Vec<TaskId>,
+    /// Callbacks the current grace period will invoke.
+    pub cbs_gp: Vec<TaskId>,
+    /// Completed grace periods.
+    pub gp_seq: u32,
+    /// The holdout list of the current grace period.
+    pub holdouts: Vec<TaskId>,
+}
+
+/// One tracer trampoline (ftrace/kprobes/BPF).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum TrampolineState {
+    /// Installed: tasks may enter it at traceable points.
+    Live,
+    /// Removed from the call sites: no new entries; tasks inside may still run it.
+    Removed,
+    /// Memory freed.
+    Freed,
+}

@@ -1,0 +1,851 @@
+//! Primitives: what the kernel does atomically under one lock hold, or what
+//! reads kernel state, called by name from model code. Each cites the kernel
+//! function it stands for. A `visible` primitive is a scheduling point: a step
+//! ends before it unless the task holds a spinlock (then the whole locked
+//! region runs as one step). Pure primitives only read, and may appear in
+//! `wait_event()` conditions.
+
+use super::consts::*;
+use super::fields::{handle_ns, handle_pid, handle_task, ns_of, pid_of, task_of, Ty};
+use super::objects::*;
+use super::{fault, Fault, KResult, Kernel};
+use crate::vm::{value, FrameKind, Parked, Program, TaskVm};
+
+/// Context of a mutating primitive: the kernel, the calling task and its VM
+/// (taken out of the task while it runs).
+pub struct Ctx<'a> {
+    pub k: &'a mut Kernel,
+    pub cur: TaskId,
+    pub vm: &'a mut TaskVm,
+    pub prog: &'a Program,
+}
+
+pub type PureFn = fn(&Kernel, &Program, TaskId, &[i64]) -> KResult<i64>;
+pub type MutFn = fn(&mut Ctx, &[i64]) -> KResult<i64>;
+
+#[derive(Clone, Copy)]
+pub enum PrimFn {
+    Pure(PureFn),
+    Mut(MutFn),
+}
+
+pub struct PrimDef {
+    pub name: &'static str,
+    pub params: &'static [Ty],
+    pub ret: Ty,
+    pub visible: bool,
+    pub f: PrimFn,
+}
+
+macro_rules! prims {
+    ($( $name:literal ($($p:ident),*) -> $ret:ident, $vis:literal, $kind:ident $f:expr; )*) => {
+        pub static PRIMS: &[PrimDef] = &[
+            $( PrimDef { name: $name, params: &[$(Ty::$p),*], ret: Ty::$ret, visible: $vis, f: PrimFn::$kind($f) }, )*
+        ];
+    };
+}
+
+prims! {
+    // Locks (include/linux/spinlock.h, rwlock.h): the region they open runs as one step.
+    "spin_lock"(Lock) -> Void, true, Mut lock;
+    "spin_lock_irq"(Lock) -> Void, true, Mut lock;
+    "spin_lock_irqsave"(Lock) -> Void, true, Mut lock;
+    "read_lock"(Lock) -> Void, true, Mut lock;
+    "write_lock_irq"(Lock) -> Void, true, Mut lock;
+    "spin_unlock"(Lock) -> Void, false, Mut unlock;
+    "spin_unlock_irq"(Lock) -> Void, false, Mut unlock;
+    "spin_unlock_irqrestore"(Lock) -> Void, false, Mut unlock;
+    "read_unlock"(Lock) -> Void, false, Mut unlock;
+    "write_unlock_irq"(Lock) -> Void, false, Mut unlock;
+    // Plain RCU readers only matter to synchronize_rcu() through preemption.
+    "rcu_read_lock"() -> Void, false, Mut |_, _| Ok(0);
+    "rcu_read_unlock"() -> Void, false, Mut |_, _| Ok(0);
+    "preempt_disable"() -> Void, false, Mut preempt_disable;
+    "preempt_enable"() -> Void, false, Mut preempt_enable;
+
+    // include/linux/err.h
+    "ERR_PTR"(Int) -> Any, false, Pure |_, _, _, a| Ok(a[0]);
+    "PTR_ERR"(Any) -> Int, false, Pure |_, _, _, a| Ok(a[0]);
+    "IS_ERR"(Any) -> Int, false, Pure |_, _, _, a| Ok((a[0] < 0 && a[0] >= -4095) as i64);
+
+    // kernel/sched/core.c
+    "wake_up_process"(Task) -> Int, true, Mut wake_up_process;
+    "wake_up_new_task"(Task) -> Void, true, Mut wake_up_new_task;
+    "do_task_dead"() -> Void, true, Mut do_task_dead;
+    "__set_current_state"(Int) -> Void, false, Mut |c, a| { c.k.task_mut(c.cur).state = RunState::from_model(a[0]).ok_or_else(|| Fault::Model(format!("__set_current_state({}): not a task state", a[0])))?; Ok(0) };
+    "is_idle_task"(Task) -> Int, false, Pure |_, _, _, _| Ok(0);
+
+    // kernel/pid.c
+    "pid_level"(Pid) -> Int, false, Pure |k, _, _, a| Ok(k.pid(pid_of(k, a[0], "pid")?).level());
+    "pid_ns_at"(Pid, Int) -> Ns, false, Pure pid_ns_at;
+    "idr_remove"(Pid, Int) -> Void, false, Mut idr_remove;
+    "pid_alloc_numbers"(Ns) -> Pid, true, Mut pid_alloc_numbers;
+    "pid_free_numbers"(Pid) -> Void, false, Mut pid_free_numbers;
+    "task_pid"(Task) -> Pid, false, Pure |k, _, _, a| Ok(handle_pid(k.task(task_of(k, a[0], "task")?).pid));
+    "task_pid_type"(Task, Int) -> Pid, false, Pure task_pid_type;
+    "pid_detach_task"(Pid, Task, Int) -> Int, false, Mut pid_detach_task;
+    "attach_pid_struct"(Task, Pid) -> Void, false, Mut attach_pid_struct;
+    "attach_pid"(Task, Int) -> Void, false, Mut attach_pid;
+    "is_child_reaper"(Pid) -> Int, false, Pure |k, _, _, a| Ok((k.pid(pid_of(k, a[0], "pid")?).numbers.last().map(|n| n.1) == Some(1)) as i64);
+    "pid_has_task"(Pid, Int) -> Int, false, Pure pid_has_task;
+    "find_vpid"(Int) -> Pid, false, Pure find_vpid;
+    "find_task_by_vpid"(Int) -> Task, false, Pure find_task_by_vpid;
+    "idr_next_nr"(Ns, Int) -> Int, false, Pure idr_next_nr;
+    "pid_task_nr"(Ns, Int) -> Task, false, Pure pid_task_nr;
+    "task_pid_vnr"(Task) -> Int, false, Pure task_pid_vnr;
+    "task_tgid_vnr"(Task) -> Int, false, Pure task_tgid_vnr;
+    "task_pid_nr_ns"(Task, Ns) -> Int, false, Pure task_pid_nr_ns;
+    "task_tgid_nr_ns"(Task, Ns) -> Int, false, Pure task_tgid_nr_ns;
+
+    // kernel/pid_namespace.c
+    "task_active_pid_ns"(Task) -> Ns, false, Pure |k, _, _, a| Ok(handle_ns(k.active_ns(task_of(k, a[0], "task")?)));
+    "create_pid_namespace"(Ns) -> Ns, false, Mut create_pid_namespace;
+
+    // kernel/fork.c
+    "dup_task_struct"(Task, Int, Int, Int) -> Task, false, Mut dup_task_struct;
+    "free_task"(Task) -> Void, false, Mut free_task;
+    "link_task"(Task) -> Void, false, Mut link_task;
+
+    // kernel/exit.c and include/linux/sched/signal.h: lists and predicates
+    "thread_group_leader"(Task) -> Int, false, Pure |k, _, _, a| Ok(k.is_leader(task_of(k, a[0], "task")?) as i64);
+    "thread_group_empty"(Task) -> Int, false, Pure |k, _, _, a| Ok(k.thread_group_empty(task_of(k, a[0], "task")?) as i64);
+    "same_thread_group"(Task, Task) -> Int, false, Pure same_thread_group;
+    "delay_group_leader"(Task) -> Int, false, Pure |k, _, _, a| { let t = task_of(k, a[0], "task")?; Ok((k.is_leader(t) && !k.thread_group_empty(t)) as i64) };
+    "is_global_init"(Task) -> Int, false, Pure |k, _, _, a| { let t = task_of(k, a[0], "task")?; Ok((k.tgid_nr_in(t, NsId(0)) == Some(1)) as i64) };
+    "first_thread"(Task) -> Task, false, Pure first_thread;
+    "next_thread"(Task) -> Task, false, Pure next_thread;
+    "next_thread_cyclic"(Task, Task) -> Task, false, Pure next_thread_cyclic;
+    "first_child"(Task) -> Task, false, Pure first_child;
+    "next_sibling"(Task) -> Task, false, Pure next_sibling;
+    "next_process"(Task) -> Task, false, Pure next_process;
+    "children_splice"(Task, Task) -> Void, false, Mut children_splice;
+    "dead_list_add"(Task, Task) -> Void, false, Mut dead_list_add;
+    "dead_list_pop"(Task) -> Task, false, Mut dead_list_pop;
+    "unhash_task"(Task) -> Void, false, Mut unhash_task;
+    "release_thread"(Task) -> Void, false, Mut |_, _| Ok(0);
+    "exit_signals"(Task) -> Void, true, Mut exit_signals;
+    "mm_release_clear_tid"(Task) -> Void, true, Mut mm_release_clear_tid;
+    "tid_cleared"(Task) -> Int, false, Pure |k, _, _, a| Ok(k.task(task_of(k, a[0], "task")?).tid_cleared as i64);
+    "add_wait_queue_chldexit"(Task, Int, Pid) -> Void, false, Mut add_wait_queue_chldexit;
+    "remove_wait_queue_chldexit"(Task) -> Void, false, Mut remove_wait_queue_chldexit;
+    "exit_rcu"() -> Void, false, Mut |_, _| Ok(0);
+
+    // kernel/signal.c
+    "signal_pending"(Task) -> Int, false, Pure |k, _, _, a| Ok(k.task(task_of(k, a[0], "task")?).sigpending as i64);
+    "fatal_signal_pending"(Task) -> Int, false, Pure fatal_signal_pending;
+    "__fatal_signal_pending"(Task) -> Int, false, Pure fatal_signal_pending;
+    "clear_thread_flag"(Int) -> Void, false, Mut |c, _| { c.k.task_mut(c.cur).sigpending = false; Ok(0) };
+    "__send_signal_locked"(Int, Task, Int, Int) -> Int, false, Mut send_signal_locked;
+    "__wake_up_parent"(Task, Task) -> Void, false, Mut wake_up_parent;
+    "zap_other_threads"(Task) -> Void, false, Mut zap_other_threads;
+    "dequeue_fatal_signal"(Task) -> Int, false, Mut dequeue_fatal_signal;
+    "sighand_set_sigchld"(Task, Int) -> Void, false, Mut |c, a| { let g = c.k.task(task_of(c.k, a[0], "task")?).group; c.k.group_mut(g).sigchld.ignored = a[1] == SIG_IGN; Ok(0) };
+    "sighand_set_sigchld_flags"(Task, Int) -> Void, false, Mut |c, a| { let g = c.k.task(task_of(c.k, a[0], "task")?).group; c.k.group_mut(g).sigchld.nocldwait = a[1] & SA_NOCLDWAIT != 0; Ok(0) };
+    "sighand_sigchld_ignored"(Task) -> Int, false, Pure |k, _, _, a| Ok(k.group(k.task(task_of(k, a[0], "task")?).group).sigchld.ignored as i64);
+    "sighand_sigchld_nocldwait"(Task) -> Int, false, Pure |k, _, _, a| Ok(k.group(k.task(task_of(k, a[0], "task")?).group).sigchld.nocldwait as i64);
+
+    // kernel/rcu/srcutree.c
+    "__srcu_read_lock"(Srcu) -> Int, true, Mut srcu_read_lock;
+    "__srcu_read_unlock"(Srcu, Int) -> Void, true, Mut srcu_read_unlock;
+    "srcu_readers_active_idx"(Srcu, Int) -> Int, false, Pure |k, _, _, a| Ok(k.srcu.readers[(a[1] & 1) as usize]);
+    "srcu_flip"(Srcu) -> Void, true, Mut |c, _| { c.k.srcu.idx ^= 1; Ok(0) };
+
+    // kernel/rcu/tree.c
+    "rcu_gp_snapshot"() -> Int, true, Mut rcu_gp_snapshot;
+    "rcu_gp_done"(Int) -> Int, false, Pure rcu_gp_done;
+
+    // kernel/rcu/tasks.h
+    "exit_tasks_rcu_finish_trace"(Task) -> Void, false, Mut |_, _| Ok(0);
+    "holdout_add"(Task) -> Void, false, Mut |c, a| { let t = task_of(c.k, a[0], "task")?; if !c.k.rcu_tasks.holdouts.contains(&t) { c.k.rcu_tasks.holdouts.push(t); } Ok(0) };
+    "holdout_del"(Task) -> Void, false, Mut |c, a| { let t = task_of(c.k, a[0], "task")?; c.k.rcu_tasks.holdouts.retain(|&x| x != t); Ok(0) };
+    "holdout_first"() -> Task, false, Pure |k, _, _, _| Ok(k.rcu_tasks.holdouts.first().map(|&t| handle_task(t)).unwrap_or(0));
+    "holdout_next"(Task) -> Task, false, Pure holdout_next;
+    "task_in_user_mode"(Task) -> Int, false, Pure task_in_user_mode;
+    "next_task_scan"(Task) -> Task, false, Pure next_task_scan;
+    "rcu_tasks_need_gpcb"() -> Int, false, Pure |k, _, _, _| Ok(!k.rcu_tasks.cbs_queued.is_empty() as i64);
+    "rcu_tasks_advance_cbs"() -> Void, true, Mut |c, _| { let q = std::mem::take(&mut c.k.rcu_tasks.cbs_queued); c.k.rcu_tasks.cbs_gp.extend(q); Ok(0) };
+    "rcu_tasks_invoke_cbs"() -> Void, true, Mut rcu_tasks_invoke_cbs;
+    "init_completion_onstack"(Task) -> Void, false, Mut |c, a| { let t = task_of(c.k, a[0], "task")?; c.k.task_mut(t).completion_done = false; Ok(0) };
+    "call_rcu_tasks_wakeme"(Task) -> Void, true, Mut |c, a| { let t = task_of(c.k, a[0], "task")?; c.k.rcu_tasks.cbs_queued.push(t); Ok(0) };
+    "completion_done"(Task) -> Int, false, Pure |k, _, _, a| Ok(k.task(task_of(k, a[0], "task")?).completion_done as i64);
+
+    // Model helpers.
+    "model_unsupported"(Int) -> Int, false, Mut |c, a| Err(Fault::Unsupported(c.prog.strings.get(a[0] as usize).cloned().unwrap_or_default()));
+}
+
+pub fn lookup(name: &str) -> Option<u16> {
+    PRIMS.iter().position(|p| p.name == name).map(|i| i as u16)
+}
+
+fn lock(c: &mut Ctx, _a: &[i64]) -> KResult<i64> {
+    c.vm.lock_depth = c.vm.lock_depth.saturating_add(1);
+    Ok(0)
+}
+fn unlock(c: &mut Ctx, _a: &[i64]) -> KResult<i64> {
+    if c.vm.lock_depth == 0 {
+        return fault("unlock of a lock this task does not hold");
+    }
+    c.vm.lock_depth -= 1;
+    Ok(0)
+}
+fn preempt_disable(c: &mut Ctx, _a: &[i64]) -> KResult<i64> {
+    let t = c.k.task_mut(c.cur);
+    t.preempt_count = t.preempt_count.saturating_add(1);
+    Ok(0)
+}
+fn preempt_enable(c: &mut Ctx, _a: &[i64]) -> KResult<i64> {
+    let t = c.k.task_mut(c.cur);
+    if t.preempt_count == 0 {
+        return fault("preempt_enable() without preempt_disable()");
+    }
+    t.preempt_count -= 1;
+    Ok(0)
+}
+
+fn opt(t: Option<TaskId>) -> i64 {
+    t.map(handle_task).unwrap_or(0)
+}
+fn opt_arg(k: &Kernel, v: i64, what: &str) -> KResult<Option<TaskId>> {
+    if v == 0 {
+        Ok(None)
+    } else {
+        task_of(k, v, what).map(Some)
+    }
+}
+
+/// kernel/sched/core.c: try_to_wake_up() with TASK_NORMAL.
+pub fn wake(k: &mut Kernel, t: TaskId) -> bool {
+    let task = k.task_mut(t);
+    if matches!(task.state, RunState::Interruptible | RunState::Uninterruptible | RunState::Idle) {
+        task.state = RunState::Running;
+        true
+    } else {
+        false
+    }
+}
+
+fn wake_up_process(c: &mut Ctx, a: &[i64]) -> KResult<i64> {
+    let t = task_of(c.k, a[0], "the task to wake")?;
+    Ok(wake(c.k, t) as i64)
+}
+fn wake_up_new_task(c: &mut Ctx, a: &[i64]) -> KResult<i64> {
+    let t = task_of(c.k, a[0], "the new task")?;
+    let task = c.k.task_mut(t);
+    task.state = RunState::Running;
+    task.sleeping = false;
+    Ok(0)
+}
+fn do_task_dead(c: &mut Ctx, _a: &[i64]) -> KResult<i64> {
+    let t = c.k.task_mut(c.cur);
+    t.state = RunState::Dead;
+    t.sleeping = true;
+    t.preempt_count = 0;
+    t.in_trampoline = None;
+    c.vm.frames.clear();
+    c.vm.stack.clear();
+    c.vm.parked = Parked::Dead;
+    Ok(0)
+}
+
+fn pid_ns_at(k: &Kernel, _p: &Program, _c: TaskId, a: &[i64]) -> KResult<i64> {
+    let pid = k.pid(pid_of(k, a[0], "pid")?);
+    match pid.ns_at(a[1] as usize) {
+        Some(ns) => Ok(handle_ns(ns)),
+        None => fault(format!("pid has no level {}", a[1])),
+    }
+}
+fn idr_remove(c: &mut Ctx, a: &[i64]) -> KResult<i64> {
+    let p = pid_of(c.k, a[0], "pid")?;
+    let pid = c.k.pid_mut(p);
+    if a[1] == pid.level() {
+        pid.freed = true;
+    }
+    Ok(0)
+}
+/// kernel/pid.c: the idr_alloc_cyclic() loop of alloc_pid(), innermost level first.
+fn pid_alloc_numbers(c: &mut Ctx, a: &[i64]) -> KResult<i64> {
+    let ns = ns_of(c.k, a[0], "ns")?;
+    let mut chain = vec![ns];
+    while let Some(p) = c.k.ns(*chain.last().unwrap_or(&ns)).parent {
+        chain.push(p);
+    }
+    let mut numbers = Vec::new();
+    for &n in chain.iter() {
+        let nsr = c.k.ns_mut(n);
+        nsr.last_pid += 1;
+        numbers.push((n, nsr.last_pid));
+    }
+    numbers.reverse();
+    if c.k.pids.len() >= u16::MAX as usize - 1 {
+        return fault("too many struct pids");
+    }
+    c.k.pids.push(Pid { numbers, users: Vec::new(), freed: false });
+    Ok(handle_pid(PidId(c.k.pids.len() as u16 - 1)))
+}
+fn pid_free_numbers(c: &mut Ctx, a: &[i64]) -> KResult<i64> {
+    let p = pid_of(c.k, a[0], "pid")?;
+    c.k.pid_mut(p).freed = true;
+    Ok(0)
+}
+fn task_pid_type(k: &Kernel, _p: &Program, _c: TaskId, a: &[i64]) -> KResult<i64> {
+    let t = task_of(k, a[0], "task")?;
+    Ok(match a[1] {
+        PIDTYPE_PID => handle_pid(k.task(t).pid),
+        PIDTYPE_TGID => handle_pid(k.task(k.group(k.task(t).group).leader).pid),
+        other => return fault(format!("pid type {other} is not modelled")),
+    })
+}
+fn pid_detach_task(c: &mut Ctx, a: &[i64]) -> KResult<i64> {
+    let p = pid_of(c.k, a[0], "pid")?;
+    let t = task_of(c.k, a[1], "task")?;
+    let ty = a[2] as u8;
+    let pid = c.k.pid_mut(p);
+    let before = pid.users.len();
+    pid.users.retain(|&(x, y)| !(x == t && y == ty));
+    if pid.users.len() == before {
+        return fault("detach_pid() of a task not attached to that pid");
+    }
+    Ok(pid.users.is_empty() as i64)
+}
+fn attach_pid_struct(c: &mut Ctx, a: &[i64]) -> KResult<i64> {
+    let t = task_of(c.k, a[0], "task")?;
+    let p = pid_of(c.k, a[1], "pid")?;
+    c.k.task_mut(t).pid = p;
+    Ok(0)
+}
+fn attach_pid(c: &mut Ctx, a: &[i64]) -> KResult<i64> {
+    let t = task_of(c.k, a[0], "task")?;
+    let p = c.k.task(t).pid;
+    c.k.pid_mut(p).users.push((t, a[1] as u8));
+    Ok(0)
+}
+fn pid_has_task(k: &Kernel, _p: &Program, _c: TaskId, a: &[i64]) -> KResult<i64> {
+    let p = pid_of(k, a[0], "pid")?;
+    Ok(k.pid(p).users.iter().any(|u| u.1 as i64 == a[1]) as i64)
+}
+fn find_vpid(k: &Kernel, _p: &Program, cur: TaskId, a: &[i64]) -> KResult<i64> {
+    Ok(k.find_pid_by_nr(k.active_ns(cur), a[0]).map(handle_pid).unwrap_or(0))
+}
+fn find_task_by_vpid(k: &Kernel, _p: &Program, cur: TaskId, a: &[i64]) -> KResult<i64> {
+    Ok(opt(k.find_task_by_nr(k.active_ns(cur), a[0])))
+}
+fn idr_next_nr(k: &Kernel, _p: &Program, _c: TaskId, a: &[i64]) -> KResult<i64> {
+    let ns = ns_of(k, a[0], "ns")?;
+    Ok(k.pids.iter().filter(|p| !p.freed).filter_map(|p| p.nr_in(ns)).filter(|&nr| nr >= a[1]).min().unwrap_or(0))
+}
+fn pid_task_nr(k: &Kernel, _p: &Program, _c: TaskId, a: &[i64]) -> KResult<i64> {
+    let ns = ns_of(k, a[0], "ns")?;
+    Ok(opt(k.find_task_by_nr(ns, a[1])))
+}
+fn task_pid_vnr(k: &Kernel, _p: &Program, cur: TaskId, a: &[i64]) -> KResult<i64> {
+    let t = task_of(k, a[0], "task")?;
+    Ok(k.pid_nr_in(t, k.active_ns(cur)).unwrap_or(0))
+}
+fn task_tgid_vnr(k: &Kernel, _p: &Program, cur: TaskId, a: &[i64]) -> KResult<i64> {
+    let t = task_of(k, a[0], "task")?;
+    Ok(k.tgid_nr_in(t, k.active_ns(cur)).unwrap_or(0))
+}
+fn task_pid_nr_ns(k: &Kernel, _p: &Program, _c: TaskId, a: &[i64]) -> KResult<i64> {
+    let Some(t) = opt_arg(k, a[0], "task")? else { return Ok(0) };
+    let ns = ns_of(k, a[1], "ns")?;
+    Ok(k.pid_nr_in(t, ns).unwrap_or(0))
+}
+fn task_tgid_nr_ns(k: &Kernel, _p: &Program, _c: TaskId, a: &[i64]) -> KResult<i64> {
+    let Some(t) = opt_arg(k, a[0], "task")? else { return Ok(0) };
+    let ns = ns_of(k, a[1], "ns")?;
+    Ok(k.tgid_nr_in(t, ns).unwrap_or(0))
+}
+fn create_pid_namespace(c: &mut Ctx, a: &[i64]) -> KResult<i64> {
+    let parent = ns_of(c.k, a[0], "parent ns")?;
+    let level = c.k.ns(parent).level + 1;
+    c.k.namespaces.push(PidNamespace {
+        level,
+        parent: Some(parent),
+        child_reaper: None,
+        pid_allocated: PIDNS_ADDING,
+        last_pid: 0,
+    });
+    Ok(handle_ns(NsId(c.k.namespaces.len() as u16 - 1)))
+}
+
+/// kernel/fork.c: dup_task_struct() and the parts of copy_process() that only
+/// touch the new task: a TASK_NEW copy of the caller, not yet on any list.
+fn dup_task_struct(c: &mut Ctx, a: &[i64]) -> KResult<i64> {
+    let parent = task_of(c.k, a[0], "current")?;
+    let thread = a[1] & CLONE_THREAD != 0;
+    if c.k.tasks.len() >= 64 {
+        return Err(Fault::Unsupported("more than 64 tasks in one run".into()));
+    }
+    let id = TaskId(c.k.tasks.len() as u16);
+    let p = c.k.task(parent).clone();
+    let group = if thread {
+        p.group
+    } else {
+        let pg = c.k.group(p.group);
+        let g = SignalStruct {
+            leader: id,
+            threads: Vec::new(),
+            live: 1,
+            quick_threads: 1,
+            flags: 0,
+            group_exit_code: 0,
+            is_child_subreaper: false,
+            has_child_subreaper: false,
+            sigchld: pg.sigchld,
+            shared_pending: 0,
+            globals: pg.globals.clone(),
+        };
+        c.k.groups.push(g);
+        GroupId(c.k.groups.len() as u16 - 1)
+    };
+    let vm = if thread {
+        let stub = value::payload(a[3]);
+        TaskVm::new(
+            crate::vm::FuncId(stub as u16),
+            vec![0; c.prog.func(crate::vm::FuncId(stub as u16)).locals as usize],
+        )
+    } else {
+        child_vm(c)?
+    };
+    let hint = c.vm.frames.iter().rev().find_map(|f| match f.kind {
+        FrameKind::Syscall { hint, .. } => Some(hint),
+        _ => None,
+    });
+    let name = child_name(c.k, c.prog, parent, hint.unwrap_or(0));
+    let real_parent = if thread { p.real_parent } else { Some(parent) };
+    c.k.tasks.push(Task {
+        name,
+        pid: p.pid,
+        group,
+        leader: !thread,
+        real_parent,
+        sibling_of: None,
+        attached: false,
+        children: Vec::new(),
+        exit_state: 0,
+        exit_code: 0,
+        exit_signal: a[2],
+        flags: p.flags & PF_KTHREAD,
+        state: RunState::New,
+        sleeping: true,
+        nvcsw: 0,
+        hashed: false,
+        pending: 0,
+        sigpending: false,
+        pid_ns_for_children: p.pid_ns_for_children,
+        wait_chldexit: None,
+        dead_list: Vec::new(),
+        rcu_tasks_holdout: false,
+        rcu_tasks_nvcsw: 0,
+        rcu_tasks_idx: 0,
+        srcu_reader: None,
+        on_exit_list: false,
+        preempt_count: 0,
+        in_trampoline: None,
+        completion_done: false,
+        rcu_gp_waitset: 0,
+        tid_cleared: false,
+        vm,
+    });
+    Ok(handle_task(id))
+}
+
+/// The child of fork() returns to user mode through ret_from_fork with 0:
+/// the parent's user frames, then exit_to_user_mode() with a result of 0.
+fn child_vm(c: &Ctx) -> KResult<TaskVm> {
+    let user_top =
+        c.vm.frames
+            .iter()
+            .position(|f| matches!(f.kind, FrameKind::Syscall { .. }))
+            .ok_or_else(|| Fault::Model("fork from kernel code without a user frame".into()))?;
+    let conv = match c.vm.frames[user_top].kind {
+        FrameKind::Syscall { conv, .. } => conv,
+        _ => return fault("fork: no syscall frame"),
+    };
+    let mut frames = c.vm.frames[..user_top].to_vec();
+    let exit_fn = c
+        .prog
+        .find("exit_to_user_mode")
+        .ok_or_else(|| Fault::Model("the kernel model has no exit_to_user_mode()".into()))?;
+    frames.push(crate::vm::Frame {
+        func: exit_fn,
+        pc: 0,
+        locals: vec![0; c.prog.func(exit_fn).locals as usize],
+        kind: FrameKind::ExitToUser { conv, ret: 0 },
+    });
+    Ok(TaskVm { frames, stack: c.vm.stack.clone(), errno: c.vm.errno, lock_depth: 0, parked: Parked::Ready })
+}
+
+/// Task names: the variable that receives fork() (`b`), else `<parent>.<n>`;
+/// repeats get `#2`, `#3`.
+fn child_name(k: &Kernel, prog: &Program, parent: TaskId, hint: u16) -> String {
+    let base = match prog.hints.get(hint as usize) {
+        Some(h) if !h.is_empty() => h.clone(),
+        _ => {
+            let n = k.tasks.iter().filter(|t| t.real_parent == Some(parent) || t.sibling_of == Some(parent)).count();
+            format!("{}.{}", k.task(parent).name, n + 1)
+        }
+    };
+    let taken = |n: &str| k.tasks.iter().any(|t| t.name == n);
+    if !taken(&base) {
+        return base;
+    }
+    (2..).map(|i| format!("{base}#{i}")).find(|n| !taken(n)).unwrap_or(base)
+}
+
+fn free_task(c: &mut Ctx, a: &[i64]) -> KResult<i64> {
+    let t = task_of(c.k, a[0], "task")?;
+    let task = c.k.task_mut(t);
+    task.state = RunState::Dead;
+    task.vm = TaskVm::dead();
+    task.name = String::new();
+    let g = task.group;
+    if task.leader {
+        c.k.group_mut(g).live = 0;
+    }
+    Ok(0)
+}
+/// kernel/fork.c: the list insertions of copy_process() under tasklist_lock.
+fn link_task(c: &mut Ctx, a: &[i64]) -> KResult<i64> {
+    let t = task_of(c.k, a[0], "task")?;
+    let (leader, parent, group) = {
+        let task = c.k.task_mut(t);
+        task.attached = true;
+        task.hashed = true;
+        (task.leader, task.real_parent, task.group)
+    };
+    c.k.group_mut(group).threads.push(t);
+    if leader {
+        if let Some(p) = parent {
+            c.k.task_mut(p).children.push(t);
+            c.k.task_mut(t).sibling_of = Some(p);
+        }
+    }
+    Ok(0)
+}
+
+fn same_thread_group(k: &Kernel, _p: &Program, _c: TaskId, a: &[i64]) -> KResult<i64> {
+    let x = task_of(k, a[0], "task")?;
+    let y = task_of(k, a[1], "task")?;
+    Ok((k.task(x).group == k.task(y).group) as i64)
+}
+fn hashed_threads(k: &Kernel, t: TaskId) -> impl Iterator<Item = TaskId> + '_ {
+    k.group(k.task(t).group).threads.iter().copied().filter(move |&x| k.task(x).hashed)
+}
+fn first_thread(k: &Kernel, _p: &Program, _c: TaskId, a: &[i64]) -> KResult<i64> {
+    let t = task_of(k, a[0], "task")?;
+    Ok(opt(hashed_threads(k, t).next()))
+}
+fn next_thread(k: &Kernel, _p: &Program, _c: TaskId, a: &[i64]) -> KResult<i64> {
+    let t = task_of(k, a[0], "task")?;
+    Ok(opt(hashed_threads(k, t).skip_while(|&x| x != t).nth(1)))
+}
+/// while_each_thread(start, t): the thread after t, cyclically; NULL when back at start.
+fn next_thread_cyclic(k: &Kernel, _p: &Program, _c: TaskId, a: &[i64]) -> KResult<i64> {
+    let start = task_of(k, a[0], "start")?;
+    let t = task_of(k, a[1], "task")?;
+    let list: Vec<TaskId> = hashed_threads(k, t).collect();
+    let Some(i) = list.iter().position(|&x| x == t) else { return Ok(0) };
+    let next = list[(i + 1) % list.len()];
+    Ok(if next == start { 0 } else { handle_task(next) })
+}
+fn first_child(k: &Kernel, _p: &Program, _c: TaskId, a: &[i64]) -> KResult<i64> {
+    let t = task_of(k, a[0], "task")?;
+    Ok(opt(k.task(t).children.first().copied()))
+}
+fn next_sibling(k: &Kernel, _p: &Program, _c: TaskId, a: &[i64]) -> KResult<i64> {
+    let t = task_of(k, a[0], "task")?;
+    let Some(owner) = k.task(t).sibling_of else { return Ok(0) };
+    let list = &k.task(owner).children;
+    Ok(opt(list.iter().skip_while(|&&x| x != t).nth(1).copied()))
+}
+/// for_each_process(): thread-group leaders on the task list, in creation order.
+fn next_process(k: &Kernel, _p: &Program, _c: TaskId, a: &[i64]) -> KResult<i64> {
+    let start = match opt_arg(k, a[0], "task")? {
+        None => 0,
+        Some(t) => t.0 as usize + 1,
+    };
+    Ok(opt((start..k.tasks.len()).map(|i| TaskId(i as u16)).find(|&t| k.task(t).hashed && k.task(t).leader)))
+}
+/// for_each_process_thread(): every task on the task list, in creation order.
+fn next_task_scan(k: &Kernel, _p: &Program, _c: TaskId, a: &[i64]) -> KResult<i64> {
+    let start = match opt_arg(k, a[0], "task")? {
+        None => 0,
+        Some(t) => t.0 as usize + 1,
+    };
+    Ok(opt((start..k.tasks.len()).map(|i| TaskId(i as u16)).find(|&t| k.task(t).hashed)))
+}
+fn children_splice(c: &mut Ctx, a: &[i64]) -> KResult<i64> {
+    let from = task_of(c.k, a[0], "father")?;
+    let to = task_of(c.k, a[1], "reaper")?;
+    let moved = std::mem::take(&mut c.k.task_mut(from).children);
+    for &ch in &moved {
+        c.k.task_mut(ch).sibling_of = Some(to);
+    }
+    c.k.task_mut(to).children.extend(moved);
+    Ok(0)
+}
+fn dead_list_add(c: &mut Ctx, a: &[i64]) -> KResult<i64> {
+    let owner = task_of(c.k, a[0], "list owner")?;
+    let p = task_of(c.k, a[1], "task")?;
+    c.k.task_mut(owner).dead_list.push(p);
+    Ok(0)
+}
+fn dead_list_pop(c: &mut Ctx, a: &[i64]) -> KResult<i64> {
+    let owner = task_of(c.k, a[0], "list owner")?;
+    let l = &mut c.k.task_mut(owner).dead_list;
+    Ok(if l.is_empty() { 0 } else { handle_task(l.remove(0)) })
+}
+/// kernel/exit.c: __unhash_process(): off the task list and its parent's children.
+fn unhash_task(c: &mut Ctx, a: &[i64]) -> KResult<i64> {
+    let t = task_of(c.k, a[0], "task")?;
+    c.k.task_mut(t).hashed = false;
+    if let Some(owner) = c.k.task(t).sibling_of {
+        c.k.task_mut(owner).children.retain(|&x| x != t);
+        c.k.task_mut(t).sibling_of = None;
+    }
+    let g = c.k.task(t).group;
+    c.k.group_mut(g).threads.retain(|&x| x != t);
+    Ok(0)
+}
+fn exit_signals(c: &mut Ctx, a: &[i64]) -> KResult<i64> {
+    let t = task_of(c.k, a[0], "task")?;
+    c.k.task_mut(t).flags |= PF_EXITING;
+    Ok(0)
+}
+fn mm_release_clear_tid(c: &mut Ctx, a: &[i64]) -> KResult<i64> {
+    let t = task_of(c.k, a[0], "task")?;
+    c.k.task_mut(t).tid_cleared = true;
+    Ok(0)
+}
+fn add_wait_queue_chldexit(c: &mut Ctx, a: &[i64]) -> KResult<i64> {
+    let t = task_of(c.k, a[0], "task")?;
+    c.k.task_mut(t).wait_chldexit = Some((a[1], a[2]));
+    Ok(0)
+}
+fn remove_wait_queue_chldexit(c: &mut Ctx, a: &[i64]) -> KResult<i64> {
+    let t = task_of(c.k, a[0], "task")?;
+    c.k.task_mut(t).wait_chldexit = None;
+    Ok(0)
+}
+fn fatal_signal_pending(k: &Kernel, _p: &Program, _c: TaskId, a: &[i64]) -> KResult<i64> {
+    let t = task_of(k, a[0], "task")?;
+    let task = k.task(t);
+    Ok((task.sigpending && task.pending & (1 << SIGKILL) != 0) as i64)
+}
+
+/// kernel/signal.c: the handler of `sig` in t's group (only SIGCHLD's can change).
+fn sig_handler(k: &Kernel, t: TaskId, sig: i64) -> i64 {
+    if sig == SIGCHLD && k.group(k.task(t).group).sigchld.ignored {
+        SIG_IGN
+    } else {
+        SIG_DFL
+    }
+}
+fn sig_kernel_only(sig: i64) -> bool {
+    sig == SIGKILL || sig == SIGSTOP
+}
+
+/// kernel/signal.c: signal_wake_up_state(): TIF_SIGPENDING, and wake an
+/// interruptible sleep (killable sleeps are not modelled).
+fn signal_wake_up(k: &mut Kernel, t: TaskId) {
+    let task = k.task_mut(t);
+    task.sigpending = true;
+    if task.state == RunState::Interruptible {
+        task.state = RunState::Running;
+    }
+}
+
+/// kernel/signal.c: __send_signal_locked() with prepare_signal(),
+/// sig_task_ignored() and complete_signal().
+pub fn send_signal(k: &mut Kernel, sig: i64, p: TaskId, ty: i64, force: bool) -> KResult<i64> {
+    if !(1..64).contains(&sig) {
+        return Ok(-EINVAL);
+    }
+    let g = k.task(p).group;
+    // prepare_signal(): the process is in the middle of dying, nothing to do.
+    if k.group(g).flags & SIGNAL_GROUP_EXIT != 0 {
+        return Ok(0);
+    }
+    // sig_task_ignored()
+    let handler = sig_handler(k, p, sig);
+    if k.tgid_nr_in(p, NsId(0)) == Some(1) && sig_kernel_only(sig) {
+        return Ok(0);
+    }
+    if k.group(g).flags & SIGNAL_UNKILLABLE != 0 && handler == SIG_DFL && !(force && sig_kernel_only(sig)) {
+        return Ok(0);
+    }
+    if k.task(p).is_kthread() && !force {
+        return Ok(0);
+    }
+    if handler == SIG_IGN || (handler == SIG_DFL && sig_default_ignored(sig)) {
+        return Ok(0);
+    }
+    let bit = 1u64 << sig;
+    if ty == PIDTYPE_PID {
+        k.task_mut(p).pending |= bit;
+    } else {
+        k.group_mut(g).shared_pending |= bit;
+    }
+    // complete_signal(): find a thread that wants it.
+    let wants = |k: &Kernel, t: TaskId| {
+        let task = k.task(t);
+        task.flags & PF_EXITING == 0 && (sig == SIGKILL || !task.sigpending)
+    };
+    let target = if wants(k, p) {
+        Some(p)
+    } else if ty == PIDTYPE_PID || k.thread_group_empty(p) {
+        None
+    } else {
+        let threads: Vec<TaskId> = k.group(g).threads.clone();
+        threads.into_iter().find(|&t| k.task(t).hashed && wants(k, t))
+    };
+    let Some(t) = target else { return Ok(0) };
+    // Default action for every modelled non-ignored signal is to terminate:
+    // the whole group goes down now.
+    if handler == SIG_DFL && !sig_default_ignored(sig) && sig != SIGSTOP {
+        let gr = k.group_mut(g);
+        gr.flags = SIGNAL_GROUP_EXIT;
+        gr.group_exit_code = sig;
+        let threads: Vec<TaskId> = k.group(g).threads.clone();
+        for th in threads {
+            k.task_mut(th).pending |= 1 << SIGKILL;
+            signal_wake_up(k, th);
+        }
+        return Ok(0);
+    }
+    signal_wake_up(k, t);
+    Ok(0)
+}
+fn send_signal_locked(c: &mut Ctx, a: &[i64]) -> KResult<i64> {
+    let p = task_of(c.k, a[1], "the target task")?;
+    send_signal(c.k, a[0], p, a[2], a[3] != 0)
+}
+/// kernel/exit.c: __wake_up_parent() with child_wait_callback(): wake the
+/// parent group's threads in do_wait() whose criteria match the child.
+fn wake_up_parent(c: &mut Ctx, a: &[i64]) -> KResult<i64> {
+    let child = task_of(c.k, a[0], "child")?;
+    let parent = task_of(c.k, a[1], "parent")?;
+    let g = c.k.task(parent).group;
+    let threads: Vec<TaskId> = c.k.group(g).threads.clone();
+    for w in threads {
+        let Some((ty, pid)) = c.k.task(w).wait_chldexit else { continue };
+        let eligible = ty == PIDTYPE_MAX || {
+            let want = if ty == PIDTYPE_PID {
+                c.k.task(child).pid
+            } else {
+                c.k.task(c.k.group(c.k.task(child).group).leader).pid
+            };
+            pid == handle_pid(want)
+        };
+        if eligible && c.k.task(w).state == RunState::Interruptible {
+            c.k.task_mut(w).state = RunState::Running;
+        }
+    }
+    Ok(0)
+}
+fn zap_other_threads(c: &mut Ctx, a: &[i64]) -> KResult<i64> {
+    let p = task_of(c.k, a[0], "task")?;
+    let g = c.k.task(p).group;
+    let threads: Vec<TaskId> = c.k.group(g).threads.clone();
+    for t in threads {
+        if t == p || c.k.task(t).exit_state != 0 {
+            continue;
+        }
+        c.k.task_mut(t).pending |= 1 << SIGKILL;
+        signal_wake_up(c.k, t);
+    }
+    Ok(0)
+}
+/// kernel/signal.c: get_signal()'s dequeue: returns the signal to die of, or 0.
+fn dequeue_fatal_signal(c: &mut Ctx, a: &[i64]) -> KResult<i64> {
+    let t = task_of(c.k, a[0], "task")?;
+    let g = c.k.task(t).group;
+    let result = if c.k.group(g).flags & SIGNAL_GROUP_EXIT != 0 {
+        c.k.task_mut(t).pending &= !(1 << SIGKILL);
+        SIGKILL
+    } else {
+        let mut found = 0;
+        for sig in 1..64 {
+            let bit = 1u64 << sig;
+            let private = c.k.task(t).pending & bit != 0;
+            let shared = c.k.group(g).shared_pending & bit != 0;
+            if !private && !shared {
+                continue;
+            }
+            if private {
+                c.k.task_mut(t).pending &= !bit;
+            } else {
+                c.k.group_mut(g).shared_pending &= !bit;
+            }
+            let h = sig_handler(c.k, t, sig);
+            if h == SIG_IGN || sig_default_ignored(sig) {
+                continue;
+            }
+            found = sig;
+            break;
+        }
+        found
+    };
+    let left = c.k.task(t).pending | c.k.group(g).shared_pending;
+    c.k.task_mut(t).sigpending = left != 0;
+    Ok(result)
+}
+
+fn srcu_read_lock(c: &mut Ctx, _a: &[i64]) -> KResult<i64> {
+    let idx = c.k.srcu.idx;
+    c.k.srcu.readers[idx as usize] += 1;
+    c.k.task_mut(c.cur).srcu_reader = Some(idx);
+    Ok(idx as i64)
+}
+fn srcu_read_unlock(c: &mut Ctx, a: &[i64]) -> KResult<i64> {
+    let idx = (a[1] & 1) as usize;
+    if c.k.srcu.readers[idx] <= 0 {
+        return fault("__srcu_read_unlock() without a matching __srcu_read_lock()");
+    }
+    c.k.srcu.readers[idx] -= 1;
+    c.k.task_mut(c.cur).srcu_reader = None;
+    Ok(0)
+}
+/// The tasks now in a preemption-disabled region (RCU readers), other than the caller.
+fn rcu_gp_snapshot(c: &mut Ctx, _a: &[i64]) -> KResult<i64> {
+    let mut set = 0i64;
+    for t in c.k.task_ids() {
+        let task = c.k.task(t);
+        if t != c.cur && task.preempt_count > 0 && task.state != RunState::Dead {
+            set |= 1 << t.0;
+        }
+    }
+    Ok(set)
+}
+fn rcu_gp_done(k: &Kernel, _p: &Program, _c: TaskId, a: &[i64]) -> KResult<i64> {
+    Ok(
+        k.task_ids()
+            .all(|t| a[0] & (1 << t.0) == 0 || k.task(t).preempt_count == 0 || k.task(t).state == RunState::Dead)
+            as i64,
+    )
+}
+fn holdout_next(k: &Kernel, _p: &Program, _c: TaskId, a: &[i64]) -> KResult<i64> {
+    let t = task_of(k, a[0], "task")?;
+    Ok(opt(k.rcu_tasks.holdouts.iter().skip_while(|&&x| x != t).nth(1).copied()))
+}
+/// Whether t is in user mode: parked in user code (scenario or init).
+pub fn in_user_mode(k: &Kernel, prog: &Program, t: TaskId) -> bool {
+    let task = k.task(t);
+    match task.vm.frames.last() {
+        Some(f) => !prog.func(f.func).kernel,
+        None => false,
+    }
+}
+fn task_in_user_mode(k: &Kernel, prog: &Program, cur: TaskId, a: &[i64]) -> KResult<i64> {
+    let t = task_of(k, a[0], "task")?;
+    Ok((t != cur && in_user_mode(k, prog, t)) as i64)
+}
+fn rcu_tasks_invoke_cbs(c: &mut Ctx, _a: &[i64]) -> KResult<i64> {
+    let cbs = std::mem::take(&mut c.k.rcu_tasks.cbs_gp);
+    for w in cbs {
+        c.k.task_mut(w).completion_done = true;
+    }
+    c.k.rcu_tasks.gp_seq += 1;
+    Ok(0)
+}

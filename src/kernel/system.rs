@@ -1,0 +1,303 @@
+//! The modelled system: a compiled kernel model plus a scenario, booted into
+//! an initial `Kernel`, and seen by the search as an `explore::Model`.
+
+use std::hash::Hasher;
+
+use super::objects::*;
+use super::{Fault, Kernel};
+use crate::explore::{ActorSet, Fingerprint, Model};
+use crate::lang::ast::Span;
+use crate::lang::compile::Entries;
+use crate::vm::interp::{self, Located, StepLog};
+use crate::vm::{Parked, Program, TaskVm};
+
+/// One scheduling decision: which task runs, and which branch of a choice it takes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Step {
+    pub task: u8,
+    pub choice: u8,
+}
+
+/// A violation found by running the model: what, who, and where in the source.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Violation {
+    pub fault: Fault,
+    pub task: Option<TaskId>,
+    pub span: Option<Span>,
+    pub function: String,
+}
+
+pub struct System {
+    pub prog: Program,
+    pub entries: Entries,
+}
+
+/// pid numbers of the boot tasks, as on the machine of the original report.
+pub const INIT_PID: PidNr = 1;
+pub const KTHREAD_PID: PidNr = 11;
+/// The first pid the scenario's `main` gets.
+pub const MAIN_PID: PidNr = 100;
+
+impl System {
+    pub fn new(prog: Program, entries: Entries) -> System {
+        System { prog, entries }
+    }
+
+    fn boot_task(
+        &self,
+        k: &mut Kernel,
+        name: &str,
+        nr: PidNr,
+        parent: Option<TaskId>,
+        vm: TaskVm,
+        kthread: bool,
+    ) -> TaskId {
+        let id = TaskId(k.tasks.len() as u16);
+        k.ns_mut(NsId(0)).last_pid = nr;
+        k.ns_mut(NsId(0)).pid_allocated += 1;
+        k.pids.push(Pid { numbers: vec![(NsId(0), nr)], users: vec![(id, 0), (id, 1)], freed: false });
+        let pid = PidId(k.pids.len() as u16 - 1);
+        k.groups.push(SignalStruct {
+            leader: id,
+            threads: vec![id],
+            live: 1,
+            quick_threads: 1,
+            flags: 0,
+            group_exit_code: 0,
+            is_child_subreaper: false,
+            has_child_subreaper: false,
+            sigchld: SigchldAction::default(),
+            shared_pending: 0,
+            globals: self.prog.user_globals.clone(),
+        });
+        let group = GroupId(k.groups.len() as u16 - 1);
+        k.tasks.push(Task {
+            name: name.to_string(),
+            pid,
+            group,
+            leader: true,
+            real_parent: parent,
+            sibling_of: parent,
+            attached: true,
+            children: Vec::new(),
+            exit_state: 0,
+            exit_code: 0,
+            exit_signal: SIGCHLD,
+            flags: if kthread { PF_KTHREAD } else { 0 },
+            state: RunState::Running,
+            sleeping: false,
+            nvcsw: 0,
+            hashed: true,
+            pending: 0,
+            sigpending: false,
+            pid_ns_for_children: NsId(0),
+            wait_chldexit: None,
+            dead_list: Vec::new(),
+            rcu_tasks_holdout: false,
+            rcu_tasks_nvcsw: 0,
+            rcu_tasks_idx: 0,
+            srcu_reader: None,
+            on_exit_list: false,
+            preempt_count: 0,
+            in_trampoline: None,
+            completion_done: false,
+            rcu_gp_waitset: 0,
+            tid_cleared: false,
+            vm,
+        });
+        if let Some(p) = parent {
+            k.task_mut(p).children.push(id);
+        }
+        id
+    }
+
+    /// The system at the start: init (pid 1) and rcu_tasks_kthread, and the
+    /// scenario's `main` as a child of init, all in the root namespace.
+    pub fn boot(&self) -> Kernel {
+        let mut k = Kernel {
+            tasks: Vec::new(),
+            groups: Vec::new(),
+            namespaces: vec![PidNamespace {
+                level: 0,
+                parent: None,
+                child_reaper: None,
+                pid_allocated: PIDNS_ADDING,
+                last_pid: 0,
+            }],
+            pids: Vec::new(),
+            srcu: Srcu::default(),
+            rcu_tasks: RcuTasks::default(),
+            trampolines: Vec::new(),
+            kernel_globals: self.prog.kernel_globals.clone(),
+        };
+        let vm_of = |f: crate::vm::FuncId| TaskVm::new(f, vec![0; self.prog.func(f).locals as usize]);
+        let init = self.boot_task(&mut k, "init", INIT_PID, None, vm_of(self.entries.init_start), false);
+        k.ns_mut(NsId(0)).child_reaper = Some(init);
+        k.group_mut(GroupId(0)).flags |= SIGNAL_UNKILLABLE;
+        self.boot_task(&mut k, "rcu_tasks_kthread", KTHREAD_PID, None, vm_of(self.entries.kthread), true);
+        self.boot_task(&mut k, "main", MAIN_PID, Some(init), vm_of(self.entries.main_start), false);
+        k
+    }
+
+    /// Run one step. With `log`, record what it did (for traces).
+    pub fn run_step(&self, k: &Kernel, step: Step, log: Option<&mut StepLog>) -> Result<Kernel, Violation> {
+        let mut next = k.clone();
+        let t = TaskId(step.task as u16);
+        let r = interp::step(&self.prog, &mut next, t, step.choice as u32, log);
+        canonicalize(&mut next);
+        match r {
+            Ok(()) => match next.violation_after_step() {
+                None => Ok(next),
+                Some(fault) => Err(Violation { fault, task: Some(t), span: None, function: String::new() }),
+            },
+            Err(Located { fault, span, function }) => Err(Violation { fault, task: Some(t), span, function }),
+        }
+    }
+
+    /// Whether task t is blocked in a wait that expects a wakeup.
+    pub fn is_waiting(&self, k: &Kernel, t: TaskId) -> bool {
+        let task = k.task(t);
+        match task.vm.parked {
+            Parked::Schedule | Parked::WaitEvent { daemon: false } => {
+                interp::choices(&self.prog, k, t).map(|c| c == 0).unwrap_or(false)
+            }
+            _ => false,
+        }
+    }
+}
+
+/// Keep states finite and canonical: only whether a holdout's `nvcsw` moved
+/// since the scan is observable (by check_holdout_task()), not the count.
+fn canonicalize(k: &mut Kernel) {
+    let holdouts = k.rcu_tasks.holdouts.clone();
+    for (i, t) in k.tasks.iter_mut().enumerate() {
+        if holdouts.contains(&TaskId(i as u16)) {
+            if t.nvcsw != t.rcu_tasks_nvcsw {
+                t.nvcsw = t.rcu_tasks_nvcsw.wrapping_add(1);
+            }
+        } else {
+            t.nvcsw = 0;
+            t.rcu_tasks_nvcsw = 0;
+        }
+    }
+}
+
+impl Kernel {
+    /// Safety properties checked after every step.
+    fn violation_after_step(&self) -> Option<Fault> {
+        // A freed trampoline with a task still inside it.
+        for (i, t) in self.tasks.iter().enumerate() {
+            if let Some(tr) = t.in_trampoline {
+                if self.trampolines.get(tr as usize) == Some(&TrampolineState::Freed) {
+                    return Some(Fault::TrampolineUseAfterFree { task: TaskId(i as u16), trampoline: tr });
+                }
+            }
+        }
+        None
+    }
+}
+
+/// xxh3 over the state's canonical bytes: integers little-endian whatever the platform.
+struct StateHasher(xxhash_rust::xxh3::Xxh3);
+
+impl Hasher for StateHasher {
+    fn finish(&self) -> u64 {
+        self.0.digest()
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        self.0.update(bytes);
+    }
+    fn write_u8(&mut self, i: u8) {
+        self.0.update(&[i]);
+    }
+    fn write_u16(&mut self, i: u16) {
+        self.0.update(&i.to_le_bytes());
+    }
+    fn write_u32(&mut self, i: u32) {
+        self.0.update(&i.to_le_bytes());
+    }
+    fn write_u64(&mut self, i: u64) {
+        self.0.update(&i.to_le_bytes());
+    }
+    fn write_usize(&mut self, i: usize) {
+        self.0.update(&(i as u64).to_le_bytes());
+    }
+    fn write_i64(&mut self, i: i64) {
+        self.0.update(&i.to_le_bytes());
+    }
+}
+
+pub fn fingerprint(k: &Kernel) -> Fingerprint {
+    use std::hash::Hash;
+    let mut h = StateHasher(xxhash_rust::xxh3::Xxh3::new());
+    k.hash(&mut h);
+    h.0.digest128()
+}
+
+impl Model for System {
+    type State = Kernel;
+    type Step = Step;
+    type Violation = Violation;
+
+    fn initial(&self) -> Result<Kernel, Violation> {
+        Ok(self.boot())
+    }
+
+    fn steps(&self, k: &Kernel, out: &mut Vec<Step>) {
+        for t in k.task_ids() {
+            match interp::choices(&self.prog, k, t) {
+                Ok(n) => {
+                    for c in 0..n.min(255) {
+                        out.push(Step { task: t.0 as u8, choice: c as u8 });
+                    }
+                }
+                // A fault while evaluating a wait condition: the step reports it.
+                Err(_) => out.push(Step { task: t.0 as u8, choice: u8::MAX }),
+            }
+        }
+    }
+
+    fn next(&self, k: &Kernel, step: Step) -> Result<Kernel, Violation> {
+        if step.choice == u8::MAX {
+            let t = TaskId(step.task as u16);
+            if let Err(Located { fault, span, function }) = interp::choices(&self.prog, k, t) {
+                return Err(Violation { fault, task: Some(t), span, function });
+            }
+        }
+        self.run_step(k, step, None)
+    }
+
+    fn fingerprint(&self, k: &Kernel) -> Fingerprint {
+        fingerprint(k)
+    }
+
+    fn actor(&self, step: Step) -> usize {
+        step.task as usize
+    }
+
+    fn waiting(&self, k: &Kernel) -> ActorSet {
+        let mut set = 0;
+        for t in k.task_ids() {
+            if self.is_waiting(k, t) {
+                set |= 1 << t.0;
+            }
+        }
+        set
+    }
+
+    fn check_final(&self, k: &Kernel) -> Option<Violation> {
+        // A zombie nobody will reap, or a pid never freed, at the end of a run.
+        for t in k.task_ids() {
+            let task = k.task(t);
+            if task.attached && task.hashed && task.exit_state == EXIT_ZOMBIE {
+                return Some(Violation {
+                    fault: Fault::Model(format!("leak: {} is a zombie at the end of the run", k.describe(t))),
+                    task: Some(t),
+                    span: None,
+                    function: String::new(),
+                });
+            }
+        }
+        None
+    }
+}

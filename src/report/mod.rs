@@ -1,0 +1,4 @@
+//! Reports: text for people, JSON for tools.
+
+pub mod json;
+pub mod text;

@@ -1,0 +1,90 @@
+//! The text report: verdict, the wait-for cycle with each task's stack and
+//! reason, then the numbered trace from the start.
+
+use std::fmt::Write;
+
+use crate::check::{CheckResult, Verdict, WaitReport};
+use crate::explore::StopReason;
+
+fn stop_text(s: StopReason) -> &'static str {
+    match s {
+        StopReason::Complete => "complete",
+        StopReason::MaxStates => "stopped at --max-states",
+        StopReason::MaxDepth => "stopped at --max-depth",
+        StopReason::TimeLimit => "stopped at --time-limit",
+        StopReason::Interrupted => "interrupted",
+    }
+}
+
+fn wait_block(out: &mut String, w: &WaitReport, arrow: &str) {
+    let _ = writeln!(out, "  {} ({}) [{}]", w.task, w.pids, w.state);
+    if !w.waits_in.is_empty() {
+        let _ = writeln!(out, "      in: {}", w.waits_in.join(" <- "));
+    }
+    if !w.waits_for.is_empty() {
+        let _ = writeln!(out, "      {arrow} {}", w.waits_for);
+    }
+    let _ = writeln!(out, "      why: {}", w.reason);
+}
+
+pub fn render(scenario: &str, r: &CheckResult) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{scenario} on {}: {} ({} states, {} transitions, {})",
+        r.kernel,
+        r.verdict.as_str().to_uppercase(),
+        r.stats.states,
+        r.stats.transitions,
+        stop_text(r.stop)
+    );
+    if let Some(m) = &r.message {
+        let _ = writeln!(out, "  {m}");
+    }
+    if let Some(at) = &r.at {
+        let _ = writeln!(out, "  at {at}");
+    }
+    if r.verdict == Verdict::Incomplete {
+        let _ = writeln!(out, "  nothing found in the states covered; raise the bound to finish the search");
+    }
+    if r.verdict == Verdict::Deadlock {
+        let _ = writeln!(
+            out,
+            "\n{} deadlock: {}",
+            if r.global { "Global" } else { "Partial" },
+            if r.global {
+                "no task can run any more."
+            } else {
+                "these tasks can never run again while others still can."
+            }
+        );
+        if !r.cycle.is_empty() {
+            let _ = writeln!(out, "Wait-for cycle:");
+            for w in &r.cycle {
+                wait_block(&mut out, w, "waits for");
+            }
+        }
+        if !r.also_stuck.is_empty() {
+            let _ = writeln!(out, "Also blocked:");
+            for w in &r.also_stuck {
+                wait_block(&mut out, w, "waits for");
+            }
+        }
+    }
+    if !r.trace.is_empty() {
+        let _ = writeln!(out, "\nTrace ({} steps):", r.trace.len());
+        let width = r.trace.iter().map(|s| s.task.len()).max().unwrap_or(4);
+        for s in &r.trace {
+            let at = if s.at.is_empty() { String::new() } else { format!("  [{}]", s.at) };
+            let _ = writeln!(out, "  {:>3}. {:<width$}  {}{}", s.step, s.task, s.action, at);
+            for o in &s.output {
+                let _ = writeln!(out, "         {:<width$}  stdout: {o}", "");
+            }
+            for e in &s.events {
+                let _ = writeln!(out, "         {:<width$}  -> {e}", "");
+            }
+        }
+        let _ = writeln!(out, "Replay: taskcheck check SCENARIO --kernel {} --replay {}", r.kernel, r.schedule);
+    }
+    out
+}

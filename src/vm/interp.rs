@@ -1,0 +1,676 @@
+//! The interpreter: runs one task for one step, and answers whether a task
+//! can step (evaluating `wait_event()` conditions without changing anything).
+
+use super::bytecode::{Op, SyscallConv};
+use super::value;
+use super::{Frame, FrameKind, Parked, Program, TaskVm};
+use crate::kernel::consts::{EINTR, ERESTARTNOINTR, ERESTARTSYS};
+use crate::kernel::objects::{RunState, TaskId, TrampolineState};
+use crate::kernel::prims::{self, Ctx, PrimFn, PRIMS};
+use crate::kernel::{fields, Fault, Kernel};
+use crate::lang::ast::{BinOp, Span, UnOp};
+
+/// Ops one step may run before we call it a runaway loop.
+const FUEL: u32 = 200_000;
+const MAX_FRAMES: usize = 200;
+
+/// A fault with the source location of the op that raised it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Located {
+    pub fault: Fault,
+    pub span: Option<Span>,
+    pub function: String,
+}
+
+/// What one step did, for traces (only collected when replaying).
+#[derive(Clone, Debug, Default)]
+pub struct StepLog {
+    /// The visible action: function, description, location.
+    pub action: Option<(String, String, Span)>,
+    pub output: Vec<String>,
+}
+
+fn op_span(prog: &Program, f: &Frame) -> Span {
+    let func = prog.func(f.func);
+    func.spans.get(f.pc as usize).or(func.spans.last()).copied().unwrap_or(Span::new(crate::lang::ast::FileId(0), 0, 0))
+}
+
+/// Whether `op` ends the step before it (a scheduling point).
+fn is_visible(op: &Op, k: &Kernel, t: TaskId, vm: &TaskVm) -> bool {
+    if vm.lock_depth > 0 {
+        return false;
+    }
+    match op {
+        Op::Prim { prim, .. } => PRIMS[*prim as usize].visible,
+        Op::Syscall { .. } | Op::WaitBegin | Op::SetCurrentState | Op::Schedule | Op::Yield | Op::Nondet => true,
+        Op::Printf { .. } => true,
+        Op::LoadGlobal(_) | Op::StoreGlobal(_) => k.group(k.task(t).group).threads.len() > 1,
+        Op::TracePoint => k.trampolines.iter().any(|s| *s == TrampolineState::Live),
+        _ => false,
+    }
+}
+
+/// Number of ways task `t` can step now (0: it cannot).
+pub fn choices(prog: &Program, k: &Kernel, t: TaskId) -> Result<u32, Located> {
+    let task = k.task(t);
+    if task.state == RunState::New {
+        return Ok(0);
+    }
+    match task.vm.parked {
+        Parked::Dead => Ok(0),
+        Parked::Schedule => Ok((task.state == RunState::Running) as u32),
+        Parked::WaitEvent { .. } => {
+            if task.state == RunState::Interruptible && task.sigpending {
+                return Ok(1);
+            }
+            Ok(probe_wait(prog, k, t)? as u32)
+        }
+        Parked::Ready => {
+            let Some(f) = task.vm.frames.last() else { return Ok(0) };
+            let op = &prog.func(f.func).code[f.pc as usize];
+            match op {
+                Op::Nondet => Ok(task.vm.stack.last().copied().unwrap_or(1).clamp(1, 64) as u32),
+                Op::TracePoint if is_visible(op, k, t, &task.vm) => Ok(2),
+                _ => Ok(1),
+            }
+        }
+    }
+}
+
+/// Evaluate the condition of the `wait_event()` task `t` sleeps in, read-only.
+pub fn probe_wait(prog: &Program, k: &Kernel, t: TaskId) -> Result<bool, Located> {
+    let vm = &k.task(t).vm;
+    let Some(frame) = vm.frames.last() else { return Ok(false) };
+    let func = prog.func(frame.func);
+    let mut stack: Vec<i64> = Vec::new();
+    let mut pc = frame.pc as usize + 1; // skip WaitBegin
+    let fail = |msg: &str, pc: usize| Located {
+        fault: Fault::Model(msg.into()),
+        span: func.spans.get(pc).copied(),
+        function: func.name.clone(),
+    };
+    for _ in 0..10_000 {
+        let op = func.code.get(pc).ok_or_else(|| fail("wait condition ran off the end", pc))?;
+        pc += 1;
+        match op {
+            Op::Const(v) => stack.push(*v),
+            Op::Load(i) => stack.push(frame.locals.get(*i as usize).copied().unwrap_or(0)),
+            Op::LoadKernel(i) => stack.push(k.kernel_globals.get(*i as usize).copied().unwrap_or(0)),
+            Op::Current => stack.push(fields::handle_task(t)),
+            Op::Dup => {
+                let v = *stack.last().ok_or_else(|| fail("stack underflow", pc))?;
+                stack.push(v)
+            }
+            Op::Pop => {
+                stack.pop();
+            }
+            Op::Unary(u) => {
+                let v = stack.pop().unwrap_or(0);
+                stack.push(unary(*u, v));
+            }
+            Op::Binary(b) => {
+                let r = stack.pop().unwrap_or(0);
+                let l = stack.pop().unwrap_or(0);
+                stack.push(binary(*b, l, r).map_err(|f| Located {
+                    fault: f,
+                    span: func.spans.get(pc - 1).copied(),
+                    function: func.name.clone(),
+                })?);
+            }
+            Op::Jump(x) => pc = *x as usize,
+            Op::JumpIfZero(x) => {
+                if stack.pop().unwrap_or(0) == 0 {
+                    pc = *x as usize
+                }
+            }
+            Op::JumpIfNonZero(x) => {
+                if stack.pop().unwrap_or(0) != 0 {
+                    pc = *x as usize
+                }
+            }
+            Op::GetField(fi) => {
+                let o = stack.pop().unwrap_or(0);
+                let v = fields::get(k, *fi, o).map_err(|f| Located {
+                    fault: f,
+                    span: func.spans.get(pc - 1).copied(),
+                    function: func.name.clone(),
+                })?;
+                stack.push(v);
+            }
+            Op::Prim { prim, argc } => {
+                let n = *argc as usize;
+                if stack.len() < n {
+                    return Err(fail("stack underflow", pc));
+                }
+                let args = stack.split_off(stack.len() - n);
+                match PRIMS[*prim as usize].f {
+                    PrimFn::Pure(f) => {
+                        let v = f(k, prog, t, &args).map_err(|f| Located {
+                            fault: f,
+                            span: func.spans.get(pc - 1).copied(),
+                            function: func.name.clone(),
+                        })?;
+                        stack.push(v)
+                    }
+                    PrimFn::Mut(_) => return Err(fail("a wait_event() condition may only read kernel state", pc - 1)),
+                }
+            }
+            Op::WaitCheck { .. } => return Ok(stack.pop().unwrap_or(0) != 0),
+            _ => return Err(fail("this operation is not allowed in a wait_event() condition", pc - 1)),
+        }
+    }
+    Err(fail("wait condition does not terminate", pc))
+}
+
+pub fn unary(op: UnOp, v: i64) -> i64 {
+    match op {
+        UnOp::Neg => v.wrapping_neg(),
+        UnOp::Plus => v,
+        UnOp::Not => (v == 0) as i64,
+        UnOp::BitNot => !v,
+    }
+}
+
+pub fn binary(op: BinOp, l: i64, r: i64) -> Result<i64, Fault> {
+    Ok(match op {
+        BinOp::Mul => l.wrapping_mul(r),
+        BinOp::Div => {
+            if r == 0 {
+                return Err(Fault::Assertion("division by zero".into()));
+            }
+            l.wrapping_div(r)
+        }
+        BinOp::Rem => {
+            if r == 0 {
+                return Err(Fault::Assertion("division by zero".into()));
+            }
+            l.wrapping_rem(r)
+        }
+        BinOp::Add => l.wrapping_add(r),
+        BinOp::Sub => l.wrapping_sub(r),
+        BinOp::Shl => l.wrapping_shl((r & 63) as u32),
+        BinOp::Shr => l.wrapping_shr((r & 63) as u32),
+        BinOp::Lt => (l < r) as i64,
+        BinOp::Le => (l <= r) as i64,
+        BinOp::Gt => (l > r) as i64,
+        BinOp::Ge => (l >= r) as i64,
+        BinOp::Eq => (l == r) as i64,
+        BinOp::Ne => (l != r) as i64,
+        BinOp::BitAnd => l & r,
+        BinOp::BitXor => l ^ r,
+        BinOp::BitOr => l | r,
+        BinOp::And => (l != 0 && r != 0) as i64,
+        BinOp::Or => (l != 0 || r != 0) as i64,
+    })
+}
+
+/// Run task `t` for one step with nondet/trace choice `choice`.
+pub fn step(prog: &Program, k: &mut Kernel, t: TaskId, choice: u32, log: Option<&mut StepLog>) -> Result<(), Located> {
+    let mut vm = std::mem::replace(&mut k.task_mut(t).vm, TaskVm::dead());
+    let r = run(prog, k, t, &mut vm, choice, log);
+    k.task_mut(t).vm = vm;
+    r
+}
+
+fn located(prog: &Program, vm: &TaskVm, fault: Fault) -> Located {
+    match vm.frames.last() {
+        Some(f) => Located { fault, span: Some(op_span(prog, f)), function: prog.func(f.func).name.clone() },
+        None => Located { fault, span: None, function: String::new() },
+    }
+}
+
+fn pop(vm: &mut TaskVm) -> Result<i64, Fault> {
+    vm.stack.pop().ok_or_else(|| Fault::Model("internal error: operand stack underflow".into()))
+}
+
+fn run(
+    prog: &Program,
+    k: &mut Kernel,
+    t: TaskId,
+    vm: &mut TaskVm,
+    choice: u32,
+    mut log: Option<&mut StepLog>,
+) -> Result<(), Located> {
+    let mut did_visible = false;
+    // Whatever trampoline the task was preempted in, it returns from it now.
+    k.task_mut(t).in_trampoline = None;
+    if vm.parked == Parked::Schedule {
+        // Woken: back on the runqueue, returning from schedule().
+        k.task_mut(t).sleeping = false;
+        vm.parked = Parked::Ready;
+        did_visible = true;
+        if let (Some(l), Some(f)) = (log.as_deref_mut(), vm.frames.last()) {
+            l.action =
+                Some((prog.func(f.func).name.clone(), "woken up, returns from schedule()".into(), op_span(prog, f)));
+        }
+    }
+    if let Parked::WaitEvent { .. } = vm.parked {
+        // Re-evaluate the condition from the WaitBegin the task sleeps at.
+        vm.parked = Parked::Ready;
+    }
+    let mut fuel = FUEL;
+    loop {
+        if vm.parked == Parked::Dead {
+            return Ok(());
+        }
+        let Some(frame) = vm.frames.last() else {
+            return Err(located(prog, vm, Fault::Model("task ran out of code (a kernel thread returned?)".into())));
+        };
+        let func = prog.func(frame.func);
+        let Some(op) = func.code.get(frame.pc as usize) else {
+            return Err(located(prog, vm, Fault::Model("ran off the end of a function".into())));
+        };
+        if is_visible(op, k, t, vm) {
+            if did_visible {
+                vm.parked = Parked::Ready;
+                return Ok(());
+            }
+            did_visible = true;
+            if let Some(l) = log.as_deref_mut() {
+                l.action = Some((func.name.clone(), describe_op(prog, op, vm), op_span(prog, frame)));
+            }
+        }
+        fuel -= 1;
+        if fuel == 0 {
+            return Err(located(
+                prog,
+                vm,
+                Fault::Unsupported(format!(
+                    "a loop ran {FUEL} operations without a system call or other visible action"
+                )),
+            ));
+        }
+        let op = op.clone();
+        exec(prog, k, t, vm, op, choice, log.as_deref_mut()).map_err(|f| located(prog, vm, f))?;
+        if matches!(vm.parked, Parked::Schedule | Parked::WaitEvent { .. }) || k.task(t).in_trampoline.is_some() {
+            if k.task(t).in_trampoline.is_some() {
+                vm.parked = Parked::Ready;
+                if let Some(l) = log.as_deref_mut() {
+                    if let Some(a) = l.action.as_mut() {
+                        a.1 = format!("enters the tracer's trampoline at {}() and is preempted inside it", a.0);
+                    }
+                }
+            }
+            return Ok(());
+        }
+    }
+}
+
+fn describe_op(prog: &Program, op: &Op, vm: &TaskVm) -> String {
+    match op {
+        Op::Prim { prim, .. } => format!("{}()", PRIMS[*prim as usize].name),
+        Op::Syscall { func, .. } => format!("system call {}()", prog.func(*func).name.trim_start_matches("sys_")),
+        Op::WaitBegin => "wait_event()".into(),
+        Op::SetCurrentState => {
+            let s = vm.stack.last().copied().unwrap_or(0);
+            format!("set_current_state({})", state_name(s))
+        }
+        Op::Schedule => "schedule()".into(),
+        Op::Yield => "schedule_timeout_idle()".into(),
+        Op::Nondet => "nondet()".into(),
+        Op::Printf { .. } => "printf()".into(),
+        Op::TracePoint => "traceable function entry".into(),
+        Op::LoadGlobal(_) => "reads a global".into(),
+        Op::StoreGlobal(_) => "writes a global".into(),
+        _ => String::new(),
+    }
+}
+
+pub fn state_name(s: i64) -> &'static str {
+    match s {
+        0 => "TASK_RUNNING",
+        1 => "TASK_INTERRUPTIBLE",
+        2 => "TASK_UNINTERRUPTIBLE",
+        0x402 => "TASK_IDLE",
+        _ => "?",
+    }
+}
+
+fn advance(vm: &mut TaskVm) {
+    if let Some(f) = vm.frames.last_mut() {
+        f.pc += 1;
+    }
+}
+
+fn exec(
+    prog: &Program,
+    k: &mut Kernel,
+    t: TaskId,
+    vm: &mut TaskVm,
+    op: Op,
+    choice: u32,
+    log: Option<&mut StepLog>,
+) -> Result<(), Fault> {
+    let fi = vm.frames.len() - 1;
+    match op {
+        Op::Const(v) => vm.stack.push(v),
+        Op::Load(i) => {
+            let v = vm.frames[fi].locals.get(i as usize).copied().unwrap_or(0);
+            vm.stack.push(v)
+        }
+        Op::Store(i) => {
+            let v = pop(vm)?;
+            if let Some(slot) = vm.frames[fi].locals.get_mut(i as usize) {
+                *slot = v;
+            }
+        }
+        Op::LoadGlobal(i) => {
+            let g = k.task(t).group;
+            vm.stack.push(k.group(g).globals.get(i as usize).copied().unwrap_or(0))
+        }
+        Op::StoreGlobal(i) => {
+            let v = pop(vm)?;
+            let g = k.task(t).group;
+            if let Some(slot) = k.group_mut(g).globals.get_mut(i as usize) {
+                *slot = v;
+            }
+        }
+        Op::LoadKernel(i) => vm.stack.push(k.kernel_globals.get(i as usize).copied().unwrap_or(0)),
+        Op::StoreKernel(i) => {
+            let v = pop(vm)?;
+            if let Some(slot) = k.kernel_globals.get_mut(i as usize) {
+                *slot = v;
+            }
+        }
+        Op::AddrLocal(i) => vm.stack.push(value::local_addr(fi, i)),
+        Op::LoadInd => {
+            let a = pop(vm)?;
+            let (f, s) = deref(vm, a)?;
+            let v = vm.frames[f].locals[s];
+            vm.stack.push(v)
+        }
+        Op::StoreInd => {
+            let v = pop(vm)?;
+            let a = pop(vm)?;
+            let (f, s) = deref(vm, a)?;
+            vm.frames[f].locals[s] = v;
+        }
+        Op::Unary(u) => {
+            let v = pop(vm)?;
+            vm.stack.push(unary(u, v))
+        }
+        Op::Binary(b) => {
+            let r = pop(vm)?;
+            let l = pop(vm)?;
+            vm.stack.push(binary(b, l, r)?)
+        }
+        Op::Jump(x) => {
+            vm.frames[fi].pc = x;
+            return Ok(());
+        }
+        Op::JumpIfZero(x) => {
+            if pop(vm)? == 0 {
+                vm.frames[fi].pc = x;
+                return Ok(());
+            }
+        }
+        Op::JumpIfNonZero(x) => {
+            if pop(vm)? != 0 {
+                vm.frames[fi].pc = x;
+                return Ok(());
+            }
+        }
+        Op::Pop => {
+            pop(vm)?;
+        }
+        Op::Dup => {
+            let v = *vm.stack.last().ok_or_else(|| Fault::Model("stack underflow".into()))?;
+            vm.stack.push(v)
+        }
+        Op::Swap => {
+            let n = vm.stack.len();
+            if n < 2 {
+                return Err(Fault::Model("stack underflow".into()));
+            }
+            vm.stack.swap(n - 1, n - 2)
+        }
+        Op::Call { func, argc } => {
+            advance(vm);
+            return push_frame(prog, vm, func, argc, FrameKind::Call);
+        }
+        Op::Syscall { func, argc, conv, hint } => {
+            advance(vm);
+            return push_frame(prog, vm, func, argc, FrameKind::Syscall { conv, hint });
+        }
+        Op::Ret => {
+            let v = pop(vm)?;
+            let Some(done) = vm.frames.pop() else { return Err(Fault::Model("return with no frame".into())) };
+            match done.kind {
+                FrameKind::Call => vm.stack.push(v),
+                FrameKind::Syscall { conv, .. } => {
+                    let exit_fn = prog
+                        .find("exit_to_user_mode")
+                        .ok_or_else(|| Fault::Model("the kernel model has no exit_to_user_mode()".into()))?;
+                    vm.frames.push(Frame {
+                        func: exit_fn,
+                        pc: 0,
+                        locals: vec![0; prog.func(exit_fn).locals as usize],
+                        kind: FrameKind::ExitToUser { conv, ret: v },
+                    });
+                }
+                FrameKind::ExitToUser { conv, ret } => {
+                    // A restart is only reached after a signal that did not kill:
+                    // a handler-less caller sees EINTR.
+                    let ret = if ret == -ERESTARTSYS || ret == -ERESTARTNOINTR { -EINTR } else { ret };
+                    let r = match conv {
+                        SyscallConv::Errno => {
+                            if (-4095..0).contains(&ret) {
+                                vm.errno = -ret;
+                                -1
+                            } else {
+                                ret
+                            }
+                        }
+                        SyscallConv::Pthread => {
+                            if ret < 0 {
+                                -ret
+                            } else {
+                                0
+                            }
+                        }
+                        SyscallConv::Raw => ret,
+                        SyscallConv::Void => 0,
+                    };
+                    vm.stack.push(r);
+                }
+            }
+            if vm.frames.is_empty() {
+                return Err(Fault::Model("a task returned from its first function".into()));
+            }
+            return Ok(());
+        }
+        Op::Prim { prim, argc } => {
+            let n = argc as usize;
+            if vm.stack.len() < n {
+                return Err(Fault::Model("stack underflow".into()));
+            }
+            let args = vm.stack.split_off(vm.stack.len() - n);
+            let def = &PRIMS[prim as usize];
+            let v = match def.f {
+                PrimFn::Pure(f) => f(k, prog, t, &args)?,
+                PrimFn::Mut(f) => {
+                    advance(vm);
+                    let mut ctx = Ctx { k, cur: t, vm, prog };
+                    let v = f(&mut ctx, &args)?;
+                    if vm.parked != Parked::Dead {
+                        vm.stack.push(v);
+                    }
+                    return Ok(());
+                }
+            };
+            vm.stack.push(v);
+        }
+        Op::GetField(f) => {
+            let o = pop(vm)?;
+            vm.stack.push(fields::get(k, f, o)?)
+        }
+        Op::SetField(f) => {
+            let v = pop(vm)?;
+            let o = pop(vm)?;
+            fields::set(k, f, o, v)?;
+        }
+        Op::Current => vm.stack.push(crate::kernel::fields::handle_task(t)),
+        Op::LoadErrno => vm.stack.push(vm.errno),
+        Op::StoreErrno => {
+            let v = pop(vm)?;
+            vm.errno = v;
+        }
+        Op::WaitBegin => {}
+        Op::WaitCheck { state, daemon, retry } => {
+            check_atomic(vm, "wait_event()")?;
+            let c = pop(vm)?;
+            let task = k.task_mut(t);
+            if c != 0 {
+                task.state = RunState::Running;
+                task.sleeping = false;
+                vm.parked = Parked::Ready;
+                vm.stack.push(0);
+            } else if state == 1 && task.sigpending {
+                task.state = RunState::Running;
+                task.sleeping = false;
+                vm.parked = Parked::Ready;
+                vm.stack.push(-ERESTARTSYS);
+            } else {
+                task.state = RunState::from_model(state).unwrap_or(RunState::Uninterruptible);
+                if !task.sleeping {
+                    task.nvcsw += 1;
+                }
+                task.sleeping = true;
+                vm.frames[fi].pc = retry;
+                vm.parked = Parked::WaitEvent { daemon };
+                return Ok(());
+            }
+        }
+        Op::SetCurrentState => {
+            let s = pop(vm)?;
+            k.task_mut(t).state = RunState::from_model(s)
+                .ok_or_else(|| Fault::Model(format!("set_current_state({s}): not a task state")))?;
+        }
+        Op::Schedule => {
+            check_atomic(vm, "schedule()")?;
+            advance(vm);
+            let task = k.task_mut(t);
+            let stays = task.state == RunState::Running || (task.state == RunState::Interruptible && task.sigpending);
+            if stays {
+                task.state = RunState::Running;
+            } else {
+                task.sleeping = true;
+                task.nvcsw += 1;
+                vm.parked = Parked::Schedule;
+            }
+            return Ok(());
+        }
+        Op::Yield => {
+            check_atomic(vm, "schedule_timeout_idle()")?;
+            pop(vm)?;
+            vm.stack.push(0);
+        }
+        Op::Nondet => {
+            let n = pop(vm)?;
+            if n < 1 || n > 64 {
+                return Err(Fault::Assertion(format!("nondet({n}): the number of choices must be 1..64")));
+            }
+            vm.stack.push(choice as i64 % n);
+        }
+        Op::Assert(s) => {
+            if pop(vm)? == 0 {
+                return Err(Fault::Assertion(prog.strings.get(s as usize).cloned().unwrap_or_default()));
+            }
+        }
+        Op::Printf { fmt, argc } => {
+            let n = argc as usize;
+            let args = vm.stack.split_off(vm.stack.len().saturating_sub(n));
+            if let Some(l) = log {
+                l.output.push(format_printf(prog.strings.get(fmt as usize).map(|s| s.as_str()).unwrap_or(""), &args));
+            }
+            vm.stack.push(0);
+        }
+        Op::TracePoint => {
+            // Choice 1: the tracer's trampoline runs here and the task is
+            // preempted inside it (the step ends; see `run`).
+            if choice == 1 {
+                if let Some(i) = k.trampolines.iter().rposition(|s| *s == TrampolineState::Live) {
+                    k.task_mut(t).in_trampoline = Some(i as u8);
+                }
+            }
+        }
+        Op::Panic(s) => return Err(Fault::Panic(prog.strings.get(s as usize).cloned().unwrap_or_default())),
+    }
+    advance(vm);
+    Ok(())
+}
+
+fn check_atomic(vm: &TaskVm, what: &str) -> Result<(), Fault> {
+    if vm.lock_depth > 0 {
+        return Err(Fault::Model(format!("BUG: scheduling while atomic: {what} with a spinlock held")));
+    }
+    Ok(())
+}
+
+fn deref(vm: &TaskVm, a: i64) -> Result<(usize, usize), Fault> {
+    if a == 0 {
+        return Err(Fault::Model("NULL pointer dereference".into()));
+    }
+    if value::tag(a) != value::LOCAL {
+        return Err(Fault::Model(format!("dereference of {}", value::tag_name(value::tag(a)))));
+    }
+    let p = value::payload(a);
+    let (f, s) = ((p >> 16) as usize, (p & 0xffff) as usize);
+    if f >= vm.frames.len() || s >= vm.frames[f].locals.len() {
+        return Err(Fault::Model("dangling pointer to a local of a returned function".into()));
+    }
+    Ok((f, s))
+}
+
+fn push_frame(prog: &Program, vm: &mut TaskVm, func: super::FuncId, argc: u8, kind: FrameKind) -> Result<(), Fault> {
+    if vm.frames.len() >= MAX_FRAMES {
+        return Err(Fault::Unsupported(format!("call depth above {MAX_FRAMES} (unbounded recursion?)")));
+    }
+    let f = prog.func(func);
+    let n = argc as usize;
+    if vm.stack.len() < n {
+        return Err(Fault::Model("stack underflow".into()));
+    }
+    let mut locals = vm.stack.split_off(vm.stack.len() - n);
+    locals.resize((f.locals as usize).max(n), 0);
+    vm.frames.push(Frame { func, pc: 0, locals, kind });
+    Ok(())
+}
+
+/// printf with %d %i %u %x %s(unsupported → literal) %% and %ld-style lengths.
+pub fn format_printf(fmt: &str, args: &[i64]) -> String {
+    let mut out = String::new();
+    let mut it = fmt.chars().peekable();
+    let mut ai = 0;
+    while let Some(c) = it.next() {
+        if c != '%' {
+            out.push(c);
+            continue;
+        }
+        while matches!(it.peek(), Some('l' | 'h' | 'z' | '0'..='9' | '-')) {
+            it.next();
+        }
+        match it.next() {
+            Some('%') => out.push('%'),
+            Some('d' | 'i' | 'u') => {
+                out.push_str(&args.get(ai).copied().unwrap_or(0).to_string());
+                ai += 1;
+            }
+            Some('x') => {
+                out.push_str(&format!("{:x}", args.get(ai).copied().unwrap_or(0)));
+                ai += 1;
+            }
+            Some(o) => {
+                out.push('%');
+                out.push(o);
+            }
+            None => out.push('%'),
+        }
+    }
+    out.trim_end_matches('\n').to_string()
+}
+
+/// Helper for `prims::in_user_mode` users outside the kernel layer.
+pub fn in_user_mode(prog: &Program, k: &Kernel, t: TaskId) -> bool {
+    prims::in_user_mode(k, prog, t)
+}
