@@ -30,13 +30,43 @@ struct Builtin {
     files: &'static [(&'static str, &'static str)],
 }
 
-static BUILTINS: &[Builtin] = &[Builtin {
-    name: "v6.1",
-    versions: "v5.x..v6.2, 6.1.0..6.1.15",
-    commits: "3f95aa81d265 (2014), exit_tasks_rcu_start/finish wrappers",
-    description: "tasks_rcu_exit_srcu read-side section from before exit_notify() to the end of do_exit(); rcu_tasks_postscan() waits for it",
-    files: model_files!("v6.1": "entry.kc", "exit.kc", "fork.kc", "pid.kc", "pid_namespace.kc", "signal.kc", "srcutree.kc", "tasks.kc", "tree.kc", "sched.kc", "init.c"),
-}];
+static BUILTINS: &[Builtin] = &[
+    Builtin {
+        name: "unprotected",
+        versions: "v3.18 (RCU Tasks as first merged)",
+        commits: "before 3f95aa81d265",
+        description: "RCU Tasks with no exit-path protection: a reaped task still running do_exit() is invisible to the scan",
+        files: model_files!("unprotected": "entry.kc", "exit.kc", "fork.kc", "pid.kc", "pid_namespace.kc", "signal.kc", "srcutree.kc", "tasks.kc", "tree.kc", "sched.kc", "trampoline.kc", "init.c"),
+    },
+    Builtin {
+        name: "v6.1",
+        versions: "v3.19..v6.2, 6.1.0..6.1.15",
+        commits: "3f95aa81d265",
+        description: "tasks_rcu_exit_srcu read-side section from exit_tasks_rcu_start() before exit_notify() to exit_tasks_rcu_finish(); rcu_tasks_postscan() waits for it",
+        files: model_files!("v6.1": "entry.kc", "exit.kc", "fork.kc", "pid.kc", "pid_namespace.kc", "signal.kc", "srcutree.kc", "tasks.kc", "tree.kc", "sched.kc", "trampoline.kc", "init.c"),
+    },
+    Builtin {
+        name: "v6.3",
+        versions: "v6.3..v6.8, 6.1.16+, 5.15.99+, 5.10.y",
+        commits: "28319d6dc5e2, 44757092958b, e4e1e8089c5f",
+        description: "v6.1 plus exit_tasks_rcu_stop()/exit_tasks_rcu_start() around the schedule() of zap_pid_ns_processes()' final wait",
+        files: model_files!("v6.3": "entry.kc", "exit.kc", "fork.kc", "pid.kc", "pid_namespace.kc", "signal.kc", "srcutree.kc", "tasks.kc", "tree.kc", "sched.kc", "trampoline.kc", "init.c"),
+    },
+    Builtin {
+        name: "v6.9",
+        versions: "v6.9..v6.10, 6.6.107+",
+        commits: "bfe93930ea1e, 46faf9d8e1d5, 30ef09635b9e, 6b70399f9ef3, 1612160b9127, 0bb11a372fc8",
+        description: "no SRCU in the exit path: exiting tasks sit on rtp_exit_list, which rcu_tasks_postscan() scans; zap still stops/starts",
+        files: model_files!("v6.9": "entry.kc", "exit.kc", "fork.kc", "pid.kc", "pid_namespace.kc", "signal.kc", "srcutree.kc", "tasks.kc", "tree.kc", "sched.kc", "trampoline.kc", "init.c"),
+    },
+    Builtin {
+        name: "v6.11",
+        versions: "v6.11 and later",
+        commits: "9855c37edf00 (revert of 28319d6dc5e2)",
+        description: "the exit-list design of v6.9 without the stop/start in zap_pid_ns_processes()",
+        files: model_files!("v6.11": "entry.kc", "exit.kc", "fork.kc", "pid.kc", "pid_namespace.kc", "signal.kc", "srcutree.kc", "tasks.kc", "tree.kc", "sched.kc", "trampoline.kc", "init.c"),
+    },
+];
 
 pub fn builtin_names() -> Vec<&'static str> {
     BUILTINS.iter().map(|b| b.name).collect()

@@ -245,6 +245,8 @@ pub struct RcuTasks {
     pub gp_seq: u32,
     /// The holdout list of the current grace period.
     pub holdouts: Vec<TaskId>,
+    /// v6.9+: the `rtp_exit_list`s (the model has no CPUs: one list).
+    pub exit_list: Vec<TaskId>,
 }
 
 /// One tracer trampoline (ftrace/kprobes/BPF).

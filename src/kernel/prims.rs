@@ -128,7 +128,6 @@ prims! {
     "tid_cleared"(Task) -> Int, false, Pure |k, _, _, a| Ok(k.task(task_of(k, a[0], "task")?).tid_cleared as i64);
     "add_wait_queue_chldexit"(Task, Int, Pid) -> Void, false, Mut add_wait_queue_chldexit;
     "remove_wait_queue_chldexit"(Task) -> Void, false, Mut remove_wait_queue_chldexit;
-    "exit_rcu"() -> Void, false, Mut |_, _| Ok(0);
 
     // kernel/signal.c
     "signal_pending"(Task) -> Int, false, Pure |k, _, _, a| Ok(k.task(task_of(k, a[0], "task")?).sigpending as i64);
@@ -155,7 +154,6 @@ prims! {
     "rcu_gp_done"(Int) -> Int, false, Pure rcu_gp_done;
 
     // kernel/rcu/tasks.h
-    "exit_tasks_rcu_finish_trace"(Task) -> Void, false, Mut |_, _| Ok(0);
     "holdout_add"(Task) -> Void, false, Mut |c, a| { let t = task_of(c.k, a[0], "task")?; if !c.k.rcu_tasks.holdouts.contains(&t) { c.k.rcu_tasks.holdouts.push(t); } Ok(0) };
     "holdout_del"(Task) -> Void, false, Mut |c, a| { let t = task_of(c.k, a[0], "task")?; c.k.rcu_tasks.holdouts.retain(|&x| x != t); Ok(0) };
     "holdout_first"() -> Task, false, Pure |k, _, _, _| Ok(k.rcu_tasks.holdouts.first().map(|&t| handle_task(t)).unwrap_or(0));
@@ -168,6 +166,18 @@ prims! {
     "init_completion_onstack"(Task) -> Void, false, Mut |c, a| { let t = task_of(c.k, a[0], "task")?; c.k.task_mut(t).completion_done = false; Ok(0) };
     "call_rcu_tasks_wakeme"(Task) -> Void, true, Mut |c, a| { let t = task_of(c.k, a[0], "task")?; c.k.rcu_tasks.cbs_queued.push(t); Ok(0) };
     "completion_done"(Task) -> Int, false, Pure |k, _, _, a| Ok(k.task(task_of(k, a[0], "task")?).completion_done as i64);
+
+    // kernel/rcu/tasks.h (v6.9+): the per-CPU rtp_exit_list, as one list.
+    "rtp_exit_list_add"(Task) -> Void, true, Mut |c, a| { let t = task_of(c.k, a[0], "task")?; if c.k.rcu_tasks.exit_list.contains(&t) { return fault("exit_tasks_rcu_start(): task already on an exit list"); } c.k.rcu_tasks.exit_list.push(t); c.k.task_mut(t).on_exit_list = true; Ok(0) };
+    "rtp_exit_list_del"(Task) -> Void, true, Mut |c, a| { let t = task_of(c.k, a[0], "task")?; if !c.k.rcu_tasks.exit_list.contains(&t) { return fault("exit_tasks_rcu_stop(): task not on an exit list"); } c.k.rcu_tasks.exit_list.retain(|&x| x != t); c.k.task_mut(t).on_exit_list = false; Ok(0) };
+    "rtp_exit_list_first"() -> Task, false, Pure |k, _, _, _| Ok(k.rcu_tasks.exit_list.first().map(|&t| handle_task(t)).unwrap_or(0));
+    "rtp_exit_list_next"(Task) -> Task, false, Pure |k, _, _, a| { let t = task_of(k, a[0], "task")?; Ok(opt(k.rcu_tasks.exit_list.iter().skip_while(|&&x| x != t).nth(1).copied())) };
+
+    // kernel/trace/ftrace.c: trampolines, as the tracer sees them.
+    "trampoline_current"() -> Int, false, Pure |k, _, _, _| Ok(k.trampolines.iter().rposition(|s| *s == TrampolineState::Live).map(|i| i as i64).unwrap_or(-1));
+    "trampoline_install"() -> Int, true, Mut |c, _| { c.k.trampolines.push(TrampolineState::Live); Ok(c.k.trampolines.len() as i64 - 1) };
+    "trampoline_remove"(Int) -> Void, true, Mut |c, a| trampoline_set(c, a[0], TrampolineState::Removed);
+    "trampoline_free"(Int) -> Void, true, Mut |c, a| trampoline_set(c, a[0], TrampolineState::Freed);
 
     // Model helpers.
     "model_unsupported"(Int) -> Int, false, Mut |c, a| Err(Fault::Unsupported(c.prog.strings.get(a[0] as usize).cloned().unwrap_or_default()));
@@ -848,4 +858,14 @@ fn rcu_tasks_invoke_cbs(c: &mut Ctx, _a: &[i64]) -> KResult<i64> {
     }
     c.k.rcu_tasks.gp_seq += 1;
     Ok(0)
+}
+
+fn trampoline_set(c: &mut Ctx, i: i64, s: TrampolineState) -> KResult<i64> {
+    match c.k.trampolines.get_mut(i as usize) {
+        Some(t) => {
+            *t = s;
+            Ok(0)
+        }
+        None => fault(format!("no trampoline #{i}")),
+    }
 }

@@ -127,7 +127,9 @@ impl System {
             pids: Vec::new(),
             srcu: Srcu::default(),
             rcu_tasks: RcuTasks::default(),
-            trampolines: Vec::new(),
+            // A tracer attached at boot: its trampoline #0 is live at every
+            // traceable function entry (only when the scenario updates it).
+            trampolines: if self.prog.uses_trampolines { vec![TrampolineState::Live] } else { Vec::new() },
             kernel_globals: self.prog.kernel_globals.clone(),
         };
         let vm_of = |f: crate::vm::FuncId| TaskVm::new(f, vec![0; self.prog.func(f).locals as usize]);

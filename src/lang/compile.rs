@@ -1191,6 +1191,9 @@ impl<'a> Compiler<'a> {
                     fx.emit(Op::Pop, a.span);
                 }
             }
+            if name == "trampoline_update" {
+                self.prog.uses_trampolines = true;
+            }
             let hint = if lib.names_task { target.map(|t| self.hint(t)).unwrap_or(0) } else { 0 };
             fx.emit(Op::Syscall { func: id, argc: lib.args.len() as u8, conv: lib.conv, hint }, sp);
             return Ty::Int;

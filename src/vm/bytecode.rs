@@ -128,6 +128,8 @@ pub struct Program {
     pub kernel_global_names: Vec<String>,
     /// Initial values of scenario globals.
     pub user_globals: Vec<i64>,
+    /// The scenario updates trampolines: a tracer is attached from boot on.
+    pub uses_trampolines: bool,
 }
 
 impl Program {

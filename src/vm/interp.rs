@@ -45,7 +45,13 @@ fn is_visible(op: &Op, k: &Kernel, t: TaskId, vm: &TaskVm) -> bool {
         Op::Syscall { .. } | Op::WaitBegin | Op::SetCurrentState | Op::Schedule | Op::Yield | Op::Nondet => true,
         Op::Printf { .. } => true,
         Op::LoadGlobal(_) | Op::StoreGlobal(_) => k.group(k.task(t).group).threads.len() > 1,
-        Op::TracePoint => k.trampolines.iter().any(|s| *s == TrampolineState::Live),
+        // Trampolines are entered at the traceable function entries of exiting
+        // tasks: that is where the exit-path protection of RCU Tasks matters
+        // (a task on the task list is seen by the scan whatever it runs).
+        Op::TracePoint => {
+            k.task(t).flags & crate::kernel::objects::PF_EXITING != 0
+                && k.trampolines.iter().any(|s| *s == TrampolineState::Live)
+        }
         _ => false,
     }
 }

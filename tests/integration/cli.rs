@@ -1,0 +1,135 @@
+//! End-to-end tests of the binary.
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+
+fn taskcheck() -> Command {
+    let mut c = Command::cargo_bin("taskcheck").unwrap();
+    c.current_dir(env!("CARGO_MANIFEST_DIR"));
+    c
+}
+
+#[test]
+fn seed_scenario_deadlocks_on_v6_1_with_the_four_task_cycle() {
+    taskcheck()
+        .args(["check", "scenarios/seed_unshare_deadlock.c", "--kernel", "v6.1"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("DEADLOCK"))
+        .stdout(predicate::str::contains("in: synchronize_srcu <- rcu_tasks_postscan"))
+        .stdout(predicate::str::contains("in: zap_pid_ns_processes"))
+        .stdout(predicate::str::contains("wait_for_completion <- __wait_rcu_gp <- synchronize_rcu_tasks"))
+        .stdout(predicate::str::contains("c is a zombie"));
+}
+
+#[test]
+fn seed_scenario_json_carries_the_cycle() {
+    let out = taskcheck()
+        .args(["check", "scenarios/seed_unshare_deadlock.c", "--kernel", "v6.1", "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let r = &v["results"][0];
+    assert_eq!(r["kernel"], "v6.1");
+    assert_eq!(r["verdict"], "deadlock");
+    assert_eq!(r["complete"], true);
+    let cycle = r["cycle"].as_array().unwrap();
+    let mut names: Vec<&str> = cycle.iter().map(|w| w["task"].as_str().unwrap()).collect();
+    names.sort();
+    assert_eq!(names, ["b", "c", "main", "rcu_tasks_kthread"]);
+    let main = cycle.iter().find(|w| w["task"] == "main").unwrap();
+    assert!(main["waits_in"].as_array().unwrap().iter().any(|f| f == "synchronize_rcu_tasks"));
+    let kt = cycle.iter().find(|w| w["task"] == "rcu_tasks_kthread").unwrap();
+    let kt_stack: Vec<&str> = kt["waits_in"].as_array().unwrap().iter().map(|f| f.as_str().unwrap()).collect();
+    assert_eq!(&kt_stack[..2], ["synchronize_srcu", "rcu_tasks_postscan"]);
+    assert_eq!(cycle.iter().find(|w| w["task"] == "c").unwrap()["waits_for"], "main");
+    assert!(r["trace"].as_array().unwrap().len() > 10);
+}
+
+#[test]
+fn a_replayed_schedule_reaches_the_same_deadlock() {
+    let out = taskcheck()
+        .args(["check", "scenarios/seed_unshare_deadlock.c", "--kernel", "v6.1", "--format", "json"])
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let schedule = v["results"][0]["schedule"].as_str().unwrap().to_string();
+    let again = taskcheck()
+        .args([
+            "check",
+            "scenarios/seed_unshare_deadlock.c",
+            "--kernel",
+            "v6.1",
+            "--format",
+            "json",
+            "--replay",
+            &schedule,
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(again.status.code(), Some(1));
+    let w: serde_json::Value = serde_json::from_slice(&again.stdout).unwrap();
+    assert_eq!(w["results"][0]["verdict"], "deadlock");
+    assert_eq!(w["results"][0]["cycle"], v["results"][0]["cycle"]);
+    assert_eq!(w["results"][0]["trace"], v["results"][0]["trace"]);
+}
+
+#[test]
+fn same_input_gives_the_same_report() {
+    let run = || {
+        taskcheck().args(["check", "scenarios/fork_after_reaper_death.c", "--kernel", "v6.1"]).output().unwrap().stdout
+    };
+    assert_eq!(run(), run());
+}
+
+#[test]
+fn a_syntax_error_exits_2_with_file_line_column() {
+    taskcheck()
+        .args(["check", "tests/integration/errors/missing_semicolon.c", "--kernel", "v6.1"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("missing_semicolon.c:3:"));
+}
+
+#[test]
+fn an_unknown_kernel_is_a_usage_error() {
+    taskcheck()
+        .args(["check", "scenarios/seed_unshare_deadlock.c", "--kernel", "v9.99"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("unknown kernel model"));
+}
+
+#[test]
+fn a_missing_file_is_a_usage_error() {
+    taskcheck()
+        .args(["check", "scenarios/does_not_exist.c"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("cannot read"));
+}
+
+#[test]
+fn a_state_bound_that_is_hit_exits_3_and_says_so() {
+    taskcheck()
+        .args(["check", "scenarios/sigchld_ignored_autoreap.c", "--kernel", "v6.1", "--max-states", "100"])
+        .assert()
+        .code(3)
+        .stdout(predicate::str::contains("stopped at --max-states"))
+        .stdout(predicate::str::contains("INCOMPLETE"));
+}
+
+#[test]
+fn kernels_lists_the_builtin_models() {
+    taskcheck().arg("kernels").assert().success().stdout(predicate::str::contains("v6.1"));
+}
+
+#[test]
+fn test_command_runs_the_shared_corpus() {
+    taskcheck()
+        .args(["test", "scenarios", "--kernel", "v6.1"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(" passed, 0 failed"));
+}

@@ -1,0 +1,4 @@
+void *worker(void *arg)
+{
+	return NULL;
+}

@@ -1,0 +1,5 @@
+int main(void)
+{
+	int *p;
+	return 0;
+}

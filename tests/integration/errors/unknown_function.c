@@ -1,0 +1,5 @@
+int main(void)
+{
+	pid_t b = frok();
+	return 0;
+}

@@ -1,0 +1,5 @@
+int main(void)
+{
+	int x = undefined_var + 1;
+	return x;
+}

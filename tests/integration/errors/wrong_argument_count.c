@@ -1,0 +1,6 @@
+int main(void)
+{
+	int s;
+	waitpid(-1, &s);
+	return 0;
+}

@@ -1,0 +1,6 @@
+//! One integration-test binary (cheapest to build on two cores).
+
+mod cli;
+mod corpus;
+mod errors;
+mod exhaustive;
