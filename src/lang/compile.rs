@@ -745,14 +745,10 @@ impl<'a> Compiler<'a> {
                 Ty::Int
             }
             ExprKind::Binary { op, lhs, rhs } => {
-                let l = self.expr(fx, lhs);
-                let r = self.expr(fx, rhs);
+                self.expr(fx, lhs);
+                self.expr(fx, rhs);
                 fx.emit(Op::Binary(*op), sp);
-                if matches!(op, BinOp::Eq | BinOp::Ne) || (l == Ty::Int && r == Ty::Int) {
-                    Ty::Int
-                } else {
-                    Ty::Int
-                }
+                Ty::Int
             }
             ExprKind::Assign { op, lhs, rhs } => self.assign(fx, lhs, *op, Some(rhs), sp, false),
             ExprKind::IncDec { prefix, increment, operand } => {
@@ -1564,6 +1560,6 @@ impl<'a> Compiler<'a> {
 }
 
 fn best<'b>(name: &str, cands: impl Iterator<Item = &'b str>) -> Option<String> {
-    let limit = (name.len() / 3).max(1);
+    let limit = (name.len() / 3).max(2).min(name.len().saturating_sub(1));
     cands.map(|c| (distance(name, c), c)).filter(|(d, _)| *d <= limit).min().map(|(_, c)| c.to_string())
 }

@@ -49,8 +49,7 @@ fn is_visible(op: &Op, k: &Kernel, t: TaskId, vm: &TaskVm) -> bool {
         // tasks: that is where the exit-path protection of RCU Tasks matters
         // (a task on the task list is seen by the scan whatever it runs).
         Op::TracePoint => {
-            k.task(t).flags & crate::kernel::objects::PF_EXITING != 0
-                && k.trampolines.iter().any(|s| *s == TrampolineState::Live)
+            k.task(t).flags & crate::kernel::objects::PF_EXITING != 0 && k.trampolines.contains(&TrampolineState::Live)
         }
         _ => false,
     }
@@ -573,7 +572,7 @@ fn exec(
         }
         Op::Nondet => {
             let n = pop(vm)?;
-            if n < 1 || n > 64 {
+            if !(1..=64).contains(&n) {
                 return Err(Fault::Assertion(format!("nondet({n}): the number of choices must be 1..64")));
             }
             vm.stack.push(choice as i64 % n);
