@@ -4,3 +4,4 @@ mod cli;
 mod corpus;
 mod errors;
 mod exhaustive;
+mod walkthrough;

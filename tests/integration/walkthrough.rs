@@ -1,0 +1,144 @@
+//! The README's walkthrough works as written: export v6.1, apply the edits
+//! shown in README.md, and the seed scenario no longer deadlocks.
+
+use std::path::Path;
+
+use assert_cmd::Command;
+
+/// The (file, before, after) edits of the README: a `<!-- edit FILE -->`
+/// marker, then the first ```c block is replaced by the second.
+fn readme_edits() -> Vec<(String, String, String)> {
+    let readme = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    let mut edits = Vec::new();
+    for part in readme.split("<!-- edit ").skip(1) {
+        let file = part.split_whitespace().next().unwrap().to_string();
+        let blocks: Vec<&str> = part.split("```c\n").skip(1).take(2).map(|b| b.split("```").next().unwrap()).collect();
+        edits.push((file, blocks[0].to_string(), blocks[1].to_string()));
+    }
+    edits
+}
+
+#[test]
+fn readme_pause_walkthrough_removes_the_seed_deadlock() {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let dir = tempdir();
+    Command::cargo_bin("taskcheck")
+        .unwrap()
+        .current_dir(root)
+        .args(["kernels", "--export", "v6.1"])
+        .arg(&dir)
+        .assert()
+        .success();
+    let edits = readme_edits();
+    assert_eq!(edits.len(), 2, "the README walkthrough has two edits");
+    for (file, before, after) in edits {
+        let p = dir.join(&file);
+        let text = std::fs::read_to_string(&p).unwrap();
+        assert!(text.contains(&before), "{file} does not contain the README's text:\n{before}");
+        std::fs::write(&p, text.replacen(&before, &after, 1)).unwrap();
+    }
+    // The unedited export still deadlocks; the edited one does not.
+    Command::cargo_bin("taskcheck")
+        .unwrap()
+        .current_dir(root)
+        .args(["check", "scenarios/seed_unshare_deadlock.c", "--kernel"])
+        .arg(&dir)
+        .assert()
+        .code(0)
+        .stdout(predicates::str::contains("OK"));
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn an_exported_model_checks_like_the_builtin() {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let dir = tempdir();
+    Command::cargo_bin("taskcheck")
+        .unwrap()
+        .current_dir(root)
+        .args(["kernels", "--export", "v6.1"])
+        .arg(&dir)
+        .assert()
+        .success();
+    Command::cargo_bin("taskcheck")
+        .unwrap()
+        .current_dir(root)
+        .args(["check", "scenarios/seed_unshare_deadlock.c", "--kernel"])
+        .arg(&dir)
+        .assert()
+        .code(1)
+        .stdout(predicates::str::contains("DEADLOCK"));
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn a_model_calling_an_unknown_primitive_exits_2_pointing_into_the_model() {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let dir = tempdir();
+    Command::cargo_bin("taskcheck")
+        .unwrap()
+        .current_dir(root)
+        .args(["kernels", "--export", "v6.1"])
+        .arg(&dir)
+        .assert()
+        .success();
+    let p = dir.join("pid.kc");
+    let text = std::fs::read_to_string(&p).unwrap();
+    std::fs::write(&p, text.replacen("idr_remove(pid, i);", "idr_remove_all(pid, i);", 1)).unwrap();
+    let out = Command::cargo_bin("taskcheck")
+        .unwrap()
+        .current_dir(root)
+        .args(["check", "scenarios/seed_unshare_deadlock.c", "--kernel"])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("unknown function `idr_remove_all`"), "{err}");
+    assert!(err.contains("pid.kc:26:"), "{err}");
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn a_model_with_a_syntax_error_exits_2_pointing_into_the_model() {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let dir = tempdir();
+    Command::cargo_bin("taskcheck")
+        .unwrap()
+        .current_dir(root)
+        .args(["kernels", "--export", "v6.3"])
+        .arg(&dir)
+        .assert()
+        .success();
+    let p = dir.join("tasks.kc");
+    let text = std::fs::read_to_string(&p).unwrap();
+    std::fs::write(
+        &p,
+        text.replacen("synchronize_srcu(&tasks_rcu_exit_srcu);", "synchronize_srcu(&tasks_rcu_exit_srcu)", 1),
+    )
+    .unwrap();
+    let out = Command::cargo_bin("taskcheck")
+        .unwrap()
+        .current_dir(root)
+        .args(["check", "scenarios/seed_unshare_deadlock.c", "--kernel"])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("tasks.kc:"), "{err}");
+    assert!(err.contains("expected `;`"), "{err}");
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+fn tempdir() -> std::path::PathBuf {
+    use std::sync::atomic::{AtomicU32, Ordering};
+    static N: AtomicU32 = AtomicU32::new(0);
+    let d = std::env::temp_dir().join(format!(
+        "taskcheck-walkthrough-{}-{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::Relaxed)
+    ));
+    let _ = std::fs::remove_dir_all(&d);
+    d
+}
