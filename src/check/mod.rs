@@ -290,7 +290,8 @@ fn explain_deadlock(sys: &System, k: &Kernel, stuck: u64, r: &mut CheckResult) {
         reason: w.reason.clone(),
         kernel_thread: k.task(w.task).is_kthread(),
     };
-    let cycle = waitfor::find_cycle(&waits).unwrap_or_default();
+    let mut cycle = waitfor::find_cycle(&waits).unwrap_or_default();
+    waitfor::rotate_to_user_task(&mut cycle, k);
     for &t in &cycle {
         if let Some(w) = waits.iter().find(|w| w.task == t) {
             let mut rep = report(w);

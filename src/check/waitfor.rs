@@ -186,3 +186,14 @@ pub fn find_cycle(waits: &[Wait]) -> Option<Vec<TaskId>> {
     }
     best
 }
+
+/// Rotate a cycle to start at its first user task (`main` before its
+/// children), so it reads like the seed: who waits for whom, from the caller.
+pub fn rotate_to_user_task(cycle: &mut [TaskId], k: &Kernel) {
+    if let Some(i) = (0..cycle.len())
+        .filter(|&i| !k.task(cycle[i]).is_kthread() && k.task(cycle[i]).name != "init")
+        .min_by_key(|&i| cycle[i])
+    {
+        cycle.rotate_left(i);
+    }
+}

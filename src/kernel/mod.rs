@@ -37,7 +37,9 @@ pub fn fault<T>(msg: impl Into<String>) -> KResult<T> {
 /// The whole kernel state: every object of the model. Part of the search state.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Kernel {
-    pub tasks: Vec<Task>,
+    /// Shared between states until written (`task_mut()` copies on write):
+    /// a step changes one or two tasks, so a successor state shares the rest.
+    pub tasks: Vec<std::sync::Arc<Task>>,
     pub groups: Vec<SignalStruct>,
     pub namespaces: Vec<PidNamespace>,
     pub pids: Vec<Pid>,
@@ -52,7 +54,7 @@ impl Kernel {
         &self.tasks[t.0 as usize]
     }
     pub fn task_mut(&mut self, t: TaskId) -> &mut Task {
-        &mut self.tasks[t.0 as usize]
+        std::sync::Arc::make_mut(&mut self.tasks[t.0 as usize])
     }
     pub fn group(&self, g: GroupId) -> &SignalStruct {
         &self.groups[g.0 as usize]

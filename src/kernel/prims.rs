@@ -423,7 +423,7 @@ fn dup_task_struct(c: &mut Ctx, a: &[i64]) -> KResult<i64> {
     });
     let name = child_name(c.k, c.prog, parent, hint.unwrap_or(0));
     let real_parent = if thread { p.real_parent } else { Some(parent) };
-    c.k.tasks.push(Task {
+    c.k.tasks.push(std::sync::Arc::new(Task {
         name,
         pid: p.pid,
         group,
@@ -456,7 +456,7 @@ fn dup_task_struct(c: &mut Ctx, a: &[i64]) -> KResult<i64> {
         rcu_gp_waitset: 0,
         tid_cleared: false,
         vm,
-    });
+    }));
     Ok(handle_task(id))
 }
 

@@ -71,7 +71,7 @@ impl System {
             globals: self.prog.user_globals.clone(),
         });
         let group = GroupId(k.groups.len() as u16 - 1);
-        k.tasks.push(Task {
+        k.tasks.push(std::sync::Arc::new(Task {
             name: name.to_string(),
             pid,
             group,
@@ -104,7 +104,7 @@ impl System {
             rcu_gp_waitset: 0,
             tid_cleared: false,
             vm,
-        });
+        }));
         if let Some(p) = parent {
             k.task_mut(p).children.push(id);
         }
@@ -172,14 +172,19 @@ impl System {
 /// since the scan is observable (by check_holdout_task()), not the count.
 fn canonicalize(k: &mut Kernel) {
     let holdouts = k.rcu_tasks.holdouts.clone();
-    for (i, t) in k.tasks.iter_mut().enumerate() {
-        if holdouts.contains(&TaskId(i as u16)) {
-            if t.nvcsw != t.rcu_tasks_nvcsw {
-                t.nvcsw = t.rcu_tasks_nvcsw.wrapping_add(1);
-            }
+    for i in 0..k.tasks.len() {
+        let id = TaskId(i as u16);
+        let t = k.task(id);
+        let (nvcsw, snap) = if holdouts.contains(&id) {
+            (if t.nvcsw != t.rcu_tasks_nvcsw { t.rcu_tasks_nvcsw.wrapping_add(1) } else { t.nvcsw }, t.rcu_tasks_nvcsw)
         } else {
-            t.nvcsw = 0;
-            t.rcu_tasks_nvcsw = 0;
+            (0, 0)
+        };
+        // Write only what changes: unchanged tasks stay shared.
+        if t.nvcsw != nvcsw || t.rcu_tasks_nvcsw != snap {
+            let t = k.task_mut(id);
+            t.nvcsw = nvcsw;
+            t.rcu_tasks_nvcsw = snap;
         }
     }
 }
@@ -199,41 +204,53 @@ impl Kernel {
     }
 }
 
-/// xxh3 over the state's canonical bytes: integers little-endian whatever the platform.
-struct StateHasher(xxhash_rust::xxh3::Xxh3);
+/// The state's canonical bytes: integers little-endian whatever the platform,
+/// lengths as u64. Collected into one buffer, then hashed once with xxh3-128
+/// (one bulk hash is much cheaper than many small streaming updates).
+struct StateBytes(Vec<u8>);
 
-impl Hasher for StateHasher {
+impl Hasher for StateBytes {
     fn finish(&self) -> u64 {
-        self.0.digest()
+        xxhash_rust::xxh3::xxh3_64(&self.0)
     }
     fn write(&mut self, bytes: &[u8]) {
-        self.0.update(bytes);
+        self.0.extend_from_slice(bytes);
     }
     fn write_u8(&mut self, i: u8) {
-        self.0.update(&[i]);
+        self.0.push(i);
     }
     fn write_u16(&mut self, i: u16) {
-        self.0.update(&i.to_le_bytes());
+        self.0.extend_from_slice(&i.to_le_bytes());
     }
     fn write_u32(&mut self, i: u32) {
-        self.0.update(&i.to_le_bytes());
+        self.0.extend_from_slice(&i.to_le_bytes());
     }
     fn write_u64(&mut self, i: u64) {
-        self.0.update(&i.to_le_bytes());
+        self.0.extend_from_slice(&i.to_le_bytes());
     }
     fn write_usize(&mut self, i: usize) {
-        self.0.update(&(i as u64).to_le_bytes());
+        self.0.extend_from_slice(&(i as u64).to_le_bytes());
     }
     fn write_i64(&mut self, i: i64) {
-        self.0.update(&i.to_le_bytes());
+        self.0.extend_from_slice(&i.to_le_bytes());
     }
+}
+
+thread_local! {
+    static STATE_BYTES: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
 pub fn fingerprint(k: &Kernel) -> Fingerprint {
     use std::hash::Hash;
-    let mut h = StateHasher(xxhash_rust::xxh3::Xxh3::new());
-    k.hash(&mut h);
-    h.0.digest128()
+    STATE_BYTES.with(|cell| {
+        let mut buf = std::mem::take(&mut *cell.borrow_mut());
+        buf.clear();
+        let mut h = StateBytes(buf);
+        k.hash(&mut h);
+        let fp = xxhash_rust::xxh3::xxh3_128(&h.0);
+        *cell.borrow_mut() = h.0;
+        fp
+    })
 }
 
 impl Model for System {
