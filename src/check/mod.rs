@@ -4,7 +4,6 @@
 
 pub mod events;
 pub mod expect;
-pub mod waitfor;
 
 use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
@@ -13,6 +12,7 @@ use crate::explore::{self, Bounds, Finding, SearchConfig, Stats, StopReason};
 use crate::kernel::models::KernelModel;
 use crate::kernel::objects::TaskId;
 use crate::kernel::system::{Step, System, Violation};
+use crate::kernel::waitfor;
 use crate::kernel::{Fault, Kernel};
 use crate::lang::ast::FileId;
 use crate::lang::compile::{Compiler, Unit};

@@ -54,11 +54,15 @@ pub fn search<M: Model>(model: &M, config: &SearchConfig) -> Outcome<M> {
     let (mut finding, stop) = search.run();
     if finding.is_none() && stop == StopReason::Complete {
         if let Some(graph) = search.graph.take() {
-            finding = scc::partial_deadlock(&graph).map(|c| Finding::Deadlock {
-                stuck: c.stuck,
-                terminal: false,
-                trace: search.trace(c.first),
-            });
+            for c in scc::stuck_components(&graph) {
+                let trace = search.trace(c.first);
+                let Some(state) = search.replay(&trace) else { continue };
+                let stuck = model.refine_stuck(&state, c.stuck, c.moving);
+                if stuck != 0 {
+                    finding = Some(Finding::Deadlock { stuck, terminal: false, trace });
+                    break;
+                }
+            }
         }
     }
     let mut stats = search.stats;
@@ -72,6 +76,15 @@ fn bit(actor: usize) -> ActorSet {
 }
 
 impl<M: Model> Search<'_, M> {
+    /// The state a trace leads to, rebuilt from the initial state.
+    fn replay(&self, trace: &[M::Step]) -> Option<M::State> {
+        let mut s = self.model.initial().ok()?;
+        for &step in trace {
+            s = self.model.next(&s, step).ok()?;
+        }
+        Some(s)
+    }
+
     /// Explores until the frontier is empty, a finding, or a bound. A finding
     /// always comes with `Complete`: it wins over any bound met before.
     fn run(&mut self) -> (Option<Finding<M>>, StopReason) {

@@ -59,6 +59,14 @@ pub trait Model {
     fn check_final(&self, _state: &Self::State) -> Option<Self::Violation> {
         None
     }
+
+    /// Of the actors `stuck` in a bottom component (waiting, never moving)
+    /// while the actors of `moving` still run, those that are deadlocked: a
+    /// model may drop actors that merely wait for a running one (a parent in
+    /// an endless loop is no deadlock). `state` is the component's first state.
+    fn refine_stuck(&self, _state: &Self::State, stuck: ActorSet, _moving: ActorSet) -> ActorSet {
+        stuck
+    }
 }
 
 /// Limits of one search. `None` means unbounded.

@@ -62,6 +62,8 @@ pub struct StuckComponent {
     /// The component's state with the smallest index.
     pub first: u32,
     pub stuck: ActorSet,
+    /// Actors that move somewhere in the component.
+    pub moving: ActorSet,
 }
 
 const UNVISITED: u32 = u32::MAX;
@@ -146,7 +148,9 @@ pub fn components(graph: &Graph) -> (Vec<u32>, u32) {
 
 /// The stuck bottom SCC with the smallest first state, if any. Single states
 /// without a self-loop are skipped: terminal states are the search's business.
-pub fn partial_deadlock(graph: &Graph) -> Option<StuckComponent> {
+/// Every bottom component (with a cycle) in which some actors wait and never
+/// move, ordered by smallest state index.
+pub fn stuck_components(graph: &Graph) -> Vec<StuckComponent> {
     let (component, count) = components(graph);
     let count = count as usize;
     let mut first = vec![UNVISITED; count];
@@ -175,11 +179,18 @@ pub fn partial_deadlock(graph: &Graph) -> Option<StuckComponent> {
             }
         }
     }
-    (0..count)
+    let mut all: Vec<StuckComponent> = (0..count)
         .filter(|&c| bottom[c] && (size[c] > 1 || self_loop[c]))
-        .map(|c| StuckComponent { first: first[c], stuck: waiting_all[c] & !moves_any[c] })
+        .map(|c| StuckComponent { first: first[c], stuck: waiting_all[c] & !moves_any[c], moving: moves_any[c] })
         .filter(|s| s.stuck != 0)
-        .min_by_key(|s| s.first)
+        .collect();
+    all.sort_by_key(|s| s.first);
+    all
+}
+
+/// The stuck bottom component whose smallest state index is smallest.
+pub fn partial_deadlock(graph: &Graph) -> Option<StuckComponent> {
+    stuck_components(graph).into_iter().next()
 }
 
 #[cfg(test)]
@@ -225,14 +236,14 @@ mod tests {
         }
         let (_, count) = components(&g);
         assert_eq!(count, 1);
-        assert_eq!(partial_deadlock(&g), Some(StuckComponent { first: 0, stuck: 0b10 }));
+        assert_eq!(partial_deadlock(&g).map(|c| (c.first, c.stuck)), Some((0, 0b10)));
     }
 
     #[test]
     fn the_bottom_cycle_not_the_escapable_one_is_reported() {
         // 0 <-> 1 can escape to 2 <-> 3; both wait for actor 1 (bit 0b10).
         let g = graph(&[&[1], &[0, 2], &[3], &[2]], &[0b10; 4]);
-        assert_eq!(partial_deadlock(&g), Some(StuckComponent { first: 2, stuck: 0b10 }));
+        assert_eq!(partial_deadlock(&g).map(|c| (c.first, c.stuck)), Some((2, 0b10)));
     }
 
     #[test]
@@ -244,7 +255,7 @@ mod tests {
     #[test]
     fn a_self_loop_is_a_bottom_component() {
         let g = graph(&[&[1], &[1]], &[0, 0b100]);
-        assert_eq!(partial_deadlock(&g), Some(StuckComponent { first: 1, stuck: 0b100 }));
+        assert_eq!(partial_deadlock(&g).map(|c| (c.first, c.stuck)), Some((1, 0b100)));
     }
 
     #[test]
@@ -258,7 +269,7 @@ mod tests {
     #[test]
     fn edges_to_unknown_states_are_ignored() {
         let g = graph(&[&[7, 0]], &[0b10]);
-        assert_eq!(partial_deadlock(&g), Some(StuckComponent { first: 0, stuck: 0b10 }));
+        assert_eq!(partial_deadlock(&g).map(|c| (c.first, c.stuck)), Some((0, 0b10)));
     }
 }
 

@@ -9,6 +9,7 @@ pub mod models;
 pub mod objects;
 pub mod prims;
 pub mod system;
+pub mod waitfor;
 
 use objects::*;
 

@@ -304,6 +304,27 @@ impl Model for System {
         set
     }
 
+    /// Drop the tasks that only wait for a task still running in the
+    /// component (directly, or through a zombie whose parent runs): a parent
+    /// in an endless loop never reaping is not a kernel deadlock.
+    fn refine_stuck(&self, k: &Kernel, stuck: ActorSet, moving: ActorSet) -> ActorSet {
+        let waits: Vec<_> = k.task_ids().filter_map(|t| super::waitfor::wait_of(&self.prog, k, t)).collect();
+        let mut live = moving;
+        loop {
+            let mut changed = false;
+            for w in &waits {
+                let bit = 1u64 << w.task.0;
+                if live & bit == 0 && w.waits_for.iter().any(|u| live & (1 << u.0) != 0) {
+                    live |= bit;
+                    changed = true;
+                }
+            }
+            if !changed {
+                return stuck & !live;
+            }
+        }
+    }
+
     fn check_final(&self, k: &Kernel) -> Option<Violation> {
         // A zombie nobody will reap, or a pid never freed, at the end of a run.
         for t in k.task_ids() {

@@ -142,3 +142,68 @@ fn tempdir() -> std::path::PathBuf {
     let _ = std::fs::remove_dir_all(&d);
     d
 }
+
+/// Export `kernel`, apply `(file, before, after)` edits, and check `scenario` against it.
+fn check_edited(kernel: &str, edits: &[(&str, &str, &str)], scenario: &str) -> (Option<i32>, String) {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let dir = tempdir();
+    Command::cargo_bin("taskcheck")
+        .unwrap()
+        .current_dir(root)
+        .args(["kernels", "--export", kernel])
+        .arg(&dir)
+        .assert()
+        .success();
+    for (file, before, after) in edits {
+        let p = dir.join(file);
+        let text = std::fs::read_to_string(&p).unwrap();
+        assert!(text.contains(before), "{file} lacks {before}");
+        std::fs::write(&p, text.replacen(before, after, 1)).unwrap();
+    }
+    let out = Command::cargo_bin("taskcheck")
+        .unwrap()
+        .current_dir(root)
+        .args(["check", scenario, "--kernel"])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    std::fs::remove_dir_all(&dir).ok();
+    (out.status.code(), String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+#[test]
+fn commit_3f95aa81d265_without_the_exit_srcu_section_a_reaped_task_is_freed_under() {
+    // v6.1 without exit_tasks_rcu_start()/finish() in do_exit(): the safety
+    // reason for the SRCU section, shown by the model.
+    let (code, out) = check_edited(
+        "v6.1",
+        &[("exit.kc", "\texit_tasks_rcu_start();\n", ""), ("exit.kc", "\texit_tasks_rcu_finish();\n", "")],
+        "scenarios/exit_tail_trampoline.c",
+    );
+    assert_eq!(code, Some(1), "{out}");
+    assert!(out.contains("TRAMPOLINE-USE-AFTER-FREE"), "{out}");
+}
+
+#[test]
+fn the_grace_periods_synchronize_rcu_covers_the_preemption_disabled_tail_of_do_exit() {
+    // Without the synchronize_rcu() calls of the grace period, a task
+    // preempted in a trampoline after exit_tasks_rcu_finish() dropped its SRCU
+    // reader (preemption still disabled, before do_task_dead()) is freed under.
+    let no_pregp = (
+        "tasks.kc",
+        "static void rcu_tasks_pregp_step(void)\n{\n\tsynchronize_rcu();\n}",
+        "static void rcu_tasks_pregp_step(void)\n{\n}",
+    );
+    let no_postgp = (
+        "tasks.kc",
+        "static void rcu_tasks_postgp(void)\n{\n\tsynchronize_rcu();\n}",
+        "static void rcu_tasks_postgp(void)\n{\n}",
+    );
+    let (code, out) = check_edited("v6.1", &[no_pregp, no_postgp], "scenarios/exit_tail_trampoline.c");
+    assert_eq!(code, Some(1), "{out}");
+    assert!(out.contains("TRAMPOLINE-USE-AFTER-FREE"), "{out}");
+    // Either one suffices in the model: a task can enter the old trampoline
+    // only before it is removed, i.e. before the grace period starts.
+    let (code, out) = check_edited("v6.1", &[no_postgp], "scenarios/exit_tail_trampoline.c");
+    assert_eq!(code, Some(0), "{out}");
+}
