@@ -4,4 +4,6 @@ mod cli;
 mod corpus;
 mod errors;
 mod exhaustive;
+mod reports;
+mod robustness;
 mod walkthrough;
