@@ -669,7 +669,11 @@ fn signal_wake_up(k: &mut Kernel, t: TaskId) {
 /// kernel/signal.c: __send_signal_locked() with prepare_signal(),
 /// sig_task_ignored() and complete_signal().
 pub fn send_signal(k: &mut Kernel, sig: i64, p: TaskId, ty: i64, force: bool) -> KResult<i64> {
-    if !(1..64).contains(&sig) {
+    // Signal 0 only checks that the target exists (and may be signalled).
+    if sig == 0 {
+        return Ok(0);
+    }
+    if !(1..=64).contains(&sig) {
         return Ok(-EINVAL);
     }
     let g = k.task(p).group;
@@ -691,7 +695,7 @@ pub fn send_signal(k: &mut Kernel, sig: i64, p: TaskId, ty: i64, force: bool) ->
     if handler == SIG_IGN || (handler == SIG_DFL && sig_default_ignored(sig)) {
         return Ok(0);
     }
-    let bit = 1u64 << sig;
+    let bit = 1u64 << (sig & 63);
     if ty == PIDTYPE_PID {
         k.task_mut(p).pending |= bit;
     } else {
@@ -776,8 +780,8 @@ fn dequeue_fatal_signal(c: &mut Ctx, a: &[i64]) -> KResult<i64> {
         SIGKILL
     } else {
         let mut found = 0;
-        for sig in 1..64 {
-            let bit = 1u64 << sig;
+        for sig in 1..=64 {
+            let bit = 1u64 << (sig & 63);
             let private = c.k.task(t).pending & bit != 0;
             let shared = c.k.group(g).shared_pending & bit != 0;
             if !private && !shared {
