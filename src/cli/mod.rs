@@ -83,6 +83,9 @@ enum Command {
         /// Write built-in model NAME into DIR, to edit and check with `--kernel DIR`.
         #[arg(long, num_args = 2, value_names = ["NAME", "DIR"])]
         export: Option<Vec<String>>,
+        /// List the primitives model code may call (what the kernel does under one lock).
+        #[arg(long)]
+        primitives: bool,
     },
 }
 
@@ -98,7 +101,13 @@ pub fn main() -> ExitCode {
     let code = match cli.command {
         Command::Check { scenario, search, format, replay } => cmd_check(&scenario, &search, format, replay.as_deref()),
         Command::Test { dir, search } => cmd_test(&dir, &search),
-        Command::Kernels { export } => cmd_kernels(export),
+        Command::Kernels { export, primitives } => {
+            if primitives {
+                print_primitives()
+            } else {
+                cmd_kernels(export)
+            }
+        }
     };
     ExitCode::from(code)
 }
@@ -335,6 +344,27 @@ fn cmd_test(dir: &Path, search: &SearchArgs) -> u8 {
     } else {
         EXIT_OK
     }
+}
+
+fn print_primitives() -> u8 {
+    use crate::kernel::prims::{PrimFn, PRIMS};
+    println!("Primitives of the kernel object model (a scheduling point: the step ends before it, unless a spinlock is held):");
+    for p in PRIMS {
+        let params: Vec<String> = p.params.iter().map(|t| format!("{t:?}")).collect();
+        let kind = match p.f {
+            PrimFn::Pure(_) => "reads",
+            PrimFn::Mut(_) => "writes",
+        };
+        println!(
+            "  {:<28} ({}) -> {:?}  [{kind}{}]",
+            p.name,
+            params.join(", "),
+            p.ret,
+            if p.visible { ", scheduling point" } else { "" }
+        );
+    }
+    println!("Builtins: wait_event(state, cond), wait_event_daemon(state, cond), set_current_state(s), __set_current_state(s), schedule(), schedule_timeout_idle(t), panic(msg), WARN_ON(cond); objects: current, tasklist_lock, pidmap_lock, tasks_rcu_exit_srcu");
+    EXIT_OK
 }
 
 fn cmd_kernels(export: Option<Vec<String>>) -> u8 {
