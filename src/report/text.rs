@@ -45,7 +45,16 @@ pub fn render(scenario: &str, r: &CheckResult) -> String {
         let _ = writeln!(out, "  at {at}");
     }
     if r.verdict == Verdict::Incomplete {
-        let _ = writeln!(out, "  nothing found in the states covered; raise the bound to finish the search");
+        let _ = writeln!(
+            out,
+            "  nothing found in the {} states covered (depth {}); {}",
+            r.stats.states,
+            r.stats.max_depth,
+            match r.stop {
+                StopReason::Interrupted => "the search was interrupted before it was complete",
+                _ => "raise the bound to finish the search",
+            }
+        );
     }
     if r.verdict == Verdict::Deadlock {
         let _ = writeln!(
