@@ -89,11 +89,18 @@ pub const SIGKILL: i64 = 9;
 pub const SIGUSR1: i64 = 10;
 pub const SIGTERM: i64 = 15;
 pub const SIGCHLD: i64 = 17;
+pub const SIGCONT: i64 = 18;
 pub const SIGSTOP: i64 = 19;
 
 /// What a `kill()` or exit signal does with the default handler.
+/// `SIG_KERNEL_IGNORE_MASK` (include/linux/signal.h): ignored with SIG_DFL.
 pub fn sig_default_ignored(sig: i64) -> bool {
-    matches!(sig, SIGCHLD | 23 /* SIGURG */ | 28 /* SIGWINCH */)
+    matches!(sig, SIGCONT | SIGCHLD | 23 /* SIGURG */ | 28 /* SIGWINCH */)
+}
+
+/// `SIG_KERNEL_STOP_MASK`: job-control stops (not modelled).
+pub fn sig_default_stops(sig: i64) -> bool {
+    matches!(sig, SIGSTOP | 20 /* SIGTSTP */ | 21 /* SIGTTIN */ | 22 /* SIGTTOU */)
 }
 
 /// SIGCHLD disposition of a thread group (`sighand->action[SIGCHLD-1]`).

@@ -137,6 +137,7 @@ prims! {
     "__send_signal_locked"(Int, Task, Int, Int) -> Int, false, Mut send_signal_locked;
     "__wake_up_parent"(Task, Task) -> Void, false, Mut wake_up_parent;
     "zap_other_threads"(Task) -> Void, false, Mut zap_other_threads;
+    "propagate_has_child_subreaper"(Task) -> Void, false, Mut propagate_has_child_subreaper;
     "dequeue_fatal_signal"(Task) -> Int, false, Mut dequeue_fatal_signal;
     "sighand_set_sigchld"(Task, Int) -> Void, false, Mut |c, a| { let g = c.k.task(task_of(c.k, a[0], "task")?).group; c.k.group_mut(g).sigchld.ignored = a[1] == SIG_IGN; Ok(0) };
     "sighand_set_sigchld_flags"(Task, Int) -> Void, false, Mut |c, a| { let g = c.k.task(task_of(c.k, a[0], "task")?).group; c.k.group_mut(g).sigchld.nocldwait = a[1] & SA_NOCLDWAIT != 0; Ok(0) };
@@ -695,6 +696,9 @@ pub fn send_signal(k: &mut Kernel, sig: i64, p: TaskId, ty: i64, force: bool) ->
     if handler == SIG_IGN || (handler == SIG_DFL && sig_default_ignored(sig)) {
         return Ok(0);
     }
+    if sig_default_stops(sig) {
+        return Err(Fault::Unsupported(format!("signal {sig}: job-control stops are not modelled")));
+    }
     let bit = 1u64 << (sig & 63);
     if ty == PIDTYPE_PID {
         k.task_mut(p).pending |= bit;
@@ -717,7 +721,7 @@ pub fn send_signal(k: &mut Kernel, sig: i64, p: TaskId, ty: i64, force: bool) ->
     let Some(t) = target else { return Ok(0) };
     // Default action for every modelled non-ignored signal is to terminate:
     // the whole group goes down now.
-    if handler == SIG_DFL && !sig_default_ignored(sig) && sig != SIGSTOP {
+    if handler == SIG_DFL && !sig_default_ignored(sig) {
         let gr = k.group_mut(g);
         gr.flags = SIGNAL_GROUP_EXIT;
         gr.group_exit_code = sig;
@@ -872,4 +876,29 @@ fn trampoline_set(c: &mut Ctx, i: i64, s: TrampolineState) -> KResult<i64> {
         }
         None => fault(format!("no trampoline #{i}")),
     }
+}
+
+/// kernel/sys.c: walk_process_tree(me, propagate_has_child_subreaper): set
+/// has_child_subreaper on every descendant, skipping the subtrees of those
+/// that have it already and of namespace init processes.
+fn propagate_has_child_subreaper(c: &mut Ctx, a: &[i64]) -> KResult<i64> {
+    let me = task_of(c.k, a[0], "task")?;
+    let top = c.k.group(c.k.task(me).group).leader;
+    let mut stack = vec![top];
+    while let Some(leader) = stack.pop() {
+        let threads: Vec<TaskId> = c.k.group(c.k.task(leader).group).threads.clone();
+        for th in threads {
+            let children = c.k.task(th).children.clone();
+            for child in children {
+                let g = c.k.task(child).group;
+                let reaper = c.k.pid(c.k.task(child).pid).numbers.last().map(|n| n.1) == Some(1);
+                if c.k.group(g).has_child_subreaper || reaper {
+                    continue;
+                }
+                c.k.group_mut(g).has_child_subreaper = true;
+                stack.push(child);
+            }
+        }
+    }
+    Ok(0)
 }
