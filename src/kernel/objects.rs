@@ -170,6 +170,52 @@ pub struct Task {
 }
 
 impl Task {
+    /// A task as `copy_process()` leaves it before it is attached anywhere:
+    /// TASK_NEW, off the runqueue, not hashed, no children, no pending signals.
+    pub fn new(
+        name: String,
+        pid: PidId,
+        group: GroupId,
+        leader: bool,
+        real_parent: Option<TaskId>,
+        vm: TaskVm,
+    ) -> Task {
+        Task {
+            name,
+            pid,
+            group,
+            leader,
+            real_parent,
+            sibling_of: None,
+            attached: false,
+            children: Vec::new(),
+            exit_state: 0,
+            exit_code: 0,
+            exit_signal: SIGCHLD,
+            flags: 0,
+            state: RunState::New,
+            sleeping: true,
+            nvcsw: 0,
+            hashed: false,
+            pending: 0,
+            sigpending: false,
+            pid_ns_for_children: NsId(0),
+            wait_chldexit: None,
+            dead_list: Vec::new(),
+            rcu_tasks_holdout: false,
+            rcu_tasks_nvcsw: 0,
+            rcu_tasks_idx: 0,
+            srcu_reader: None,
+            on_exit_list: false,
+            preempt_count: 0,
+            in_trampoline: None,
+            completion_done: false,
+            rcu_gp_waitset: 0,
+            tid_cleared: false,
+            vm,
+        }
+    }
+
     pub fn is_kthread(&self) -> bool {
         self.flags & PF_KTHREAD != 0
     }

@@ -424,40 +424,11 @@ fn dup_task_struct(c: &mut Ctx, a: &[i64]) -> KResult<i64> {
     });
     let name = child_name(c.k, c.prog, parent, hint.unwrap_or(0));
     let real_parent = if thread { p.real_parent } else { Some(parent) };
-    c.k.tasks.push(std::sync::Arc::new(Task {
-        name,
-        pid: p.pid,
-        group,
-        leader: !thread,
-        real_parent,
-        sibling_of: None,
-        attached: false,
-        children: Vec::new(),
-        exit_state: 0,
-        exit_code: 0,
-        exit_signal: a[2],
-        flags: p.flags & PF_KTHREAD,
-        state: RunState::New,
-        sleeping: true,
-        nvcsw: 0,
-        hashed: false,
-        pending: 0,
-        sigpending: false,
-        pid_ns_for_children: p.pid_ns_for_children,
-        wait_chldexit: None,
-        dead_list: Vec::new(),
-        rcu_tasks_holdout: false,
-        rcu_tasks_nvcsw: 0,
-        rcu_tasks_idx: 0,
-        srcu_reader: None,
-        on_exit_list: false,
-        preempt_count: 0,
-        in_trampoline: None,
-        completion_done: false,
-        rcu_gp_waitset: 0,
-        tid_cleared: false,
-        vm,
-    }));
+    let mut task = Task::new(name, p.pid, group, !thread, real_parent, vm);
+    task.exit_signal = a[2];
+    task.flags = p.flags & PF_KTHREAD;
+    task.pid_ns_for_children = p.pid_ns_for_children;
+    c.k.tasks.push(std::sync::Arc::new(task));
     Ok(handle_task(id))
 }
 

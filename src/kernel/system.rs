@@ -71,40 +71,15 @@ impl System {
             globals: self.prog.user_globals.clone(),
         });
         let group = GroupId(k.groups.len() as u16 - 1);
-        k.tasks.push(std::sync::Arc::new(Task {
-            name: name.to_string(),
-            pid,
-            group,
-            leader: true,
-            real_parent: parent,
-            sibling_of: parent,
-            attached: true,
-            children: Vec::new(),
-            exit_state: 0,
-            exit_code: 0,
-            exit_signal: SIGCHLD,
-            flags: if kthread { PF_KTHREAD } else { 0 },
-            state: RunState::Running,
-            sleeping: false,
-            nvcsw: 0,
-            hashed: true,
-            pending: 0,
-            sigpending: false,
-            pid_ns_for_children: NsId(0),
-            wait_chldexit: None,
-            dead_list: Vec::new(),
-            rcu_tasks_holdout: false,
-            rcu_tasks_nvcsw: 0,
-            rcu_tasks_idx: 0,
-            srcu_reader: None,
-            on_exit_list: false,
-            preempt_count: 0,
-            in_trampoline: None,
-            completion_done: false,
-            rcu_gp_waitset: 0,
-            tid_cleared: false,
-            vm,
-        }));
+        // Boot tasks are already running, hashed and attached.
+        let mut task = Task::new(name.to_string(), pid, group, true, parent, vm);
+        task.sibling_of = parent;
+        task.attached = true;
+        task.hashed = true;
+        task.state = RunState::Running;
+        task.sleeping = false;
+        task.flags = if kthread { PF_KTHREAD } else { 0 };
+        k.tasks.push(std::sync::Arc::new(task));
         if let Some(p) = parent {
             k.task_mut(p).children.push(id);
         }

@@ -51,84 +51,55 @@ fn readme_pause_walkthrough_removes_the_seed_deadlock() {
 
 #[test]
 fn an_exported_model_checks_like_the_builtin() {
+    let (code, out) = check_edited("v6.1", &[], "scenarios/seed_unshare_deadlock.c");
+    assert_eq!(code, Some(1), "{out}");
+    assert!(out.contains("DEADLOCK"), "{out}");
+}
+
+/// Check the seed scenario against `kernel` with one edit; the model error on stderr.
+fn model_error(kernel: &str, file: &str, before: &str, after: &str) -> (Option<i32>, String) {
     let root = env!("CARGO_MANIFEST_DIR");
     let dir = tempdir();
     Command::cargo_bin("taskcheck")
         .unwrap()
         .current_dir(root)
-        .args(["kernels", "--export", "v6.1"])
+        .args(["kernels", "--export", kernel])
         .arg(&dir)
         .assert()
         .success();
-    Command::cargo_bin("taskcheck")
+    let p = dir.join(file);
+    let text = std::fs::read_to_string(&p).unwrap();
+    std::fs::write(&p, text.replacen(before, after, 1)).unwrap();
+    let out = Command::cargo_bin("taskcheck")
         .unwrap()
         .current_dir(root)
         .args(["check", "scenarios/seed_unshare_deadlock.c", "--kernel"])
         .arg(&dir)
-        .assert()
-        .code(1)
-        .stdout(predicates::str::contains("DEADLOCK"));
+        .output()
+        .unwrap();
     std::fs::remove_dir_all(&dir).ok();
+    (out.status.code(), String::from_utf8_lossy(&out.stderr).into_owned())
 }
 
 #[test]
 fn a_model_calling_an_unknown_primitive_exits_2_pointing_into_the_model() {
-    let root = env!("CARGO_MANIFEST_DIR");
-    let dir = tempdir();
-    Command::cargo_bin("taskcheck")
-        .unwrap()
-        .current_dir(root)
-        .args(["kernels", "--export", "v6.1"])
-        .arg(&dir)
-        .assert()
-        .success();
-    let p = dir.join("pid.kc");
-    let text = std::fs::read_to_string(&p).unwrap();
-    std::fs::write(&p, text.replacen("idr_remove(pid, i);", "idr_remove_all(pid, i);", 1)).unwrap();
-    let out = Command::cargo_bin("taskcheck")
-        .unwrap()
-        .current_dir(root)
-        .args(["check", "scenarios/seed_unshare_deadlock.c", "--kernel"])
-        .arg(&dir)
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    let err = String::from_utf8_lossy(&out.stderr);
+    let (code, err) = model_error("v6.1", "pid.kc", "idr_remove(pid, i);", "idr_remove_all(pid, i);");
+    assert_eq!(code, Some(2));
     assert!(err.contains("unknown function `idr_remove_all`"), "{err}");
     assert!(err.contains("pid.kc:26:"), "{err}");
-    std::fs::remove_dir_all(&dir).ok();
 }
 
 #[test]
 fn a_model_with_a_syntax_error_exits_2_pointing_into_the_model() {
-    let root = env!("CARGO_MANIFEST_DIR");
-    let dir = tempdir();
-    Command::cargo_bin("taskcheck")
-        .unwrap()
-        .current_dir(root)
-        .args(["kernels", "--export", "v6.3"])
-        .arg(&dir)
-        .assert()
-        .success();
-    let p = dir.join("tasks.kc");
-    let text = std::fs::read_to_string(&p).unwrap();
-    std::fs::write(
-        &p,
-        text.replacen("synchronize_srcu(&tasks_rcu_exit_srcu);", "synchronize_srcu(&tasks_rcu_exit_srcu)", 1),
-    )
-    .unwrap();
-    let out = Command::cargo_bin("taskcheck")
-        .unwrap()
-        .current_dir(root)
-        .args(["check", "scenarios/seed_unshare_deadlock.c", "--kernel"])
-        .arg(&dir)
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    let err = String::from_utf8_lossy(&out.stderr);
+    let (code, err) = model_error(
+        "v6.3",
+        "tasks.kc",
+        "synchronize_srcu(&tasks_rcu_exit_srcu);",
+        "synchronize_srcu(&tasks_rcu_exit_srcu)",
+    );
+    assert_eq!(code, Some(2));
     assert!(err.contains("tasks.kc:"), "{err}");
     assert!(err.contains("expected `;`"), "{err}");
-    std::fs::remove_dir_all(&dir).ok();
 }
 
 fn tempdir() -> std::path::PathBuf {
