@@ -98,6 +98,11 @@ pub fn sig_default_ignored(sig: i64) -> bool {
     matches!(sig, SIGCONT | SIGCHLD | 23 /* SIGURG */ | 28 /* SIGWINCH */)
 }
 
+/// `SIG_KERNEL_COREDUMP_MASK`: fatal, but left queued for get_signal().
+pub fn sig_default_coredump(sig: i64) -> bool {
+    matches!(sig, 3 | 4 | 5 | 6 | 7 | 8 | 11 | 24 | 25 | 31)
+}
+
 /// `SIG_KERNEL_STOP_MASK`: job-control stops (not modelled).
 pub fn sig_default_stops(sig: i64) -> bool {
     matches!(sig, SIGSTOP | 20 /* SIGTSTP */ | 21 /* SIGTTIN */ | 22 /* SIGTTOU */)

@@ -226,6 +226,11 @@ fn opt_arg(k: &Kernel, v: i64, what: &str) -> KResult<Option<TaskId>> {
 
 /// kernel/sched/core.c: try_to_wake_up() with TASK_NORMAL.
 pub fn wake(k: &mut Kernel, t: TaskId) -> bool {
+    // A task asleep in wait_event() re-checks its condition and goes back
+    // to sleep in the same state (do_wait_for_common(), ___wait_event()).
+    if matches!(k.task(t).vm.parked, Parked::WaitEvent { .. }) {
+        return false;
+    }
     let task = k.task_mut(t);
     if matches!(task.state, RunState::Interruptible | RunState::Uninterruptible | RunState::Idle) {
         task.state = RunState::Running;
@@ -631,9 +636,12 @@ fn sig_kernel_only(sig: i64) -> bool {
 /// kernel/signal.c: signal_wake_up_state(): TIF_SIGPENDING, and wake an
 /// interruptible sleep (killable sleeps are not modelled).
 fn signal_wake_up(k: &mut Kernel, t: TaskId) {
+    let in_wait_event = matches!(k.task(t).vm.parked, Parked::WaitEvent { .. });
     let task = k.task_mut(t);
     task.sigpending = true;
-    if task.state == RunState::Interruptible {
+    // A wait_event() sleeper stays TASK_INTERRUPTIBLE: it ends its wait with
+    // -ERESTARTSYS when it runs (see interp::choices()).
+    if task.state == RunState::Interruptible && !in_wait_event {
         task.state = RunState::Running;
     }
 }
@@ -691,8 +699,9 @@ pub fn send_signal(k: &mut Kernel, sig: i64, p: TaskId, ty: i64, force: bool) ->
     };
     let Some(t) = target else { return Ok(0) };
     // Default action for every modelled non-ignored signal is to terminate:
-    // the whole group goes down now.
-    if handler == SIG_DFL && !sig_default_ignored(sig) {
+    // the whole group goes down now, except for a core-dumping signal, which
+    // stays queued until get_signal() dequeues it (no core is written).
+    if handler == SIG_DFL && !sig_default_ignored(sig) && !sig_default_coredump(sig) {
         let gr = k.group_mut(g);
         gr.flags = SIGNAL_GROUP_EXIT;
         gr.group_exit_code = sig;

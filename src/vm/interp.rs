@@ -262,6 +262,21 @@ fn run(
             return Err(located(prog, vm, Fault::Model("task ran out of code (a kernel thread returned?)".into())));
         };
         let func = prog.func(frame.func);
+        if !func.kernel && k.task(t).sigpending {
+            // A signal is pending while the task runs user code: the next
+            // interrupt (the IPI of signal_wake_up(), or a tick) returns
+            // through exit_to_user_mode(), which handles it.
+            let exit_fn = prog
+                .find("exit_to_user_mode")
+                .ok_or_else(|| located(prog, vm, Fault::Model("the kernel model has no exit_to_user_mode()".into())))?;
+            vm.frames.push(Frame {
+                func: exit_fn,
+                pc: 0,
+                locals: vec![0; prog.func(exit_fn).locals as usize],
+                kind: FrameKind::Interrupt,
+            });
+            continue;
+        }
         let Some(op) = func.code.get(frame.pc as usize) else {
             return Err(located(prog, vm, Fault::Model("ran off the end of a function".into())));
         };
@@ -453,6 +468,7 @@ fn exec(
                         kind: FrameKind::ExitToUser { conv, ret: v },
                     });
                 }
+                FrameKind::Interrupt => {}
                 FrameKind::ExitToUser { conv, ret } => {
                     // A restart is only reached after a signal that did not kill:
                     // a handler-less caller sees EINTR.

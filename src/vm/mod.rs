@@ -27,6 +27,9 @@ pub enum FrameKind {
     Syscall { conv: bytecode::SyscallConv, hint: u16 },
     /// `exit_to_user_mode()` running after a syscall returned `ret`.
     ExitToUser { conv: bytecode::SyscallConv, ret: i64 },
+    /// `exit_to_user_mode()` on the return from an interrupt that found a
+    /// signal pending while the task ran user code: returns nothing.
+    Interrupt,
 }
 
 /// Where a task is parked between steps.
