@@ -167,8 +167,6 @@ pub struct Task {
     pub in_trampoline: Option<u8>,
     /// The on-stack completion of `__wait_rcu_gp()`: set by `complete()`.
     pub completion_done: bool,
-    /// Tasks this task's `synchronize_rcu()` still waits for (bit per TaskId).
-    pub rcu_gp_waitset: u64,
     /// A `pthread_join()`/`CLONE_CHILD_CLEARTID` word: cleared at exit_mm().
     pub tid_cleared: bool,
     pub vm: TaskVm,
@@ -215,7 +213,6 @@ impl Task {
             preempt_count: 0,
             in_trampoline: None,
             completion_done: false,
-            rcu_gp_waitset: 0,
             tid_cleared: false,
             vm,
         }

@@ -6,7 +6,7 @@ use super::value;
 use super::{Frame, FrameKind, Parked, Program, TaskVm};
 use crate::kernel::consts::{EINTR, ERESTARTNOINTR, ERESTARTSYS};
 use crate::kernel::objects::{RunState, TaskId, TrampolineState};
-use crate::kernel::prims::{self, Ctx, PrimFn, PRIMS};
+use crate::kernel::prims::{Ctx, PrimFn, PRIMS};
 use crate::kernel::{fields, Fault, Kernel};
 use crate::lang::ast::{BinOp, Span, UnOp};
 
@@ -689,9 +689,4 @@ pub fn format_printf(fmt: &str, args: &[i64]) -> String {
         }
     }
     out.trim_end_matches('\n').to_string()
-}
-
-/// Helper for `prims::in_user_mode` users outside the kernel layer.
-pub fn in_user_mode(prog: &Program, k: &Kernel, t: TaskId) -> bool {
-    prims::in_user_mode(k, prog, t)
 }
