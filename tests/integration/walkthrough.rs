@@ -1,7 +1,9 @@
-//! The README's walkthrough works as written: export v6.1, apply the edits
-//! shown in README.md, and the seed scenario no longer deadlocks.
+//! The README's walkthrough works as written (export v6.1, apply the edits
+//! shown in README.md, and the seed scenario no longer deadlocks), and edited
+//! copies of the built-in models show what each piece of the kernel design
+//! is for, or point errors into the model files.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
 
@@ -18,91 +20,7 @@ fn readme_edits() -> Vec<(String, String, String)> {
     edits
 }
 
-#[test]
-fn readme_pause_walkthrough_removes_the_seed_deadlock() {
-    let root = env!("CARGO_MANIFEST_DIR");
-    let dir = tempdir();
-    Command::cargo_bin("taskcheck")
-        .unwrap()
-        .current_dir(root)
-        .args(["kernels", "--export", "v6.1"])
-        .arg(&dir)
-        .assert()
-        .success();
-    let edits = readme_edits();
-    assert_eq!(edits.len(), 2, "the README walkthrough has two edits");
-    for (file, before, after) in edits {
-        let p = dir.join(&file);
-        let text = std::fs::read_to_string(&p).unwrap();
-        assert!(text.contains(&before), "{file} does not contain the README's text:\n{before}");
-        std::fs::write(&p, text.replacen(&before, &after, 1)).unwrap();
-    }
-    // The unedited export still deadlocks; the edited one does not.
-    Command::cargo_bin("taskcheck")
-        .unwrap()
-        .current_dir(root)
-        .args(["check", "scenarios/seed_unshare_deadlock.c", "--kernel"])
-        .arg(&dir)
-        .assert()
-        .code(0)
-        .stdout(predicates::str::contains("OK"));
-    std::fs::remove_dir_all(&dir).ok();
-}
-
-#[test]
-fn an_exported_model_checks_like_the_builtin() {
-    let (code, out) = check_edited("v6.1", &[], "scenarios/seed_unshare_deadlock.c");
-    assert_eq!(code, Some(1), "{out}");
-    assert!(out.contains("DEADLOCK"), "{out}");
-}
-
-/// Check the seed scenario against `kernel` with one edit; the model error on stderr.
-fn model_error(kernel: &str, file: &str, before: &str, after: &str) -> (Option<i32>, String) {
-    let root = env!("CARGO_MANIFEST_DIR");
-    let dir = tempdir();
-    Command::cargo_bin("taskcheck")
-        .unwrap()
-        .current_dir(root)
-        .args(["kernels", "--export", kernel])
-        .arg(&dir)
-        .assert()
-        .success();
-    let p = dir.join(file);
-    let text = std::fs::read_to_string(&p).unwrap();
-    std::fs::write(&p, text.replacen(before, after, 1)).unwrap();
-    let out = Command::cargo_bin("taskcheck")
-        .unwrap()
-        .current_dir(root)
-        .args(["check", "scenarios/seed_unshare_deadlock.c", "--kernel"])
-        .arg(&dir)
-        .output()
-        .unwrap();
-    std::fs::remove_dir_all(&dir).ok();
-    (out.status.code(), String::from_utf8_lossy(&out.stderr).into_owned())
-}
-
-#[test]
-fn a_model_calling_an_unknown_primitive_exits_2_pointing_into_the_model() {
-    let (code, err) = model_error("v6.1", "pid.kc", "idr_remove(pid, i);", "idr_remove_all(pid, i);");
-    assert_eq!(code, Some(2));
-    assert!(err.contains("unknown function `idr_remove_all`"), "{err}");
-    assert!(err.contains("pid.kc:26:"), "{err}");
-}
-
-#[test]
-fn a_model_with_a_syntax_error_exits_2_pointing_into_the_model() {
-    let (code, err) = model_error(
-        "v6.3",
-        "tasks.kc",
-        "synchronize_srcu(&tasks_rcu_exit_srcu);",
-        "synchronize_srcu(&tasks_rcu_exit_srcu)",
-    );
-    assert_eq!(code, Some(2));
-    assert!(err.contains("tasks.kc:"), "{err}");
-    assert!(err.contains("expected `;`"), "{err}");
-}
-
-fn tempdir() -> std::path::PathBuf {
+fn tempdir() -> PathBuf {
     use std::sync::atomic::{AtomicU32, Ordering};
     static N: AtomicU32 = AtomicU32::new(0);
     let d = std::env::temp_dir().join(format!(
@@ -114,8 +32,16 @@ fn tempdir() -> std::path::PathBuf {
     d
 }
 
-/// Export `kernel`, apply `(file, before, after)` edits, and check `scenario` against it.
-fn check_edited(kernel: &str, edits: &[(&str, &str, &str)], scenario: &str) -> (Option<i32>, String) {
+/// The outcome of checking a scenario against an edited model.
+struct Run {
+    code: Option<i32>,
+    stdout: String,
+    stderr: String,
+}
+
+/// Export `kernel`, apply `(file, before, after)` edits (each `before` must be
+/// there), and check `scenario` against the copy.
+fn check_edited<S: AsRef<str>>(kernel: &str, edits: &[(S, S, S)], scenario: &str) -> Run {
     let root = env!("CARGO_MANIFEST_DIR");
     let dir = tempdir();
     Command::cargo_bin("taskcheck")
@@ -126,9 +52,10 @@ fn check_edited(kernel: &str, edits: &[(&str, &str, &str)], scenario: &str) -> (
         .assert()
         .success();
     for (file, before, after) in edits {
+        let (file, before, after) = (file.as_ref(), before.as_ref(), after.as_ref());
         let p = dir.join(file);
         let text = std::fs::read_to_string(&p).unwrap();
-        assert!(text.contains(before), "{file} lacks {before}");
+        assert!(text.contains(before), "{file} does not contain:\n{before}");
         std::fs::write(&p, text.replacen(before, after, 1)).unwrap();
     }
     let out = Command::cargo_bin("taskcheck")
@@ -139,20 +66,57 @@ fn check_edited(kernel: &str, edits: &[(&str, &str, &str)], scenario: &str) -> (
         .output()
         .unwrap();
     std::fs::remove_dir_all(&dir).ok();
-    (out.status.code(), String::from_utf8_lossy(&out.stdout).into_owned())
+    Run {
+        code: out.status.code(),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+const SEED: &str = "scenarios/seed_unshare_deadlock.c";
+const TRAMPOLINE: &str = "scenarios/exit_tail_trampoline.c";
+
+#[test]
+fn readme_pause_walkthrough_removes_the_seed_deadlock() {
+    let edits = readme_edits();
+    assert_eq!(edits.len(), 2, "the README walkthrough has two edits");
+    let r = check_edited("v6.1", &edits, SEED);
+    assert_eq!(r.code, Some(0), "{}", r.stdout);
+    assert!(r.stdout.contains("OK"), "{}", r.stdout);
+}
+
+#[test]
+fn an_exported_model_checks_like_the_builtin() {
+    let r = check_edited::<&str>("v6.1", &[], SEED);
+    assert_eq!(r.code, Some(1), "{}", r.stdout);
+    assert!(r.stdout.contains("DEADLOCK"), "{}", r.stdout);
+}
+
+#[test]
+fn a_model_calling_an_unknown_primitive_exits_2_pointing_into_the_model() {
+    let r = check_edited("v6.1", &[("pid.kc", "idr_remove(pid, i);", "idr_remove_all(pid, i);")], SEED);
+    assert_eq!(r.code, Some(2));
+    assert!(r.stderr.contains("unknown function `idr_remove_all`"), "{}", r.stderr);
+    assert!(r.stderr.contains("pid.kc:26:"), "{}", r.stderr);
+}
+
+#[test]
+fn a_model_with_a_syntax_error_exits_2_pointing_into_the_model() {
+    let edit = ("tasks.kc", "synchronize_srcu(&tasks_rcu_exit_srcu);", "synchronize_srcu(&tasks_rcu_exit_srcu)");
+    let r = check_edited("v6.3", &[edit], SEED);
+    assert_eq!(r.code, Some(2));
+    assert!(r.stderr.contains("tasks.kc:"), "{}", r.stderr);
+    assert!(r.stderr.contains("expected `;`"), "{}", r.stderr);
 }
 
 #[test]
 fn commit_3f95aa81d265_without_the_exit_srcu_section_a_reaped_task_is_freed_under() {
     // v6.1 without exit_tasks_rcu_start()/finish() in do_exit(): the safety
     // reason for the SRCU section, shown by the model.
-    let (code, out) = check_edited(
-        "v6.1",
-        &[("exit.kc", "\texit_tasks_rcu_start();\n", ""), ("exit.kc", "\texit_tasks_rcu_finish();\n", "")],
-        "scenarios/exit_tail_trampoline.c",
-    );
-    assert_eq!(code, Some(1), "{out}");
-    assert!(out.contains("TRAMPOLINE-USE-AFTER-FREE"), "{out}");
+    let edits = [("exit.kc", "\texit_tasks_rcu_start();\n", ""), ("exit.kc", "\texit_tasks_rcu_finish();\n", "")];
+    let r = check_edited("v6.1", &edits, TRAMPOLINE);
+    assert_eq!(r.code, Some(1), "{}", r.stdout);
+    assert!(r.stdout.contains("TRAMPOLINE-USE-AFTER-FREE"), "{}", r.stdout);
 }
 
 #[test]
@@ -170,11 +134,11 @@ fn the_grace_periods_synchronize_rcu_covers_the_preemption_disabled_tail_of_do_e
         "static void rcu_tasks_postgp(void)\n{\n\tsynchronize_rcu();\n}",
         "static void rcu_tasks_postgp(void)\n{\n}",
     );
-    let (code, out) = check_edited("v6.1", &[no_pregp, no_postgp], "scenarios/exit_tail_trampoline.c");
-    assert_eq!(code, Some(1), "{out}");
-    assert!(out.contains("TRAMPOLINE-USE-AFTER-FREE"), "{out}");
+    let r = check_edited("v6.1", &[no_pregp, no_postgp], TRAMPOLINE);
+    assert_eq!(r.code, Some(1), "{}", r.stdout);
+    assert!(r.stdout.contains("TRAMPOLINE-USE-AFTER-FREE"), "{}", r.stdout);
     // Either one suffices in the model: a task can enter the old trampoline
     // only before it is removed, i.e. before the grace period starts.
-    let (code, out) = check_edited("v6.1", &[no_postgp], "scenarios/exit_tail_trampoline.c");
-    assert_eq!(code, Some(0), "{out}");
+    let r = check_edited("v6.1", &[no_postgp], TRAMPOLINE);
+    assert_eq!(r.code, Some(0), "{}", r.stdout);
 }
