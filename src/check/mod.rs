@@ -68,6 +68,16 @@ pub enum Verdict {
 }
 
 impl Verdict {
+    /// The verdict a violation found by the search stands for.
+    pub fn of(fault: &Fault) -> Verdict {
+        match fault {
+            Fault::Assertion(_) => Verdict::Assertion,
+            Fault::TrampolineUseAfterFree { .. } => Verdict::TrampolineUseAfterFree,
+            Fault::Model(m) if m.starts_with("leak:") => Verdict::Leak,
+            _ => Verdict::ModelError,
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Verdict::Ok => "ok",
@@ -124,6 +134,33 @@ pub struct CheckResult {
     pub schedule: String,
 }
 
+impl CheckResult {
+    /// A complete result with nothing found yet.
+    fn new(kernel: &str) -> CheckResult {
+        CheckResult {
+            kernel: kernel.to_string(),
+            verdict: Verdict::Ok,
+            complete: true,
+            stop: StopReason::Complete,
+            stats: Stats::default(),
+            message: None,
+            at: None,
+            cycle: Vec::new(),
+            also_stuck: Vec::new(),
+            global: false,
+            trace: Vec::new(),
+            schedule: String::new(),
+        }
+    }
+
+    /// Record a violation committed by the last step of `trace`.
+    fn violation(&mut self, map: &SourceMap, sys: &System, trace: &[Step], v: &Violation) {
+        self.verdict = Verdict::of(&v.fault);
+        self.message = Some(violation_text(sys, trace, v));
+        self.at = v.span.map(|s| map.location(s));
+    }
+}
+
 #[derive(Clone, Debug, Default)]
 pub struct Options {
     pub bounds: Bounds,
@@ -135,20 +172,10 @@ pub fn check(map: &SourceMap, sys: &System, kernel: &str, opts: &Options) -> Che
     let config =
         SearchConfig { bounds: opts.bounds.clone(), interrupt: opts.interrupt.clone(), partial_deadlocks: true };
     let out = explore::search(sys, &config);
-    let mut r = CheckResult {
-        kernel: kernel.to_string(),
-        verdict: Verdict::Ok,
-        complete: out.stop == StopReason::Complete,
-        stop: out.stop,
-        stats: out.stats,
-        message: None,
-        at: None,
-        cycle: Vec::new(),
-        also_stuck: Vec::new(),
-        global: false,
-        trace: Vec::new(),
-        schedule: String::new(),
-    };
+    let mut r = CheckResult::new(kernel);
+    r.complete = out.stop == StopReason::Complete;
+    r.stop = out.stop;
+    r.stats = out.stats;
     match out.finding {
         None => {
             if out.stop != StopReason::Complete {
@@ -159,14 +186,7 @@ pub fn check(map: &SourceMap, sys: &System, kernel: &str, opts: &Options) -> Che
             let (steps, _) = replay(map, sys, &trace);
             r.trace = steps;
             r.schedule = schedule_line(&trace);
-            r.verdict = match &violation.fault {
-                Fault::Assertion(_) => Verdict::Assertion,
-                Fault::TrampolineUseAfterFree { .. } => Verdict::TrampolineUseAfterFree,
-                Fault::Model(m) if m.starts_with("leak:") => Verdict::Leak,
-                _ => Verdict::ModelError,
-            };
-            r.message = Some(violation_text(sys, &trace, &violation));
-            r.at = violation.span.map(|s| map.location(s));
+            r.violation(map, sys, &trace, &violation);
         }
         Some(Finding::Deadlock { stuck, terminal, trace }) => {
             let (steps, last) = replay(map, sys, &trace);
@@ -357,28 +377,11 @@ pub fn replay_schedule(map: &SourceMap, sys: &System, kernel: &str, schedule: &s
         }
     }
     let (tsteps, last) = replay(map, sys, &steps);
-    let mut r = CheckResult {
-        kernel: kernel.to_string(),
-        verdict: Verdict::Ok,
-        complete: true,
-        stop: StopReason::Complete,
-        stats: Stats::default(),
-        message: None,
-        at: None,
-        cycle: Vec::new(),
-        also_stuck: Vec::new(),
-        global: false,
-        trace: tsteps,
-        schedule: schedule_line(&steps),
-    };
+    let mut r = CheckResult::new(kernel);
+    r.trace = tsteps;
+    r.schedule = schedule_line(&steps);
     if let Some(v) = violation {
-        r.verdict = match v.fault {
-            Fault::Assertion(_) => Verdict::Assertion,
-            Fault::TrampolineUseAfterFree { .. } => Verdict::TrampolineUseAfterFree,
-            _ => Verdict::ModelError,
-        };
-        r.message = Some(violation_text(sys, &steps, &v));
-        r.at = v.span.map(|s| map.location(s));
+        r.violation(map, sys, &steps, &v);
     } else {
         let mut enabled = Vec::new();
         sys.steps(&last, &mut enabled);

@@ -450,16 +450,7 @@ fn child_vm(c: &Ctx) -> KResult<TaskVm> {
         _ => return fault("fork: no syscall frame"),
     };
     let mut frames = c.vm.frames[..user_top].to_vec();
-    let exit_fn = c
-        .prog
-        .find("exit_to_user_mode")
-        .ok_or_else(|| Fault::Model("the kernel model has no exit_to_user_mode()".into()))?;
-    frames.push(crate::vm::Frame {
-        func: exit_fn,
-        pc: 0,
-        locals: vec![0; c.prog.func(exit_fn).locals as usize],
-        kind: FrameKind::ExitToUser { conv, ret: 0 },
-    });
+    frames.push(crate::vm::Frame::exit_to_user(c.prog, FrameKind::ExitToUser { conv, ret: 0 })?);
     Ok(TaskVm { frames, stack: c.vm.stack.clone(), errno: c.vm.errno, lock_depth: 0, parked: Parked::Ready })
 }
 

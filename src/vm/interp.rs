@@ -266,15 +266,8 @@ fn run(
             // A signal is pending while the task runs user code: the next
             // interrupt (the IPI of signal_wake_up(), or a tick) returns
             // through exit_to_user_mode(), which handles it.
-            let exit_fn = prog
-                .find("exit_to_user_mode")
-                .ok_or_else(|| located(prog, vm, Fault::Model("the kernel model has no exit_to_user_mode()".into())))?;
-            vm.frames.push(Frame {
-                func: exit_fn,
-                pc: 0,
-                locals: vec![0; prog.func(exit_fn).locals as usize],
-                kind: FrameKind::Interrupt,
-            });
+            let frame = Frame::exit_to_user(prog, FrameKind::Interrupt).map_err(|f| located(prog, vm, f))?;
+            vm.frames.push(frame);
             continue;
         }
         let Some(op) = func.code.get(frame.pc as usize) else {
@@ -458,15 +451,7 @@ fn exec(
             match done.kind {
                 FrameKind::Call => vm.stack.push(v),
                 FrameKind::Syscall { conv, .. } => {
-                    let exit_fn = prog
-                        .find("exit_to_user_mode")
-                        .ok_or_else(|| Fault::Model("the kernel model has no exit_to_user_mode()".into()))?;
-                    vm.frames.push(Frame {
-                        func: exit_fn,
-                        pc: 0,
-                        locals: vec![0; prog.func(exit_fn).locals as usize],
-                        kind: FrameKind::ExitToUser { conv, ret: v },
-                    });
+                    vm.frames.push(Frame::exit_to_user(prog, FrameKind::ExitToUser { conv, ret: v })?);
                 }
                 FrameKind::Interrupt => {}
                 FrameKind::ExitToUser { conv, ret } => {

@@ -32,6 +32,17 @@ pub enum FrameKind {
     Interrupt,
 }
 
+impl Frame {
+    /// A frame running the model's `exit_to_user_mode()`, the way back to user
+    /// code after a system call, a fork or an interrupt.
+    pub fn exit_to_user(prog: &Program, kind: FrameKind) -> Result<Frame, crate::kernel::Fault> {
+        let func = prog
+            .find("exit_to_user_mode")
+            .ok_or_else(|| crate::kernel::Fault::Model("the kernel model has no exit_to_user_mode()".into()))?;
+        Ok(Frame { func, pc: 0, locals: vec![0; prog.func(func).locals as usize], kind })
+    }
+}
+
 /// Where a task is parked between steps.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Parked {
