@@ -9,9 +9,10 @@ use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
 
 use crate::explore::{self, Bounds, Finding, SearchConfig, Stats, StopReason};
+use crate::kernel::host::KernelVocabulary;
 use crate::kernel::models::KernelModel;
 use crate::kernel::objects::TaskId;
-use crate::kernel::system::{Step, System, Violation};
+use crate::kernel::system::{Step, System, Violation, ViolationKind};
 use crate::kernel::waitfor;
 use crate::kernel::{Fault, Kernel};
 use crate::lang::ast::FileId;
@@ -46,7 +47,7 @@ pub fn build(
     if !diags.is_empty() {
         return Err(diags);
     }
-    let mut c = Compiler::new(map);
+    let mut c = Compiler::new(map, &KernelVocabulary);
     for (tu, unit) in &units {
         c.declare(tu, *unit);
     }
@@ -69,12 +70,12 @@ pub enum Verdict {
 
 impl Verdict {
     /// The verdict a violation found by the search stands for.
-    pub fn of(fault: &Fault) -> Verdict {
-        match fault {
-            Fault::Assertion(_) => Verdict::Assertion,
-            Fault::TrampolineUseAfterFree { .. } => Verdict::TrampolineUseAfterFree,
-            Fault::Model(m) if m.starts_with("leak:") => Verdict::Leak,
-            _ => Verdict::ModelError,
+    pub fn of(kind: &ViolationKind) -> Verdict {
+        match kind {
+            ViolationKind::Fault(Fault::Assertion(_)) => Verdict::Assertion,
+            ViolationKind::TrampolineUseAfterFree { .. } => Verdict::TrampolineUseAfterFree,
+            ViolationKind::Leak { .. } => Verdict::Leak,
+            ViolationKind::Fault(_) => Verdict::ModelError,
         }
     }
 
@@ -155,7 +156,7 @@ impl CheckResult {
 
     /// Record a violation committed by the last step of `trace`.
     fn violation(&mut self, map: &SourceMap, sys: &System, trace: &[Step], v: &Violation) {
-        self.verdict = Verdict::of(&v.fault);
+        self.verdict = Verdict::of(&v.kind);
         self.message = Some(violation_text(sys, trace, v));
         self.at = v.span.map(|s| map.location(s));
     }
@@ -207,19 +208,22 @@ fn task_name(k: &Kernel, t: TaskId) -> String {
 fn violation_text(sys: &System, trace: &[Step], v: &Violation) -> String {
     let k = replay_state(sys, &trace[..trace.len().saturating_sub(1)]);
     let who = v.task.map(|t| task_name(&k, t)).unwrap_or_default();
-    match &v.fault {
-        Fault::Assertion(e) => format!("assertion `{e}` failed in {who}"),
-        Fault::TrampolineUseAfterFree { task, trampoline } => {
+    match &v.kind {
+        ViolationKind::Fault(Fault::Assertion(e)) => format!("assertion `{e}` failed in {who}"),
+        ViolationKind::TrampolineUseAfterFree { task, trampoline } => {
             let after = replay_state(sys, trace);
             format!(
                 "trampoline #{trampoline} was freed while {} was still executing in it (preempted inside)",
                 after.tasks.get(task.0 as usize).map(|t| t.name.clone()).unwrap_or_default()
             )
         }
-        Fault::Model(m) if m.starts_with("leak:") => m.trim_start_matches("leak: ").to_string(),
-        Fault::Model(m) => format!("model error in {}() ({who}): {m}", v.function),
-        Fault::Unsupported(m) => format!("not modelled: {m} ({who})"),
-        Fault::Panic(m) => format!("kernel panic in {who}: {m}"),
+        ViolationKind::Leak { task } => {
+            let after = replay_state(sys, trace);
+            format!("{} is a zombie at the end of the run", after.describe(*task))
+        }
+        ViolationKind::Fault(Fault::Model(m)) => format!("model error in {}() ({who}): {m}", v.function),
+        ViolationKind::Fault(Fault::Unsupported(m)) => format!("not modelled: {m} ({who})"),
+        ViolationKind::Fault(Fault::Panic(m)) => format!("kernel panic in {who}: {m}"),
     }
 }
 
@@ -251,12 +255,13 @@ pub fn replay(map: &SourceMap, sys: &System, trace: &[Step]) -> (Vec<TraceStep>,
         };
         let mut events = events::diff(&k, &next);
         if let Some(v) = &err {
-            events.push(match &v.fault {
-                Fault::Assertion(e) => format!("assertion `{e}` fails"),
-                Fault::TrampolineUseAfterFree { .. } => {
+            let at = v.span.map(|sp| format!(" at {}", map.location(sp))).unwrap_or_default();
+            events.push(match &v.kind {
+                ViolationKind::Fault(fault) => format!("{fault}{at}"),
+                ViolationKind::TrampolineUseAfterFree { .. } => {
                     "the trampoline is freed with a task inside it: use after free".into()
                 }
-                other => format!("{other:?}"),
+                ViolationKind::Leak { .. } => "a zombie is left at the end of the run".into(),
             });
         }
         out.push(TraceStep { step: i + 1, task: name, action, at, events, output: log.output });

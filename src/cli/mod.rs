@@ -350,13 +350,13 @@ fn print_primitives() -> u8 {
     use crate::kernel::prims::{PrimFn, PRIMS};
     println!("Primitives of the kernel object model (a scheduling point: the step ends before it, unless a spinlock is held):");
     for p in PRIMS {
-        let params: Vec<String> = p.params.iter().map(|t| format!("{t:?}")).collect();
+        let params: Vec<String> = p.params.iter().map(|t| t.to_string()).collect();
         let kind = match p.f {
             PrimFn::Pure(_) => "reads",
-            PrimFn::Mut(_) => "writes",
+            PrimFn::Mut(_) | PrimFn::Effect(_) => "writes",
         };
         println!(
-            "  {:<28} ({}) -> {:?}  [{kind}{}]",
+            "  {:<28} ({}) -> {}  [{kind}{}]",
             p.name,
             params.join(", "),
             p.ret,

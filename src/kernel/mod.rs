@@ -1,10 +1,12 @@
 //! The kernel layer: the object model (`objects`), the primitives the kernel
 //! performs atomically under one lock (`prims`), field access for model code
-//! (`fields`), the built-in kernel models (`models`), boot, and the system
-//! as a `explore::Model` (`system`).
+//! (`fields`), what the VM and the compiler see of it (`host`), the built-in
+//! kernel models (`models`), boot, and the system as an `explore::Model`
+//! (`system`).
 
 pub mod consts;
 pub mod fields;
+pub mod host;
 pub mod models;
 pub mod objects;
 pub mod prims;
@@ -13,21 +15,8 @@ pub mod waitfor;
 
 use objects::*;
 
-/// A fault of model code at run time: found by executing the model, reported
-/// with the source location of the op that faulted.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Fault {
-    /// A bug in the model (NULL dereference, wrong handle type, lock misuse...).
-    Model(String),
-    /// The scenario used something the model does not cover.
-    Unsupported(String),
-    /// `panic()` in model code.
-    Panic(String),
-    /// `assert()` failed in a scenario.
-    Assertion(String),
-    /// A trampoline was freed while a task still executes in it.
-    TrampolineUseAfterFree { task: TaskId, trampoline: u8 },
-}
+/// Faults of model code are the VM's: the kernel's primitives raise them too.
+pub use crate::vm::Fault;
 
 pub type KResult<T> = Result<T, Fault>;
 

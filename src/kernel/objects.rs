@@ -7,11 +7,8 @@
 //! Everything here is part of the state and hashed into its fingerprint, so
 //! objects never move: a released task stays as a tombstone at its index.
 
-use crate::vm::TaskVm;
+pub use crate::vm::{RunState, TaskId, TaskVm};
 
-/// Index of a task in `Kernel::tasks`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct TaskId(pub u16);
 /// Index of a thread group (`signal_struct` + `sighand_struct`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct GroupId(pub u16);
@@ -23,55 +20,6 @@ pub struct NsId(pub u16);
 pub struct PidId(pub u16);
 /// A pid number as seen in one namespace.
 pub type PidNr = i64;
-
-/// `task->__state` (include/linux/sched.h). `Idle` is TASK_IDLE
-/// (TASK_UNINTERRUPTIBLE | TASK_NOLOAD): not seen by the hung-task detector.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum RunState {
-    Running,
-    Interruptible,
-    Uninterruptible,
-    Idle,
-    /// TASK_DEAD: passed `do_task_dead()`, never runs again.
-    Dead,
-    /// TASK_NEW: created by `copy_process()`, not yet woken by `wake_up_new_task()`.
-    New,
-}
-
-impl RunState {
-    pub fn from_model(v: i64) -> Option<RunState> {
-        Some(match v {
-            0 => RunState::Running,
-            1 => RunState::Interruptible,
-            2 => RunState::Uninterruptible,
-            0x402 => RunState::Idle,
-            0x80 => RunState::Dead,
-            0x800 => RunState::New,
-            _ => return None,
-        })
-    }
-    pub fn to_model(self) -> i64 {
-        match self {
-            RunState::Running => 0,
-            RunState::Interruptible => 1,
-            RunState::Uninterruptible => 2,
-            RunState::Idle => 0x402,
-            RunState::Dead => 0x80,
-            RunState::New => 0x800,
-        }
-    }
-    /// The letter `ps` and the hung-task report show.
-    pub fn letter(self) -> char {
-        match self {
-            RunState::Running => 'R',
-            RunState::Interruptible => 'S',
-            RunState::Uninterruptible => 'D',
-            RunState::Idle => 'I',
-            RunState::Dead => 'X',
-            RunState::New => 'N',
-        }
-    }
-}
 
 pub const EXIT_DEAD: i64 = 0x10;
 pub const EXIT_ZOMBIE: i64 = 0x20;

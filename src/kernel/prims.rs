@@ -6,27 +6,33 @@
 //! `wait_event()` conditions.
 
 use super::consts::*;
-use super::fields::{handle_ns, handle_pid, handle_task, ns_of, pid_of, task_of, Ty};
+use super::fields::{handle_ns, handle_pid, handle_task, ns_of, pid_of, task_of};
 use super::objects::*;
 use super::{fault, Fault, KResult, Kernel};
-use crate::vm::{value, FrameKind, Parked, Program, TaskVm};
+use crate::lang::bytecode::{FuncId, Program};
+use crate::lang::types::Ty;
+use crate::lang::value;
+use crate::vm::{Frame, FrameKind, Parked, PrimEffect, TaskVm};
 
-/// Context of a mutating primitive: the kernel, the calling task and its VM
-/// (taken out of the task while it runs).
+/// Context of a mutating primitive: the kernel, the calling task and its
+/// machine state (taken out of the task while it runs; read-only here).
 pub struct Ctx<'a> {
     pub k: &'a mut Kernel,
     pub cur: TaskId,
-    pub vm: &'a mut TaskVm,
+    pub vm: &'a TaskVm,
     pub prog: &'a Program,
 }
 
 pub type PureFn = fn(&Kernel, &Program, TaskId, &[i64]) -> KResult<i64>;
 pub type MutFn = fn(&mut Ctx, &[i64]) -> KResult<i64>;
+pub type EffectFn = fn(&mut Ctx, &[i64]) -> KResult<PrimEffect>;
 
 #[derive(Clone, Copy)]
 pub enum PrimFn {
     Pure(PureFn),
     Mut(MutFn),
+    /// Asks something of the VM too (locks, `do_task_dead()`).
+    Effect(EffectFn),
 }
 
 pub struct PrimDef {
@@ -47,16 +53,16 @@ macro_rules! prims {
 
 prims! {
     // Locks (include/linux/spinlock.h, rwlock.h): the region they open runs as one step.
-    "spin_lock"(Lock) -> Void, true, Mut lock;
-    "spin_lock_irq"(Lock) -> Void, true, Mut lock;
-    "spin_lock_irqsave"(Lock) -> Void, true, Mut lock;
-    "read_lock"(Lock) -> Void, true, Mut lock;
-    "write_lock_irq"(Lock) -> Void, true, Mut lock;
-    "spin_unlock"(Lock) -> Void, false, Mut unlock;
-    "spin_unlock_irq"(Lock) -> Void, false, Mut unlock;
-    "spin_unlock_irqrestore"(Lock) -> Void, false, Mut unlock;
-    "read_unlock"(Lock) -> Void, false, Mut unlock;
-    "write_unlock_irq"(Lock) -> Void, false, Mut unlock;
+    "spin_lock"(Lock) -> Void, true, Effect |_, _| Ok(PrimEffect::Lock);
+    "spin_lock_irq"(Lock) -> Void, true, Effect |_, _| Ok(PrimEffect::Lock);
+    "spin_lock_irqsave"(Lock) -> Void, true, Effect |_, _| Ok(PrimEffect::Lock);
+    "read_lock"(Lock) -> Void, true, Effect |_, _| Ok(PrimEffect::Lock);
+    "write_lock_irq"(Lock) -> Void, true, Effect |_, _| Ok(PrimEffect::Lock);
+    "spin_unlock"(Lock) -> Void, false, Effect |_, _| Ok(PrimEffect::Unlock);
+    "spin_unlock_irq"(Lock) -> Void, false, Effect |_, _| Ok(PrimEffect::Unlock);
+    "spin_unlock_irqrestore"(Lock) -> Void, false, Effect |_, _| Ok(PrimEffect::Unlock);
+    "read_unlock"(Lock) -> Void, false, Effect |_, _| Ok(PrimEffect::Unlock);
+    "write_unlock_irq"(Lock) -> Void, false, Effect |_, _| Ok(PrimEffect::Unlock);
     // Plain RCU readers only matter to synchronize_rcu() through preemption.
     "rcu_read_lock"() -> Void, false, Mut |_, _| Ok(0);
     "rcu_read_unlock"() -> Void, false, Mut |_, _| Ok(0);
@@ -71,7 +77,7 @@ prims! {
     // kernel/sched/core.c
     "wake_up_process"(Task) -> Int, true, Mut wake_up_process;
     "wake_up_new_task"(Task) -> Void, true, Mut wake_up_new_task;
-    "do_task_dead"() -> Void, true, Mut do_task_dead;
+    "do_task_dead"() -> Void, true, Effect do_task_dead;
     "__set_current_state"(Int) -> Void, false, Mut |c, a| { c.k.task_mut(c.cur).state = RunState::from_model(a[0]).ok_or_else(|| Fault::Model(format!("__set_current_state({}): not a task state", a[0])))?; Ok(0) };
     "is_idle_task"(Task) -> Int, false, Pure |_, _, _, _| Ok(0);
 
@@ -188,17 +194,6 @@ pub fn lookup(name: &str) -> Option<u16> {
     PRIMS.iter().position(|p| p.name == name).map(|i| i as u16)
 }
 
-fn lock(c: &mut Ctx, _a: &[i64]) -> KResult<i64> {
-    c.vm.lock_depth = c.vm.lock_depth.saturating_add(1);
-    Ok(0)
-}
-fn unlock(c: &mut Ctx, _a: &[i64]) -> KResult<i64> {
-    if c.vm.lock_depth == 0 {
-        return fault("unlock of a lock this task does not hold");
-    }
-    c.vm.lock_depth -= 1;
-    Ok(0)
-}
 fn preempt_disable(c: &mut Ctx, _a: &[i64]) -> KResult<i64> {
     let t = c.k.task_mut(c.cur);
     t.preempt_count = t.preempt_count.saturating_add(1);
@@ -251,16 +246,13 @@ fn wake_up_new_task(c: &mut Ctx, a: &[i64]) -> KResult<i64> {
     task.sleeping = false;
     Ok(0)
 }
-fn do_task_dead(c: &mut Ctx, _a: &[i64]) -> KResult<i64> {
+fn do_task_dead(c: &mut Ctx, _a: &[i64]) -> KResult<PrimEffect> {
     let t = c.k.task_mut(c.cur);
     t.state = RunState::Dead;
     t.sleeping = true;
     t.preempt_count = 0;
     t.in_trampoline = None;
-    c.vm.frames.clear();
-    c.vm.stack.clear();
-    c.vm.parked = Parked::Dead;
-    Ok(0)
+    Ok(PrimEffect::TaskDead)
 }
 
 fn pid_ns_at(k: &Kernel, _p: &Program, _c: TaskId, a: &[i64]) -> KResult<i64> {
@@ -416,10 +408,7 @@ fn dup_task_struct(c: &mut Ctx, a: &[i64]) -> KResult<i64> {
     };
     let vm = if thread {
         let stub = value::payload(a[3]);
-        TaskVm::new(
-            crate::vm::FuncId(stub as u16),
-            vec![0; c.prog.func(crate::vm::FuncId(stub as u16)).locals as usize],
-        )
+        TaskVm::new(FuncId(stub as u16), vec![0; c.prog.func(FuncId(stub as u16)).locals as usize])
     } else {
         child_vm(c)?
     };
@@ -450,7 +439,7 @@ fn child_vm(c: &Ctx) -> KResult<TaskVm> {
         _ => return fault("fork: no syscall frame"),
     };
     let mut frames = c.vm.frames[..user_top].to_vec();
-    frames.push(crate::vm::Frame::exit_to_user(c.prog, FrameKind::ExitToUser { conv, ret: 0 })?);
+    frames.push(Frame::exit_to_user(c.prog, FrameKind::ExitToUser { conv, ret: 0 })?);
     Ok(TaskVm { frames, stack: c.vm.stack.clone(), errno: c.vm.errno, lock_depth: 0, parked: Parked::Ready })
 }
 

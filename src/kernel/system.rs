@@ -7,9 +7,10 @@ use super::objects::*;
 use super::{Fault, Kernel};
 use crate::explore::{ActorSet, Fingerprint, Model};
 use crate::lang::ast::Span;
+use crate::lang::bytecode::Program;
 use crate::lang::compile::Entries;
 use crate::vm::interp::{self, Located, StepLog};
-use crate::vm::{Parked, Program, TaskVm};
+use crate::vm::{Parked, TaskVm};
 
 /// One scheduling decision: which task runs, and which branch of a choice it takes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -18,10 +19,21 @@ pub struct Step {
     pub choice: u8,
 }
 
+/// What went wrong.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ViolationKind {
+    /// Model code faulted, or a scenario's `assert()` failed.
+    Fault(Fault),
+    /// A trampoline was freed while a task still executes in it.
+    TrampolineUseAfterFree { task: TaskId, trampoline: u8 },
+    /// A zombie nobody reaps at the end of a run.
+    Leak { task: TaskId },
+}
+
 /// A violation found by running the model: what, who, and where in the source.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Violation {
-    pub fault: Fault,
+    pub kind: ViolationKind,
     pub task: Option<TaskId>,
     pub span: Option<Span>,
     pub function: String,
@@ -107,7 +119,7 @@ impl System {
             trampolines: if self.prog.uses_trampolines { vec![TrampolineState::Live] } else { Vec::new() },
             kernel_globals: self.prog.kernel_globals.clone(),
         };
-        let vm_of = |f: crate::vm::FuncId| TaskVm::new(f, vec![0; self.prog.func(f).locals as usize]);
+        let vm_of = |f: crate::lang::bytecode::FuncId| TaskVm::new(f, vec![0; self.prog.func(f).locals as usize]);
         let init = self.boot_task(&mut k, "init", INIT_PID, None, vm_of(self.entries.init_start), false);
         k.ns_mut(NsId(0)).child_reaper = Some(init);
         k.group_mut(GroupId(0)).flags |= SIGNAL_UNKILLABLE;
@@ -125,9 +137,11 @@ impl System {
         match r {
             Ok(()) => match next.violation_after_step() {
                 None => Ok(next),
-                Some(fault) => Err(Violation { fault, task: Some(t), span: None, function: String::new() }),
+                Some(kind) => Err(Violation { kind, task: Some(t), span: None, function: String::new() }),
             },
-            Err(Located { fault, span, function }) => Err(Violation { fault, task: Some(t), span, function }),
+            Err(Located { fault, span, function }) => {
+                Err(Violation { kind: ViolationKind::Fault(fault), task: Some(t), span, function })
+            }
         }
     }
 
@@ -166,12 +180,12 @@ fn canonicalize(k: &mut Kernel) {
 
 impl Kernel {
     /// Safety properties checked after every step.
-    fn violation_after_step(&self) -> Option<Fault> {
+    fn violation_after_step(&self) -> Option<ViolationKind> {
         // A freed trampoline with a task still inside it.
         for (i, t) in self.tasks.iter().enumerate() {
             if let Some(tr) = t.in_trampoline {
                 if self.trampolines.get(tr as usize) == Some(&TrampolineState::Freed) {
-                    return Some(Fault::TrampolineUseAfterFree { task: TaskId(i as u16), trampoline: tr });
+                    return Some(ViolationKind::TrampolineUseAfterFree { task: TaskId(i as u16), trampoline: tr });
                 }
             }
         }
@@ -255,7 +269,7 @@ impl Model for System {
         if step.choice == u8::MAX {
             let t = TaskId(step.task as u16);
             if let Err(Located { fault, span, function }) = interp::choices(&self.prog, k, t) {
-                return Err(Violation { fault, task: Some(t), span, function });
+                return Err(Violation { kind: ViolationKind::Fault(fault), task: Some(t), span, function });
             }
         }
         self.run_step(k, step, None)
@@ -306,7 +320,7 @@ impl Model for System {
             let task = k.task(t);
             if task.attached && task.hashed && task.exit_state == EXIT_ZOMBIE {
                 return Some(Violation {
-                    fault: Fault::Model(format!("leak: {} is a zombie at the end of the run", k.describe(t))),
+                    kind: ViolationKind::Leak { task: t },
                     task: Some(t),
                     span: None,
                     function: String::new(),

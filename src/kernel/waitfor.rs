@@ -5,7 +5,8 @@
 
 use crate::kernel::objects::*;
 use crate::kernel::Kernel;
-use crate::vm::{Parked, Program};
+use crate::lang::bytecode::Program;
+use crate::vm::Parked;
 
 /// One task's wait: where it sleeps, for whom, and why.
 #[derive(Clone, Debug, PartialEq, Eq)]

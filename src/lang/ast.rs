@@ -239,3 +239,51 @@ pub enum ExprKind {
     /// `a, b` (only where C allows it, e.g. in `for` steps).
     Comma(Box<Expr>, Box<Expr>),
 }
+
+impl UnOp {
+    /// The operator on a 64-bit value (C semantics, wrapping).
+    pub fn apply(self, v: i64) -> i64 {
+        match self {
+            UnOp::Neg => v.wrapping_neg(),
+            UnOp::Plus => v,
+            UnOp::Not => (v == 0) as i64,
+            UnOp::BitNot => !v,
+        }
+    }
+}
+
+impl BinOp {
+    /// The operator on 64-bit values (C semantics, wrapping); None for a division by zero.
+    pub fn apply(self, l: i64, r: i64) -> Option<i64> {
+        Some(match self {
+            BinOp::Mul => l.wrapping_mul(r),
+            BinOp::Div => {
+                if r == 0 {
+                    return None;
+                }
+                l.wrapping_div(r)
+            }
+            BinOp::Rem => {
+                if r == 0 {
+                    return None;
+                }
+                l.wrapping_rem(r)
+            }
+            BinOp::Add => l.wrapping_add(r),
+            BinOp::Sub => l.wrapping_sub(r),
+            BinOp::Shl => l.wrapping_shl((r & 63) as u32),
+            BinOp::Shr => l.wrapping_shr((r & 63) as u32),
+            BinOp::Lt => (l < r) as i64,
+            BinOp::Le => (l <= r) as i64,
+            BinOp::Gt => (l > r) as i64,
+            BinOp::Ge => (l >= r) as i64,
+            BinOp::Eq => (l == r) as i64,
+            BinOp::Ne => (l != r) as i64,
+            BinOp::BitAnd => l & r,
+            BinOp::BitXor => l ^ r,
+            BinOp::BitOr => l | r,
+            BinOp::And => (l != 0 && r != 0) as i64,
+            BinOp::Or => (l != 0 || r != 0) as i64,
+        })
+    }
+}

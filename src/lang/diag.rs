@@ -17,6 +17,9 @@ use codespan_reporting::term::{self, termcolor};
 
 use super::ast::{FileId, Span};
 
+/// At most this many errors are reported for one file (lexer and parser alike).
+pub const MAX_ERRORS: usize = 20;
+
 /// One source file: its name, text and the byte offsets at which lines start.
 #[derive(Clone, Debug)]
 struct SourceFile {

@@ -25,8 +25,7 @@ use std::fmt;
 use logos::Logos;
 
 use super::ast::{FileId, Span};
-use super::diag::Diagnostic;
-use super::parser::MAX_ERRORS;
+use super::diag::{Diagnostic, MAX_ERRORS};
 
 /// A token and where it came from.
 #[derive(Clone, Debug, PartialEq, Eq)]

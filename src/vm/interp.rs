@@ -1,14 +1,17 @@
 //! The interpreter: runs one task for one step, and answers whether a task
 //! can step (evaluating `wait_event()` conditions without changing anything).
 
-use super::bytecode::{Op, SyscallConv};
-use super::value;
-use super::{Frame, FrameKind, Parked, Program, TaskVm};
-use crate::kernel::consts::{EINTR, ERESTARTNOINTR, ERESTARTSYS};
-use crate::kernel::objects::{RunState, TaskId, TrampolineState};
-use crate::kernel::prims::{Ctx, PrimFn, PRIMS};
-use crate::kernel::{fields, Fault, Kernel};
+use super::fault::Fault;
+use super::host::{Host, PrimEffect, RunState, TaskId};
+use super::machine::{Frame, FrameKind, Parked, TaskVm};
 use crate::lang::ast::{BinOp, Span, UnOp};
+use crate::lang::bytecode::{Op, Program, SyscallConv};
+use crate::lang::value;
+
+/// The errno values the system-call return path knows (x86-64).
+pub const EINTR: i64 = 4;
+pub const ERESTARTSYS: i64 = 512;
+pub const ERESTARTNOINTR: i64 = 513;
 
 /// Ops one step may run before we call it a runaway loop.
 const FUEL: u32 = 200_000;
@@ -36,46 +39,45 @@ fn op_span(prog: &Program, f: &Frame) -> Span {
 }
 
 /// Whether `op` ends the step before it (a scheduling point).
-fn is_visible(op: &Op, k: &Kernel, t: TaskId, vm: &TaskVm) -> bool {
+fn is_visible<H: Host>(op: &Op, k: &H, t: TaskId, vm: &TaskVm) -> bool {
     if vm.lock_depth > 0 {
         return false;
     }
     match op {
-        Op::Prim { prim, .. } => PRIMS[*prim as usize].visible,
+        Op::Prim { prim, .. } => k.prim_visible(*prim),
         Op::Syscall { .. } | Op::WaitBegin | Op::SetCurrentState | Op::Schedule | Op::Yield | Op::Nondet => true,
         Op::Printf { .. } => true,
-        Op::LoadGlobal(_) | Op::StoreGlobal(_) => k.group(k.task(t).group).threads.len() > 1,
+        Op::LoadGlobal(_) | Op::StoreGlobal(_) => k.globals_shared(t),
         // Trampolines are entered at the traceable function entries of exiting
         // tasks: that is where the exit-path protection of RCU Tasks matters
         // (a task on the task list is seen by the scan whatever it runs).
-        Op::TracePoint => {
-            k.task(t).flags & crate::kernel::objects::PF_EXITING != 0 && k.trampolines.contains(&TrampolineState::Live)
-        }
+        Op::TracePoint => k.trampoline_live_for(t),
         _ => false,
     }
 }
 
 /// Number of ways task `t` can step now (0: it cannot).
-pub fn choices(prog: &Program, k: &Kernel, t: TaskId) -> Result<u32, Located> {
-    let task = k.task(t);
-    if task.state == RunState::New {
+pub fn choices<H: Host>(prog: &Program, k: &H, t: TaskId) -> Result<u32, Located> {
+    let state = k.run_state(t);
+    if state == RunState::New {
         return Ok(0);
     }
-    match task.vm.parked {
+    let vm = k.vm(t);
+    match vm.parked {
         Parked::Dead => Ok(0),
-        Parked::Schedule => Ok((task.state == RunState::Running) as u32),
+        Parked::Schedule => Ok((state == RunState::Running) as u32),
         Parked::WaitEvent { .. } => {
-            if task.state == RunState::Interruptible && task.sigpending {
+            if state == RunState::Interruptible && k.sigpending(t) {
                 return Ok(1);
             }
             Ok(probe_wait(prog, k, t)? as u32)
         }
         Parked::Ready => {
-            let Some(f) = task.vm.frames.last() else { return Ok(0) };
-            let op = &prog.func(f.func).code[f.pc as usize];
+            let Some(f) = vm.frames.last() else { return Ok(0) };
+            let Some(op) = prog.func(f.func).code.get(f.pc as usize) else { return Ok(1) };
             match op {
-                Op::Nondet => Ok(task.vm.stack.last().copied().unwrap_or(1).clamp(1, 64) as u32),
-                Op::TracePoint if is_visible(op, k, t, &task.vm) => Ok(2),
+                Op::Nondet => Ok(vm.stack.last().copied().unwrap_or(1).clamp(1, 64) as u32),
+                Op::TracePoint if is_visible(op, k, t, vm) => Ok(2),
                 _ => Ok(1),
             }
         }
@@ -83,8 +85,8 @@ pub fn choices(prog: &Program, k: &Kernel, t: TaskId) -> Result<u32, Located> {
 }
 
 /// Evaluate the condition of the `wait_event()` task `t` sleeps in, read-only.
-pub fn probe_wait(prog: &Program, k: &Kernel, t: TaskId) -> Result<bool, Located> {
-    let vm = &k.task(t).vm;
+pub fn probe_wait<H: Host>(prog: &Program, k: &H, t: TaskId) -> Result<bool, Located> {
+    let vm = k.vm(t);
     let Some(frame) = vm.frames.last() else { return Ok(false) };
     let func = prog.func(frame.func);
     let mut stack: Vec<i64> = Vec::new();
@@ -100,8 +102,8 @@ pub fn probe_wait(prog: &Program, k: &Kernel, t: TaskId) -> Result<bool, Located
         match op {
             Op::Const(v) => stack.push(*v),
             Op::Load(i) => stack.push(frame.locals.get(*i as usize).copied().unwrap_or(0)),
-            Op::LoadKernel(i) => stack.push(k.kernel_globals.get(*i as usize).copied().unwrap_or(0)),
-            Op::Current => stack.push(fields::handle_task(t)),
+            Op::LoadKernel(i) => stack.push(k.load_kernel_global(*i)),
+            Op::Current => stack.push(k.task_handle(t)),
             Op::Dup => {
                 let v = *stack.last().ok_or_else(|| fail("stack underflow", pc))?;
                 stack.push(v)
@@ -135,7 +137,7 @@ pub fn probe_wait(prog: &Program, k: &Kernel, t: TaskId) -> Result<bool, Located
             }
             Op::GetField(fi) => {
                 let o = stack.pop().unwrap_or(0);
-                let v = fields::get(k, *fi, o).map_err(|f| Located {
+                let v = k.get_field(*fi, o).map_err(|f| Located {
                     fault: f,
                     span: func.spans.get(pc - 1).copied(),
                     function: func.name.clone(),
@@ -148,17 +150,15 @@ pub fn probe_wait(prog: &Program, k: &Kernel, t: TaskId) -> Result<bool, Located
                     return Err(fail("stack underflow", pc));
                 }
                 let args = stack.split_off(stack.len() - n);
-                match PRIMS[*prim as usize].f {
-                    PrimFn::Pure(f) => {
-                        let v = f(k, prog, t, &args).map_err(|f| Located {
-                            fault: f,
-                            span: func.spans.get(pc - 1).copied(),
-                            function: func.name.clone(),
-                        })?;
-                        stack.push(v)
-                    }
-                    PrimFn::Mut(_) => return Err(fail("a wait_event() condition may only read kernel state", pc - 1)),
+                if !k.prim_pure(*prim) {
+                    return Err(fail("a wait_event() condition may only read kernel state", pc - 1));
                 }
+                let v = k.call_pure(prog, t, *prim, &args).map_err(|f| Located {
+                    fault: f,
+                    span: func.spans.get(pc - 1).copied(),
+                    function: func.name.clone(),
+                })?;
+                stack.push(v)
             }
             Op::WaitCheck { .. } => return Ok(stack.pop().unwrap_or(0) != 0),
             _ => return Err(fail("this operation is not allowed in a wait_event() condition", pc - 1)),
@@ -167,53 +167,25 @@ pub fn probe_wait(prog: &Program, k: &Kernel, t: TaskId) -> Result<bool, Located
     Err(fail("wait condition does not terminate", pc))
 }
 
-pub fn unary(op: UnOp, v: i64) -> i64 {
-    match op {
-        UnOp::Neg => v.wrapping_neg(),
-        UnOp::Plus => v,
-        UnOp::Not => (v == 0) as i64,
-        UnOp::BitNot => !v,
-    }
+fn unary(op: UnOp, v: i64) -> i64 {
+    op.apply(v)
 }
 
-pub fn binary(op: BinOp, l: i64, r: i64) -> Result<i64, Fault> {
-    Ok(match op {
-        BinOp::Mul => l.wrapping_mul(r),
-        BinOp::Div => {
-            if r == 0 {
-                return Err(Fault::Assertion("division by zero".into()));
-            }
-            l.wrapping_div(r)
-        }
-        BinOp::Rem => {
-            if r == 0 {
-                return Err(Fault::Assertion("division by zero".into()));
-            }
-            l.wrapping_rem(r)
-        }
-        BinOp::Add => l.wrapping_add(r),
-        BinOp::Sub => l.wrapping_sub(r),
-        BinOp::Shl => l.wrapping_shl((r & 63) as u32),
-        BinOp::Shr => l.wrapping_shr((r & 63) as u32),
-        BinOp::Lt => (l < r) as i64,
-        BinOp::Le => (l <= r) as i64,
-        BinOp::Gt => (l > r) as i64,
-        BinOp::Ge => (l >= r) as i64,
-        BinOp::Eq => (l == r) as i64,
-        BinOp::Ne => (l != r) as i64,
-        BinOp::BitAnd => l & r,
-        BinOp::BitXor => l ^ r,
-        BinOp::BitOr => l | r,
-        BinOp::And => (l != 0 && r != 0) as i64,
-        BinOp::Or => (l != 0 || r != 0) as i64,
-    })
+fn binary(op: BinOp, l: i64, r: i64) -> Result<i64, Fault> {
+    op.apply(l, r).ok_or_else(|| Fault::Assertion("division by zero".into()))
 }
 
 /// Run task `t` for one step with nondet/trace choice `choice`.
-pub fn step(prog: &Program, k: &mut Kernel, t: TaskId, choice: u32, log: Option<&mut StepLog>) -> Result<(), Located> {
-    let mut vm = std::mem::replace(&mut k.task_mut(t).vm, TaskVm::dead());
+pub fn step<H: Host>(
+    prog: &Program,
+    k: &mut H,
+    t: TaskId,
+    choice: u32,
+    log: Option<&mut StepLog>,
+) -> Result<(), Located> {
+    let mut vm = k.take_vm(t);
     let r = run(prog, k, t, &mut vm, choice, log);
-    k.task_mut(t).vm = vm;
+    k.put_vm(t, vm);
     r
 }
 
@@ -228,9 +200,9 @@ fn pop(vm: &mut TaskVm) -> Result<i64, Fault> {
     vm.stack.pop().ok_or_else(|| Fault::Model("internal error: operand stack underflow".into()))
 }
 
-fn run(
+fn run<H: Host>(
     prog: &Program,
-    k: &mut Kernel,
+    k: &mut H,
     t: TaskId,
     vm: &mut TaskVm,
     choice: u32,
@@ -238,10 +210,10 @@ fn run(
 ) -> Result<(), Located> {
     let mut did_visible = false;
     // Whatever trampoline the task was preempted in, it returns from it now.
-    k.task_mut(t).in_trampoline = None;
+    k.leave_trampoline(t);
     if vm.parked == Parked::Schedule {
         // Woken: back on the runqueue, returning from schedule().
-        k.task_mut(t).sleeping = false;
+        k.enqueue(t);
         vm.parked = Parked::Ready;
         did_visible = true;
         if let (Some(l), Some(f)) = (log.as_deref_mut(), vm.frames.last()) {
@@ -262,7 +234,7 @@ fn run(
             return Err(located(prog, vm, Fault::Model("task ran out of code (a kernel thread returned?)".into())));
         };
         let func = prog.func(frame.func);
-        if !func.kernel && k.task(t).sigpending {
+        if !func.kernel && k.sigpending(t) {
             // A signal is pending while the task runs user code: the next
             // interrupt (the IPI of signal_wake_up(), or a tick) returns
             // through exit_to_user_mode(), which handles it.
@@ -280,7 +252,7 @@ fn run(
             }
             did_visible = true;
             if let Some(l) = log.as_deref_mut() {
-                l.action = Some((func.name.clone(), describe_op(prog, op, vm), op_span(prog, frame)));
+                l.action = Some((func.name.clone(), describe_op(k, prog, op, vm), op_span(prog, frame)));
             }
         }
         fuel -= 1;
@@ -295,8 +267,8 @@ fn run(
         }
         let op = op.clone();
         exec(prog, k, t, vm, op, choice, log.as_deref_mut()).map_err(|f| located(prog, vm, f))?;
-        if matches!(vm.parked, Parked::Schedule | Parked::WaitEvent { .. }) || k.task(t).in_trampoline.is_some() {
-            if k.task(t).in_trampoline.is_some() {
+        if matches!(vm.parked, Parked::Schedule | Parked::WaitEvent { .. }) || k.in_trampoline(t) {
+            if k.in_trampoline(t) {
                 vm.parked = Parked::Ready;
                 if let Some(l) = log.as_deref_mut() {
                     if let Some(a) = l.action.as_mut() {
@@ -309,14 +281,14 @@ fn run(
     }
 }
 
-fn describe_op(prog: &Program, op: &Op, vm: &TaskVm) -> String {
+fn describe_op<H: Host>(k: &H, prog: &Program, op: &Op, vm: &TaskVm) -> String {
     match op {
-        Op::Prim { prim, .. } => format!("{}()", PRIMS[*prim as usize].name),
+        Op::Prim { prim, .. } => format!("{}()", k.prim_name(*prim)),
         Op::Syscall { func, .. } => format!("system call {}()", prog.func(*func).name.trim_start_matches("sys_")),
         Op::WaitBegin => "wait_event()".into(),
         Op::SetCurrentState => {
             let s = vm.stack.last().copied().unwrap_or(0);
-            format!("set_current_state({})", state_name(s))
+            format!("set_current_state({})", RunState::from_model(s).map_or("?", RunState::name))
         }
         Op::Schedule => "schedule()".into(),
         Op::Yield => "schedule_timeout_idle()".into(),
@@ -329,25 +301,15 @@ fn describe_op(prog: &Program, op: &Op, vm: &TaskVm) -> String {
     }
 }
 
-pub fn state_name(s: i64) -> &'static str {
-    match s {
-        0 => "TASK_RUNNING",
-        1 => "TASK_INTERRUPTIBLE",
-        2 => "TASK_UNINTERRUPTIBLE",
-        0x402 => "TASK_IDLE",
-        _ => "?",
-    }
-}
-
 fn advance(vm: &mut TaskVm) {
     if let Some(f) = vm.frames.last_mut() {
         f.pc += 1;
     }
 }
 
-fn exec(
+fn exec<H: Host>(
     prog: &Program,
-    k: &mut Kernel,
+    k: &mut H,
     t: TaskId,
     vm: &mut TaskVm,
     op: Op,
@@ -367,23 +329,15 @@ fn exec(
                 *slot = v;
             }
         }
-        Op::LoadGlobal(i) => {
-            let g = k.task(t).group;
-            vm.stack.push(k.group(g).globals.get(i as usize).copied().unwrap_or(0))
-        }
+        Op::LoadGlobal(i) => vm.stack.push(k.load_global(t, i)),
         Op::StoreGlobal(i) => {
             let v = pop(vm)?;
-            let g = k.task(t).group;
-            if let Some(slot) = k.group_mut(g).globals.get_mut(i as usize) {
-                *slot = v;
-            }
+            k.store_global(t, i, v);
         }
-        Op::LoadKernel(i) => vm.stack.push(k.kernel_globals.get(i as usize).copied().unwrap_or(0)),
+        Op::LoadKernel(i) => vm.stack.push(k.load_kernel_global(i)),
         Op::StoreKernel(i) => {
             let v = pop(vm)?;
-            if let Some(slot) = k.kernel_globals.get_mut(i as usize) {
-                *slot = v;
-            }
+            k.store_kernel_global(i, v);
         }
         Op::AddrLocal(i) => vm.stack.push(value::local_addr(fi, i)),
         Op::LoadInd => {
@@ -491,31 +445,43 @@ fn exec(
                 return Err(Fault::Model("stack underflow".into()));
             }
             let args = vm.stack.split_off(vm.stack.len() - n);
-            let def = &PRIMS[prim as usize];
-            let v = match def.f {
-                PrimFn::Pure(f) => f(k, prog, t, &args)?,
-                PrimFn::Mut(f) => {
-                    advance(vm);
-                    let mut ctx = Ctx { k, cur: t, vm, prog };
-                    let v = f(&mut ctx, &args)?;
-                    if vm.parked != Parked::Dead {
-                        vm.stack.push(v);
+            if k.prim_pure(prim) {
+                let v = k.call_pure(prog, t, prim, &args)?;
+                vm.stack.push(v);
+            } else {
+                advance(vm);
+                match k.call_prim(prog, t, vm, prim, &args)? {
+                    PrimEffect::Value(v) => vm.stack.push(v),
+                    PrimEffect::Lock => {
+                        vm.lock_depth = vm.lock_depth.saturating_add(1);
+                        vm.stack.push(0);
                     }
-                    return Ok(());
+                    PrimEffect::Unlock => {
+                        if vm.lock_depth == 0 {
+                            return Err(Fault::Model("unlock of a lock this task does not hold".into()));
+                        }
+                        vm.lock_depth -= 1;
+                        vm.stack.push(0);
+                    }
+                    PrimEffect::TaskDead => {
+                        vm.frames.clear();
+                        vm.stack.clear();
+                        vm.parked = Parked::Dead;
+                    }
                 }
-            };
-            vm.stack.push(v);
+                return Ok(());
+            }
         }
         Op::GetField(f) => {
             let o = pop(vm)?;
-            vm.stack.push(fields::get(k, f, o)?)
+            vm.stack.push(k.get_field(f, o)?)
         }
         Op::SetField(f) => {
             let v = pop(vm)?;
             let o = pop(vm)?;
-            fields::set(k, f, o, v)?;
+            k.set_field(f, o, v)?;
         }
-        Op::Current => vm.stack.push(crate::kernel::fields::handle_task(t)),
+        Op::Current => vm.stack.push(k.task_handle(t)),
         Op::LoadErrno => vm.stack.push(vm.errno),
         Op::StoreErrno => {
             let v = pop(vm)?;
@@ -525,23 +491,19 @@ fn exec(
         Op::WaitCheck { state, daemon, retry } => {
             check_atomic(vm, "wait_event()")?;
             let c = pop(vm)?;
-            let task = k.task_mut(t);
             if c != 0 {
-                task.state = RunState::Running;
-                task.sleeping = false;
+                k.set_run_state(t, RunState::Running);
+                k.enqueue(t);
                 vm.parked = Parked::Ready;
                 vm.stack.push(0);
-            } else if state == 1 && task.sigpending {
-                task.state = RunState::Running;
-                task.sleeping = false;
+            } else if state == 1 && k.sigpending(t) {
+                k.set_run_state(t, RunState::Running);
+                k.enqueue(t);
                 vm.parked = Parked::Ready;
                 vm.stack.push(-ERESTARTSYS);
             } else {
-                task.state = RunState::from_model(state).unwrap_or(RunState::Uninterruptible);
-                if !task.sleeping {
-                    task.nvcsw += 1;
-                }
-                task.sleeping = true;
+                k.set_run_state(t, RunState::from_model(state).unwrap_or(RunState::Uninterruptible));
+                k.dequeue(t);
                 vm.frames[fi].pc = retry;
                 vm.parked = Parked::WaitEvent { daemon };
                 return Ok(());
@@ -549,19 +511,19 @@ fn exec(
         }
         Op::SetCurrentState => {
             let s = pop(vm)?;
-            k.task_mut(t).state = RunState::from_model(s)
+            let state = RunState::from_model(s)
                 .ok_or_else(|| Fault::Model(format!("set_current_state({s}): not a task state")))?;
+            k.set_run_state(t, state);
         }
         Op::Schedule => {
             check_atomic(vm, "schedule()")?;
             advance(vm);
-            let task = k.task_mut(t);
-            let stays = task.state == RunState::Running || (task.state == RunState::Interruptible && task.sigpending);
+            let state = k.run_state(t);
+            let stays = state == RunState::Running || (state == RunState::Interruptible && k.sigpending(t));
             if stays {
-                task.state = RunState::Running;
+                k.set_run_state(t, RunState::Running);
             } else {
-                task.sleeping = true;
-                task.nvcsw += 1;
+                k.dequeue(t);
                 vm.parked = Parked::Schedule;
             }
             return Ok(());
@@ -595,9 +557,7 @@ fn exec(
             // Choice 1: the tracer's trampoline runs here and the task is
             // preempted inside it (the step ends; see `run`).
             if choice == 1 {
-                if let Some(i) = k.trampolines.iter().rposition(|s| *s == TrampolineState::Live) {
-                    k.task_mut(t).in_trampoline = Some(i as u8);
-                }
+                k.enter_trampoline(t);
             }
         }
         Op::Panic(s) => return Err(Fault::Panic(prog.strings.get(s as usize).cloned().unwrap_or_default())),
@@ -628,7 +588,13 @@ fn deref(vm: &TaskVm, a: i64) -> Result<(usize, usize), Fault> {
     Ok((f, s))
 }
 
-fn push_frame(prog: &Program, vm: &mut TaskVm, func: super::FuncId, argc: u8, kind: FrameKind) -> Result<(), Fault> {
+fn push_frame(
+    prog: &Program,
+    vm: &mut TaskVm,
+    func: crate::lang::bytecode::FuncId,
+    argc: u8,
+    kind: FrameKind,
+) -> Result<(), Fault> {
     if vm.frames.len() >= MAX_FRAMES {
         return Err(Fault::Unsupported(format!("call depth above {MAX_FRAMES} (unbounded recursion?)")));
     }

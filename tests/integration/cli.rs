@@ -133,3 +133,18 @@ fn test_command_runs_the_shared_corpus() {
         .success()
         .stdout(predicate::str::contains(" passed, 0 failed"));
 }
+
+#[test]
+fn a_fault_in_the_trace_is_said_in_words_with_its_location() {
+    let out = taskcheck()
+        .args(["check", "tests/integration/faults/unbounded_recursion.c", "--kernel", "v6.1"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("-> not modelled: call depth above 200 (unbounded recursion?) at tests/integration/faults/unbounded_recursion.c:5:2"),
+        "{text}"
+    );
+    assert!(!text.contains("Unsupported(") && !text.contains("Model(\""), "{text}");
+}

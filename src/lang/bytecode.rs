@@ -1,7 +1,7 @@
 //! Bytecode: a small stack machine. `lang::compile` produces it from the
 //! syntax tree of scenarios and kernel model files.
 
-use crate::lang::ast::{BinOp, Span, UnOp};
+use super::ast::{BinOp, Span, UnOp};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct FuncId(pub u16);
@@ -50,7 +50,7 @@ pub enum Op {
     },
     /// Return the value on top of the stack.
     Ret,
-    /// A primitive of the kernel object model (`kernel::prims`).
+    /// A primitive of the kernel object model (named by the `Vocabulary`).
     Prim {
         prim: u16,
         argc: u8,
