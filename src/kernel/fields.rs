@@ -110,9 +110,18 @@ fn via_task(k: &Kernel, v: i64, tag: i64, what: &str) -> KResult<TaskId> {
     Ok(TaskId(i))
 }
 
+/// What a field access names in a fault: formatted only when one happens.
+fn what(d: &FieldDef) -> String {
+    format!("the {} of `->{}`", d.of.struct_name(), d.name)
+}
+
 pub fn get(k: &Kernel, field: u16, obj: i64) -> KResult<i64> {
+    // The fast path names nothing; a fault is raised again with the words.
+    get_named(k, field, obj, "").or_else(|_| get_named(k, field, obj, &what(&FIELDS[field as usize])))
+}
+
+fn get_named(k: &Kernel, field: u16, obj: i64, what: &str) -> KResult<i64> {
     let d = &FIELDS[field as usize];
-    let what = format!("the {} of `->{}`", d.of.struct_name(), d.name);
     Ok(match d.of {
         Ty::Task => {
             let t = k.task(task_of(k, obj, &what)?);
@@ -174,8 +183,12 @@ fn as_bool(v: i64) -> bool {
 }
 
 pub fn set(k: &mut Kernel, field: u16, obj: i64, v: i64) -> KResult<()> {
+    // As in `get`: every fault of `set_named` comes before it writes anything.
+    set_named(k, field, obj, v, "").or_else(|_| set_named(k, field, obj, v, &what(&FIELDS[field as usize])))
+}
+
+fn set_named(k: &mut Kernel, field: u16, obj: i64, v: i64, what: &str) -> KResult<()> {
     let d = &FIELDS[field as usize];
-    let what = format!("the {} of `->{}`", d.of.struct_name(), d.name);
     if !d.writable {
         return fault(format!("`->{}` is read-only in the model", d.name));
     }

@@ -13,6 +13,8 @@ pub mod prims;
 pub mod system;
 pub mod waitfor;
 
+use std::sync::Arc;
+
 use objects::*;
 
 /// Faults of model code are the VM's: the kernel's primitives raise them too.
@@ -24,19 +26,45 @@ pub fn fault<T>(msg: impl Into<String>) -> KResult<T> {
     Err(Fault::Model(msg.into()))
 }
 
+/// A part of the kernel state shared between states until it is written:
+/// reading goes through `Deref`, writing through `DerefMut` copies it first
+/// if another state still holds it. Cloning a state is then a few reference
+/// counts instead of a deep copy (most steps change one task and little else).
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Default)]
+pub struct Shared<T: Clone>(Arc<T>);
+
+impl<T: Clone> Shared<T> {
+    pub fn new(v: T) -> Self {
+        Shared(Arc::new(v))
+    }
+}
+
+impl<T: Clone> std::ops::Deref for Shared<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
+
+impl<T: Clone> std::ops::DerefMut for Shared<T> {
+    fn deref_mut(&mut self) -> &mut T {
+        Arc::make_mut(&mut self.0)
+    }
+}
+
 /// The whole kernel state: every object of the model. Part of the search state.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Kernel {
     /// Shared between states until written (`task_mut()` copies on write):
     /// a step changes one or two tasks, so a successor state shares the rest.
-    pub tasks: Vec<std::sync::Arc<Task>>,
-    pub groups: Vec<SignalStruct>,
-    pub namespaces: Vec<PidNamespace>,
-    pub pids: Vec<Pid>,
+    pub tasks: Vec<Arc<Task>>,
+    pub groups: Shared<Vec<SignalStruct>>,
+    pub namespaces: Shared<Vec<PidNamespace>>,
+    pub pids: Shared<Vec<Pid>>,
     pub srcu: Srcu,
-    pub rcu_tasks: RcuTasks,
-    pub trampolines: Vec<TrampolineState>,
-    pub kernel_globals: Vec<i64>,
+    pub rcu_tasks: Shared<RcuTasks>,
+    pub trampolines: Shared<Vec<TrampolineState>>,
+    pub kernel_globals: Shared<Vec<i64>>,
 }
 
 impl Kernel {
@@ -44,7 +72,10 @@ impl Kernel {
         &self.tasks[t.0 as usize]
     }
     pub fn task_mut(&mut self, t: TaskId) -> &mut Task {
-        std::sync::Arc::make_mut(&mut self.tasks[t.0 as usize])
+        let task = Arc::make_mut(&mut self.tasks[t.0 as usize]);
+        // Written: its fingerprint is computed again (see `seal()`).
+        task.hash = TaskHash::default();
+        task
     }
     pub fn group(&self, g: GroupId) -> &SignalStruct {
         &self.groups[g.0 as usize]

@@ -63,6 +63,22 @@ pub struct SigchldAction {
     pub nocldwait: bool,
 }
 
+/// The fingerprint of a task's canonical bytes, kept between steps that do
+/// not write the task (0: not computed yet). Not part of the task's identity:
+/// it compares equal and hashes to nothing.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct TaskHash(pub u128);
+
+impl PartialEq for TaskHash {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+impl Eq for TaskHash {}
+impl std::hash::Hash for TaskHash {
+    fn hash<H: std::hash::Hasher>(&self, _: &mut H) {}
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Task {
     /// Name in reports: `main`, `b`, `rcu_tasks_kthread`...
@@ -118,6 +134,7 @@ pub struct Task {
     /// A `pthread_join()`/`CLONE_CHILD_CLEARTID` word: cleared at exit_mm().
     pub tid_cleared: bool,
     pub vm: TaskVm,
+    pub hash: TaskHash,
 }
 
 impl Task {
@@ -163,6 +180,7 @@ impl Task {
             completion_done: false,
             tid_cleared: false,
             vm,
+            hash: TaskHash::default(),
         }
     }
 

@@ -4,7 +4,7 @@
 use std::hash::Hasher;
 
 use super::objects::*;
-use super::{Fault, Kernel};
+use super::{Fault, Kernel, Shared};
 use crate::explore::{ActorSet, Fingerprint, Model};
 use crate::lang::ast::Span;
 use crate::lang::bytecode::Program;
@@ -103,21 +103,21 @@ impl System {
     pub fn boot(&self) -> Kernel {
         let mut k = Kernel {
             tasks: Vec::new(),
-            groups: Vec::new(),
-            namespaces: vec![PidNamespace {
+            groups: Shared::default(),
+            namespaces: Shared::new(vec![PidNamespace {
                 level: 0,
                 parent: None,
                 child_reaper: None,
                 pid_allocated: PIDNS_ADDING,
                 last_pid: 0,
-            }],
-            pids: Vec::new(),
+            }]),
+            pids: Shared::default(),
             srcu: Srcu::default(),
-            rcu_tasks: RcuTasks::default(),
+            rcu_tasks: Shared::default(),
             // A tracer attached at boot: its trampoline #0 is live at every
             // traceable function entry (only when the scenario updates it).
-            trampolines: if self.prog.uses_trampolines { vec![TrampolineState::Live] } else { Vec::new() },
-            kernel_globals: self.prog.kernel_globals.clone(),
+            trampolines: Shared::new(if self.prog.uses_trampolines { vec![TrampolineState::Live] } else { Vec::new() }),
+            kernel_globals: Shared::new(self.prog.kernel_globals.clone()),
         };
         let vm_of = |f: crate::lang::bytecode::FuncId| TaskVm::new(f, vec![0; self.prog.func(f).locals as usize]);
         let init = self.boot_task(&mut k, "init", INIT_PID, None, vm_of(self.entries.init_start), false);
@@ -134,6 +134,7 @@ impl System {
         let t = TaskId(step.task as u16);
         let r = interp::step(&self.prog, &mut next, t, step.choice as u32, log);
         canonicalize(&mut next);
+        seal(&mut next);
         match r {
             Ok(()) => match next.violation_after_step() {
                 None => Ok(next),
@@ -229,13 +230,49 @@ thread_local! {
     static STATE_BYTES: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
+/// xxh3-128 of a value's canonical bytes.
+fn hash_of<T: std::hash::Hash + ?Sized>(v: &T) -> u128 {
+    STATE_BYTES.with(|cell| {
+        let mut buf = std::mem::take(&mut *cell.borrow_mut());
+        buf.clear();
+        let mut h = StateBytes(buf);
+        v.hash(&mut h);
+        let fp = xxhash_rust::xxh3::xxh3_128(&h.0);
+        *cell.borrow_mut() = h.0;
+        fp
+    })
+}
+
+/// Compute the fingerprints of the tasks a step wrote (the others keep theirs).
+pub fn seal(k: &mut Kernel) {
+    for t in k.tasks.iter_mut() {
+        if t.hash.0 == 0 {
+            let h = hash_of(&**t).max(1);
+            std::sync::Arc::make_mut(t).hash = TaskHash(h);
+        }
+    }
+}
+
+/// The state's fingerprint: each task by its cached fingerprint, the rest of
+/// the kernel by its canonical bytes.
 pub fn fingerprint(k: &Kernel) -> Fingerprint {
     use std::hash::Hash;
     STATE_BYTES.with(|cell| {
         let mut buf = std::mem::take(&mut *cell.borrow_mut());
         buf.clear();
         let mut h = StateBytes(buf);
-        k.hash(&mut h);
+        h.write_usize(k.tasks.len());
+        for t in &k.tasks {
+            let th = if t.hash.0 != 0 { t.hash.0 } else { hash_of(&**t).max(1) };
+            h.write(&th.to_le_bytes());
+        }
+        k.groups.hash(&mut h);
+        k.namespaces.hash(&mut h);
+        k.pids.hash(&mut h);
+        k.srcu.hash(&mut h);
+        k.rcu_tasks.hash(&mut h);
+        k.trampolines.hash(&mut h);
+        k.kernel_globals.hash(&mut h);
         let fp = xxhash_rust::xxh3::xxh3_128(&h.0);
         *cell.borrow_mut() = h.0;
         fp
@@ -248,7 +285,9 @@ impl Model for System {
     type Violation = Violation;
 
     fn initial(&self) -> Result<Kernel, Violation> {
-        Ok(self.boot())
+        let mut k = self.boot();
+        seal(&mut k);
+        Ok(k)
     }
 
     fn steps(&self, k: &Kernel, out: &mut Vec<Step>) {
