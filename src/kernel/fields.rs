@@ -124,7 +124,7 @@ fn get_named(k: &Kernel, field: u16, obj: i64, what: &str) -> KResult<i64> {
     let d = &FIELDS[field as usize];
     Ok(match d.of {
         Ty::Task => {
-            let t = k.task(task_of(k, obj, &what)?);
+            let t = k.task(task_of(k, obj, what)?);
             match d.name {
                 "exit_state" => t.exit_state,
                 "exit_code" => t.exit_code,
@@ -144,7 +144,7 @@ fn get_named(k: &Kernel, field: u16, obj: i64, what: &str) -> KResult<i64> {
             }
         }
         Ty::Signal => {
-            let g = k.group(k.task(via_task(k, obj, SIGNAL, &what)?).group);
+            let g = k.group(k.task(via_task(k, obj, SIGNAL, what)?).group);
             match d.name {
                 "flags" => g.flags,
                 "group_exit_code" => g.group_exit_code,
@@ -156,15 +156,15 @@ fn get_named(k: &Kernel, field: u16, obj: i64, what: &str) -> KResult<i64> {
             }
         }
         Ty::Sighand => {
-            let t = via_task(k, obj, SIGHAND, &what)?;
+            let t = via_task(k, obj, SIGHAND, what)?;
             LOCK | (2 + k.task(t).group.0 as i64)
         }
         Ty::Nsproxy => {
-            let t = via_task(k, obj, NSPROXY, &what)?;
+            let t = via_task(k, obj, NSPROXY, what)?;
             handle_ns(k.task(t).pid_ns_for_children)
         }
         Ty::Ns => {
-            let n = k.ns(ns_of(k, obj, &what)?);
+            let n = k.ns(ns_of(k, obj, what)?);
             match d.name {
                 "pid_allocated" => n.pid_allocated,
                 "child_reaper" => opt_task(n.child_reaper),
@@ -194,7 +194,7 @@ fn set_named(k: &mut Kernel, field: u16, obj: i64, v: i64, what: &str) -> KResul
     }
     match d.of {
         Ty::Task => {
-            let id = task_of(k, obj, &what)?;
+            let id = task_of(k, obj, what)?;
             let parent = if d.name == "real_parent" {
                 Some(if v == 0 { None } else { Some(task_of(k, v, "the new real_parent")?) })
             } else {
@@ -214,7 +214,7 @@ fn set_named(k: &mut Kernel, field: u16, obj: i64, v: i64, what: &str) -> KResul
             }
         }
         Ty::Signal => {
-            let gid = k.task(via_task(k, obj, SIGNAL, &what)?).group;
+            let gid = k.task(via_task(k, obj, SIGNAL, what)?).group;
             let g = k.group_mut(gid);
             match d.name {
                 "flags" => g.flags = v,
@@ -227,12 +227,12 @@ fn set_named(k: &mut Kernel, field: u16, obj: i64, v: i64, what: &str) -> KResul
             }
         }
         Ty::Nsproxy => {
-            let t = via_task(k, obj, NSPROXY, &what)?;
+            let t = via_task(k, obj, NSPROXY, what)?;
             let ns = ns_of(k, v, "the new pid_ns_for_children")?;
             k.task_mut(t).pid_ns_for_children = ns;
         }
         Ty::Ns => {
-            let id = ns_of(k, obj, &what)?;
+            let id = ns_of(k, obj, what)?;
             let reaper =
                 if d.name == "child_reaper" && v != 0 { Some(task_of(k, v, "the new child_reaper")?) } else { None };
             let n = k.ns_mut(id);
