@@ -57,6 +57,10 @@ struct SearchArgs {
     /// Worker threads (the search is single-threaded for now; results never depend on this).
     #[arg(long, value_name = "N")]
     threads: Option<usize>,
+    /// Apply this patch (unified diff, e.g. `git format-patch` output) to every kernel model checked,
+    /// after the model's own series. Repeatable: applied in order.
+    #[arg(long = "patch", value_name = "FILE")]
+    patches: Vec<PathBuf>,
 }
 
 #[derive(Subcommand)]
@@ -131,6 +135,26 @@ fn resolve_kernel(spec: &str) -> Result<KernelModel, String> {
     ))
 }
 
+/// The `--patch` files: (name as given, text).
+fn read_patches(search: &SearchArgs) -> Result<Vec<(String, String)>, String> {
+    search
+        .patches
+        .iter()
+        .map(|p| {
+            let text = std::fs::read_to_string(p).map_err(|e| format!("cannot read {}: {e}", p.display()))?;
+            Ok((p.display().to_string(), text))
+        })
+        .collect()
+}
+
+/// A kernel model with the `--patch` files applied.
+fn patched(mut model: KernelModel, patches: &[(String, String)]) -> Result<KernelModel, String> {
+    for (name, text) in patches {
+        models::apply_patch(&mut model, name, text)?;
+    }
+    Ok(model)
+}
+
 fn kernels_of(search: &SearchArgs, exps: &[expect::Expectation]) -> Result<Vec<KernelModel>, String> {
     let mut names: Vec<String> = search.kernels.clone();
     if search.all_kernels {
@@ -150,7 +174,8 @@ fn kernels_of(search: &SearchArgs, exps: &[expect::Expectation]) -> Result<Vec<K
     if names.is_empty() {
         names.push("v6.1".into());
     }
-    names.iter().map(|n| resolve_kernel(n)).collect()
+    let patches = read_patches(search)?;
+    names.iter().map(|n| patched(resolve_kernel(n)?, &patches)).collect()
 }
 
 fn options(search: &SearchArgs, interrupt: Arc<AtomicBool>) -> Result<Options, String> {
@@ -281,6 +306,10 @@ fn cmd_test(dir: &Path, search: &SearchArgs) -> u8 {
         Ok(o) => o,
         Err(e) => return usage_error(&e),
     };
+    let patches = match read_patches(search) {
+        Ok(p) => p,
+        Err(e) => return usage_error(&e),
+    };
     let only: Vec<String> = search.kernels.clone();
     let (mut passed, mut failed) = (0, 0);
     for f in files {
@@ -318,6 +347,11 @@ fn cmd_test(dir: &Path, search: &SearchArgs) -> u8 {
                         failed += 1;
                         continue;
                     }
+                };
+                // A patch that does not apply is bad input, as with `check`.
+                let model = match patched(model, &patches) {
+                    Ok(m) => m,
+                    Err(err) => return usage_error(&err),
                 };
                 match check_one(&name, &text, &model, &opts, None) {
                     Ok(r) => match expect::meets(e, &r) {

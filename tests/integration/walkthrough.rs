@@ -142,3 +142,57 @@ fn the_grace_periods_synchronize_rcu_covers_the_preemption_disabled_tail_of_do_e
     let r = check_edited("v6.1", &[no_postgp], TRAMPOLINE);
     assert_eq!(r.code, Some(0), "{}", r.stdout);
 }
+
+/// The README's patch form of the same fix: its ```diff block.
+fn readme_patch() -> String {
+    let readme = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    let section = readme.split("## Trying a fix").nth(1).unwrap();
+    section.split("```diff\n").nth(1).unwrap().split("```").next().unwrap().to_string()
+}
+
+/// Check `scenario` against built-in `kernel` with `patch` saved as `file_name`.
+fn check_patched(kernel: &str, file_name: &str, patch: &str, scenario: &str) -> Run {
+    let dir = tempdir();
+    std::fs::create_dir_all(&dir).unwrap();
+    let p = dir.join(file_name);
+    std::fs::write(&p, patch).unwrap();
+    let out = Command::cargo_bin("taskcheck")
+        .unwrap()
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(["check", scenario, "--kernel", kernel, "--patch"])
+        .arg(&p)
+        .output()
+        .unwrap();
+    std::fs::remove_dir_all(&dir).ok();
+    Run {
+        code: out.status.code(),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+#[test]
+fn readme_pause_patch_removes_the_seed_deadlock() {
+    let r = check_patched("v6.1", "pause.patch", &readme_patch(), SEED);
+    assert_eq!(r.code, Some(0), "{}{}", r.stdout, r.stderr);
+    assert!(r.stdout.contains("OK"), "{}", r.stdout);
+    assert!(r.stdout.contains("v6.1+pause.patch"), "{}", r.stdout);
+}
+
+#[test]
+fn a_stale_patch_exits_2_naming_the_patch_the_model_file_and_the_line() {
+    let patch = readme_patch();
+    let context = " \t\tif (pid_ns->pid_allocated == init_pids)\n";
+    assert!(patch.contains(context));
+    let stale = patch.replacen(context, " \t\tif (pid_ns->nr_allocated == init_pids)\n", 1);
+    let r = check_patched("v6.1", "stale.patch", &stale, SEED);
+    assert_eq!(r.code, Some(2), "{}", r.stdout);
+    assert!(r.stderr.contains("stale.patch: hunk #1 (@@ -47,7 +47,9 @@) of pid_namespace.kc"), "{}", r.stderr);
+    assert!(r.stderr.contains("line 48 of pid_namespace.kc reads"), "{}", r.stderr);
+    assert!(r.stderr.contains("`\t\tif (pid_ns->nr_allocated == init_pids)`"), "{}", r.stderr);
+    // v6.3 already has the stop/start there: the same patch no longer applies.
+    let r = check_patched("v6.3", "pause.patch", &patch, SEED);
+    assert_eq!(r.code, Some(2), "{}", r.stdout);
+    let msg = "pause.patch: hunk #1 (@@ -47,7 +47,9 @@) of pid_namespace.kc does not apply: line 50 of pid_namespace.kc reads `\t\t/* Don't block";
+    assert!(r.stderr.contains(msg), "{}", r.stderr);
+}

@@ -1,0 +1,113 @@
+//! The built-in models are the v6.1 tree plus the patch series of
+//! models/patches/: every export is byte-identical to the files the models
+//! had as separate trees (golden/model-exports.sha256), and `--patch`
+//! rejects bad patches with a message and exit status 2.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use sha2::{Digest, Sha256};
+
+fn taskcheck() -> Command {
+    let mut c = Command::cargo_bin("taskcheck").unwrap();
+    c.current_dir(env!("CARGO_MANIFEST_DIR"));
+    c
+}
+
+fn tempdir(tag: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("taskcheck-patches-{tag}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[test]
+fn every_builtin_export_matches_the_golden_checksums() {
+    let golden = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/integration/golden/model-exports.sha256"),
+    )
+    .unwrap();
+    let want: BTreeMap<String, String> = golden
+        .lines()
+        .filter_map(|l| l.split_once("  "))
+        .map(|(sum, path)| (path.to_string(), sum.to_string()))
+        .collect();
+    assert_eq!(want.len(), 60);
+    let dir = tempdir("exports");
+    let mut have = BTreeMap::new();
+    for kernel in ["unprotected", "v6.1", "v6.3", "v6.9", "v6.11"] {
+        taskcheck().args(["kernels", "--export", kernel]).arg(dir.join(kernel)).assert().success();
+        for e in std::fs::read_dir(dir.join(kernel)).unwrap() {
+            let e = e.unwrap();
+            let sum = hex(&Sha256::digest(std::fs::read(e.path()).unwrap()));
+            have.insert(format!("{kernel}/{}", e.file_name().to_string_lossy()), sum);
+        }
+    }
+    std::fs::remove_dir_all(&dir).ok();
+    assert_eq!(have, want);
+}
+
+/// `check SEED --kernel v6.1 --patch FILE` with `text` as FILE.
+fn check_with(tag: &str, text: &str) -> (Option<i32>, String) {
+    let dir = tempdir(tag);
+    let p = dir.join(format!("{tag}.patch"));
+    std::fs::write(&p, text).unwrap();
+    let out = taskcheck()
+        .args(["check", "scenarios/seed_unshare_deadlock.c", "--kernel", "v6.1", "--patch"])
+        .arg(&p)
+        .output()
+        .unwrap();
+    std::fs::remove_dir_all(&dir).ok();
+    (out.status.code(), String::from_utf8_lossy(&out.stderr).into_owned())
+}
+
+#[test]
+fn malformed_patches_exit_2_naming_the_patch_file() {
+    for (tag, text) in [
+        ("empty", ""),
+        ("nohunk", "--- a/tasks.kc\n+++ b/tasks.kc\n"),
+        ("header", "--- a/tasks.kc\n+++ b/tasks.kc\n@@ -1,x +1 @@\n"),
+        ("short", "--- a/tasks.kc\n+++ b/tasks.kc\n@@ -1,3 +1,3 @@\n // a\n"),
+        ("junk", "--- a/tasks.kc\n+++ b/tasks.kc\n@@ -1,2 +1,2 @@\n x\n?y\n"),
+    ] {
+        let (code, stderr) = check_with(tag, text);
+        assert_eq!(code, Some(2), "{tag}: {stderr}");
+        assert!(stderr.contains(&format!("{tag}.patch: ")), "{tag}: {stderr}");
+    }
+}
+
+#[test]
+fn a_patch_of_a_file_the_model_does_not_have_exits_2() {
+    let (code, stderr) = check_with("missing", "--- a/rcupdate.kc\n+++ b/rcupdate.kc\n@@ -1 +1 @@\n-a\n+b\n");
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(stderr.contains("missing.patch: the patch changes rcupdate.kc, which the model does not have"), "{stderr}");
+}
+
+#[test]
+fn a_patch_can_add_a_kc_file() {
+    let dir = tempdir("newfile");
+    let p = dir.join("extra.patch");
+    let add = "--- /dev/null\n+++ b/extra.kc\n@@ -0,0 +1,3 @@\n+void extra_unused(void)\n+{\n+}\n";
+    std::fs::write(&p, add).unwrap();
+    // Adding it twice is an error: the second patch finds it there.
+    taskcheck()
+        .args(["check", "scenarios/seed_unshare_deadlock.c", "--kernel", "v6.1", "--patch"])
+        .arg(&p)
+        .arg("--patch")
+        .arg(&p)
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("extra.patch: creates extra.kc, which the model already has"));
+    taskcheck()
+        .args(["check", "scenarios/seed_unshare_deadlock.c", "--kernel", "v6.1", "--patch"])
+        .arg(&p)
+        .assert()
+        .code(1)
+        .stdout(predicates::str::contains("v6.1+extra.patch: DEADLOCK"));
+    std::fs::remove_dir_all(&dir).ok();
+}
