@@ -170,8 +170,12 @@ pub struct Options {
 
 /// Search `sys` exhaustively and explain what was found.
 pub fn check(map: &SourceMap, sys: &System, kernel: &str, opts: &Options) -> CheckResult {
-    let config =
-        SearchConfig { bounds: opts.bounds.clone(), interrupt: opts.interrupt.clone(), partial_deadlocks: true };
+    let config = SearchConfig {
+        bounds: opts.bounds.clone(),
+        interrupt: opts.interrupt.clone(),
+        partial_deadlocks: true,
+        hung_sets: true,
+    };
     let out = explore::search(sys, &config);
     let mut r = CheckResult::new(kernel);
     r.complete = out.stop == StopReason::Complete;
@@ -298,12 +302,10 @@ pub fn schedule_line(trace: &[Step]) -> String {
 fn explain_deadlock(sys: &System, k: &Kernel, stuck: u64, r: &mut CheckResult) {
     let prog = &sys.prog;
     let mut waits = Vec::new();
-    for t in k.task_ids() {
-        if let Some(w) = waitfor::wait_of(prog, k, t) {
-            // Zombies take part only through the tasks that wait on them.
-            if stuck & (1 << t.0) != 0 || w.state == 'Z' {
-                waits.push(w);
-            }
+    for w in waitfor::waits_of(prog, k) {
+        // Zombies take part only through the tasks that wait on them.
+        if stuck & (1 << w.task.0) != 0 || w.state == 'Z' {
+            waits.push(w);
         }
     }
     let report = |w: &waitfor::Wait| WaitReport {

@@ -171,6 +171,16 @@ impl<M: Model> Search<'_, M> {
                         self.records.push(Record { parent: index, step: Some(step), depth });
                         self.stats.states += 1;
                         self.stats.max_depth = self.stats.max_depth.max(depth);
+                        if self.config.hung_sets {
+                            let stuck = model.hung(&next);
+                            if stuck != 0 {
+                                let trace = self.trace(target);
+                                return (
+                                    Some(Finding::Deadlock { stuck, terminal: false, trace }),
+                                    StopReason::Complete,
+                                );
+                            }
+                        }
                         self.frontier.push_back((target, next));
                         target
                     }

@@ -67,6 +67,14 @@ pub trait Model {
     fn refine_stuck(&self, _state: &Self::State, stuck: ActorSet, _moving: ActorSet) -> ActorSet {
         stuck
     }
+
+    /// A set of blocked actors that can never move again, whatever the others
+    /// do (a hung set), or 0. Checked in every new state, so a deadlock is
+    /// reported as soon as it exists, even while other actors run for ever.
+    /// Must be sound: no member of the set moves in any continuation.
+    fn hung(&self, _state: &Self::State) -> ActorSet {
+        0
+    }
 }
 
 /// Limits of one search. `None` means unbounded.
@@ -84,6 +92,8 @@ pub struct SearchConfig {
     pub interrupt: Option<Arc<AtomicBool>>,
     /// Keep the state graph and look for partial deadlocks after a complete search.
     pub partial_deadlocks: bool,
+    /// Check every new state for a hung set (`Model::hung`).
+    pub hung_sets: bool,
 }
 
 /// Why the search stopped.

@@ -7,6 +7,7 @@
 pub mod consts;
 pub mod fields;
 pub mod host;
+pub mod hung;
 pub mod models;
 pub mod objects;
 pub mod prims;

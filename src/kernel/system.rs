@@ -336,13 +336,13 @@ impl Model for System {
     /// component (directly, or through a zombie whose parent runs): a parent
     /// in an endless loop never reaping is not a kernel deadlock.
     fn refine_stuck(&self, k: &Kernel, stuck: ActorSet, moving: ActorSet) -> ActorSet {
-        let waits: Vec<_> = k.task_ids().filter_map(|t| super::waitfor::wait_of(&self.prog, k, t)).collect();
+        let waits = super::waitfor::waits_of(&self.prog, k);
         let mut live = moving;
         loop {
             let mut changed = false;
             for w in &waits {
                 let bit = 1u64 << w.task.0;
-                if live & bit == 0 && w.waits_for.iter().any(|u| live & (1 << u.0) != 0) {
+                if live & bit == 0 && (w.any && live != 0 || w.waits_for.iter().any(|u| live & (1 << u.0) != 0)) {
                     live |= bit;
                     changed = true;
                 }
@@ -351,6 +351,10 @@ impl Model for System {
                 return stuck & !live;
             }
         }
+    }
+
+    fn hung(&self, k: &Kernel) -> ActorSet {
+        super::hung::hung_set(&self.prog, k)
     }
 
     fn check_final(&self, k: &Kernel) -> Option<Violation> {

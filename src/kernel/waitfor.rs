@@ -1,10 +1,10 @@
-//! The wait-for graph of a stuck state, read from the kernel objects the way
-//! a kernel developer reads a hung task's stack: who holds the SRCU reader,
-//! whose pid keeps `pid_allocated` up, which parent must reap a zombie, which
-//! kthread a `synchronize_rcu_tasks()` caller waits on.
+//! The wait-for graph of a stuck state in words: for each waiting task, the
+//! kernel object it waits on and who can end the wait (from `hung`), its
+//! stack and state, the way a kernel developer reads a hung task report.
 
-use crate::kernel::objects::*;
-use crate::kernel::Kernel;
+use super::hung::{self, Unblockers, WaitsOn};
+use super::objects::*;
+use super::Kernel;
 use crate::lang::bytecode::Program;
 use crate::vm::Parked;
 
@@ -17,6 +17,9 @@ pub struct Wait {
     /// `D`, `S`, `I`, `Z`...
     pub state: char,
     pub waits_for: Vec<TaskId>,
+    /// Any task that can still run may end the wait (`waits_for` then only
+    /// names the likely ones).
+    pub any: bool,
     pub reason: String,
 }
 
@@ -36,19 +39,46 @@ fn names(k: &Kernel, ts: &[TaskId]) -> String {
     ts.iter().map(|&t| k.task(t).name.clone()).collect::<Vec<_>>().join(", ")
 }
 
-/// The wait of task `t` in state `k`, or None if it is not waiting.
+/// The wait of task `t` in state `k`, or None if it is not waiting: the
+/// kernel object it waits on and who can end the wait (`hung::waits`), in
+/// words, with its stack.
 pub fn wait_of(prog: &Program, k: &Kernel, t: TaskId) -> Option<Wait> {
-    let task = k.task(t);
-    if !task.attached {
-        return None;
-    }
-    if task.hashed && task.exit_state == EXIT_ZOMBIE {
-        let parent = task.real_parent;
-        let mut stack = vec!["(zombie)".to_string()];
-        if task.vm.parked != Parked::Dead {
-            stack = stack_of(prog, k, t);
+    let hw = hung::waits(prog, k).into_iter().find(|w| w.task == t)?;
+    Some(describe(prog, k, &hw))
+}
+
+/// Every waiting task's wait, in task order, and every zombie (one still
+/// running the tail of `do_exit()` too: only its parent frees its pid).
+pub fn waits_of(prog: &Program, k: &Kernel) -> Vec<Wait> {
+    let mut hw = hung::waits(prog, k);
+    for t in k.task_ids() {
+        let task = k.task(t);
+        if task.attached && task.hashed && task.exit_state == EXIT_ZOMBIE && !hw.iter().any(|w| w.task == t) {
+            let unblockers = task.real_parent.map_or(Unblockers::Any, |p| Unblockers::Tasks(1u64 << p.0));
+            hw.push(hung::Wait { task: t, on: WaitsOn::Reaper, unblockers });
         }
-        let reason = match parent {
+    }
+    hw.sort_by_key(|w| w.task);
+    hw.iter().map(|w| describe(prog, k, w)).collect()
+}
+
+fn describe(prog: &Program, k: &Kernel, hw: &hung::Wait) -> Wait {
+    let t = hw.task;
+    let task = k.task(t);
+    let any = hw.unblockers == Unblockers::Any;
+    let waits_for: Vec<TaskId> = match hw.unblockers {
+        Unblockers::Tasks(set) => k.task_ids().filter(|x| set & (1u64 << x.0) != 0).collect(),
+        // Name the children a do_wait() may reap, the likely wakers.
+        Unblockers::Any => match hw.on {
+            WaitsOn::Children => live_children(k, t),
+            WaitsOn::ThreadExit { thread: Some(th) } => vec![th],
+            _ => Vec::new(),
+        },
+    };
+    let stack = if task.vm.parked == Parked::Dead { vec!["(zombie)".to_string()] } else { stack_of(prog, k, t) };
+    let state = if task.exit_state == EXIT_ZOMBIE && hw.on == WaitsOn::Reaper { 'Z' } else { task.state.letter() };
+    let reason = match &hw.on {
+        WaitsOn::Reaper => match task.real_parent {
             Some(p) => format!(
                 "{} is a zombie (exit_state EXIT_ZOMBIE); only its parent {} can reap it: exit_signal {}, and {} neither ignores SIGCHLD nor set SA_NOCLDWAIT",
                 task.name,
@@ -57,89 +87,66 @@ pub fn wait_of(prog: &Program, k: &Kernel, t: TaskId) -> Option<Wait> {
                 k.task(p).name
             ),
             None => format!("{} is a zombie with no parent", task.name),
-        };
-        return Some(Wait { task: t, stack, state: 'Z', waits_for: parent.into_iter().collect(), reason });
-    }
-    if !matches!(task.vm.parked, Parked::Schedule | Parked::WaitEvent { .. }) {
-        return None;
-    }
-    let stack = stack_of(prog, k, t);
-    let frames: Vec<_> = task.vm.frames.iter().rev().collect();
-    let in_fn = |name: &str| frames.iter().find(|f| prog.func(f.func).name == name);
-    let mut w = Wait { task: t, stack, state: task.state.letter(), waits_for: Vec::new(), reason: String::new() };
-
-    if let Some(f) = in_fn("synchronize_srcu") {
-        let idx = prog.local(f.func, &f.locals, "idx").unwrap_or(0) & 1;
-        let readers: Vec<TaskId> = k.task_ids().filter(|&r| k.task(r).srcu_reader == Some(idx as u8)).collect();
-        w.reason = format!(
+        },
+        WaitsOn::SrcuReaders { idx } => format!(
             "synchronize_srcu(&tasks_rcu_exit_srcu) waits for the readers of index {idx} to drain ({} reader{}); held by {} since exit_tasks_rcu_start()",
-            k.srcu.readers[idx as usize],
-            if k.srcu.readers[idx as usize] == 1 { "" } else { "s" },
-            if readers.is_empty() { "no task".to_string() } else { names(k, &readers) }
-        );
-        w.waits_for = readers;
-    } else if in_fn("__wait_rcu_gp").is_some() || in_fn("wait_for_completion").is_some() {
-        let kthread: Vec<TaskId> = k.task_ids().filter(|&x| k.task(x).name == "rcu_tasks_kthread").collect();
-        let when = if k.rcu_tasks.cbs_gp.contains(&t) {
-            "its callback belongs to the grace period in progress"
-        } else {
-            "its callback waits for the next grace period"
-        };
-        w.reason = format!("synchronize_rcu_tasks() sleeps in wait_for_completion() until rcu_tasks_kthread ends a grace period; {when}");
-        w.waits_for = kthread;
-    } else if let Some(f) = in_fn("zap_pid_ns_processes") {
-        let ns = k.active_ns(t);
-        let init_pids = prog.local(f.func, &f.locals, "init_pids").unwrap_or(1);
-        let mut holders = Vec::new();
-        let mut which = Vec::new();
-        for p in k.pids.iter().filter(|p| !p.freed) {
-            let Some(nr) = p.nr_in(ns) else { continue };
-            for &(u, ty) in &p.users {
-                if ty == 0 && k.task(u).group != task.group && !holders.contains(&u) {
-                    holders.push(u);
-                    which.push(format!("{}'s pid {nr}", k.task(u).name));
+            k.srcu.readers[*idx as usize],
+            if k.srcu.readers[*idx as usize] == 1 { "" } else { "s" },
+            if waits_for.is_empty() { "no task".to_string() } else { names(k, &waits_for) }
+        ),
+        WaitsOn::GracePeriod => {
+            let when = if k.rcu_tasks.cbs_gp.contains(&t) {
+                "its callback belongs to the grace period in progress"
+            } else {
+                "its callback waits for the next grace period"
+            };
+            format!("synchronize_rcu_tasks() sleeps in wait_for_completion() until rcu_tasks_kthread ends a grace period; {when}")
+        }
+        WaitsOn::PreemptDisabled { .. } => {
+            format!("synchronize_rcu() waits for preemption-disabled regions: {}", names(k, &waits_for))
+        }
+        WaitsOn::ThreadExit { thread } => match thread {
+            Some(th) => format!("pthread_join() waits for thread {} to exit", k.task(*th).name),
+            None => "pthread_join() waits for a thread to exit".to_string(),
+        },
+        WaitsOn::Children => {
+            let zap = task.flags & PF_EXITING != 0;
+            format!(
+                "{} for a child to change state: {}",
+                if zap { "zap_pid_ns_processes() reaps its children in kernel_wait4(), waiting in do_wait()" } else { "waits in do_wait() (wait4)" },
+                if waits_for.is_empty() { "any task may end the wait".to_string() } else { names(k, &waits_for) }
+            )
+        }
+        WaitsOn::PidAllocated { ns } => {
+            let n = k.ns(*ns);
+            let init_pids = if task.leader { 1 } else { 2 };
+            let mut held = Vec::new();
+            for p in k.pids.iter().filter(|p| !p.freed) {
+                let Some(nr) = p.nr_in(*ns) else { continue };
+                for &(u, ty) in &p.users {
+                    if ty == 0 && k.task(u).group != task.group {
+                        held.push(format!("{}'s pid {nr}", k.task(u).name));
+                    }
                 }
             }
-        }
-        if in_fn("do_wait").is_some() {
-            let kids = live_children(k, t);
-            w.reason = format!(
-                "zap_pid_ns_processes() reaps its own children in kernel_wait4(); waits for {} to exit",
-                names(k, &kids)
-            );
-            w.waits_for = kids;
-        } else {
-            w.reason = format!(
+            format!(
                 "zap_pid_ns_processes() waits for pid_allocated of ns{} ({}) to drop to init_pids ({init_pids}); still allocated: {}",
                 ns.0,
-                k.ns(ns).pid_allocated & !PIDNS_ADDING,
-                if which.is_empty() { "none".into() } else { which.join(", ") }
-            );
-            w.waits_for = holders;
+                n.pid_allocated & !PIDNS_ADDING,
+                if held.is_empty() { "none".into() } else { held.join(", ") }
+            )
         }
-    } else if in_fn("do_wait").is_some() {
-        let kids = live_children(k, t);
-        w.reason = format!(
-            "waits in do_wait() (wait4) for a child to change state: {}",
-            if kids.is_empty() { "none left".into() } else { names(k, &kids) }
-        );
-        w.waits_for = kids;
-    } else if in_fn("synchronize_rcu").is_some() {
-        let readers: Vec<TaskId> =
-            k.task_ids().filter(|&x| k.task(x).preempt_count > 0 && k.task(x).state != RunState::Dead).collect();
-        w.reason = format!("synchronize_rcu() waits for preemption-disabled regions: {}", names(k, &readers));
-        w.waits_for = readers;
-    } else if let Some(f) = in_fn("sys_futex_wait_tid") {
-        let tid = prog.local(f.func, &f.locals, "tid").unwrap_or(0);
-        let th = k.find_task_by_nr(k.active_ns(t), tid);
-        w.reason = format!("pthread_join() waits for thread {tid} to exit");
-        w.waits_for = th.into_iter().collect();
-    } else {
-        w.reason = format!("sleeps in {}()", w.stack.first().cloned().unwrap_or_default());
-    }
-    Some(w)
+        WaitsOn::Unknown => format!("sleeps in {}(); any task may end the wait", stack_of(prog, k, t).first().cloned().unwrap_or_default()),
+    };
+    // A reaper waits on the zombie whose pid it needs, and the zombie on its parent.
+    let waits_for = match &hw.on {
+        WaitsOn::PidAllocated { ns } => pid_holders(k, *ns, task.group),
+        _ => waits_for,
+    };
+    Wait { task: t, stack, state, waits_for, any, reason }
 }
 
+/// The children of t's thread group that have not exited yet.
 fn live_children(k: &Kernel, t: TaskId) -> Vec<TaskId> {
     let g = k.task(t).group;
     let mut out = Vec::new();
@@ -147,6 +154,19 @@ fn live_children(k: &Kernel, t: TaskId) -> Vec<TaskId> {
         for &c in &k.task(th).children {
             if k.task(c).exit_state == 0 {
                 out.push(c);
+            }
+        }
+    }
+    out
+}
+
+/// The tasks whose pids keep `ns`'s `pid_allocated` up, outside `group`.
+fn pid_holders(k: &Kernel, ns: NsId, group: GroupId) -> Vec<TaskId> {
+    let mut out = Vec::new();
+    for p in k.pids.iter().filter(|p| !p.freed && p.nr_in(ns).is_some()) {
+        for &(u, ty) in &p.users {
+            if ty == 0 && k.task(u).group != group && !out.contains(&u) {
+                out.push(u);
             }
         }
     }

@@ -4,6 +4,7 @@ mod cli;
 mod corpus;
 mod errors;
 mod exhaustive;
+mod hung;
 mod patches;
 mod reports;
 mod robustness;

@@ -1,0 +1,376 @@
+//! Hung sets, found in every state: what each blocked task waits on, read
+//! off the kernel objects its wait depends on (the SRCU readers of an index,
+//! the completion the RCU Tasks kthread signals, the pids that keep a dying
+//! namespace's `pid_allocated` up, the children a `do_wait()` may reap, the
+//! parent that must reap a zombie...), who can end that wait, and the largest
+//! set of blocked tasks whose waits only members of the set can end.
+//!
+//! Sound by construction: a task's unblockers over-approximate every task
+//! whose action could end its wait (when unsure: any task that can still
+//! run). No member of a hung set can move first, so none ever moves again.
+
+use std::cell::RefCell;
+
+use super::fields::handle_task;
+use super::objects::*;
+use super::prims::{PrimFn, PRIMS};
+use super::{Fault, Kernel};
+use crate::explore::ActorSet;
+use crate::lang::bytecode::Program;
+use crate::vm::{interp, Host, Parked, PrimEffect};
+
+/// The kernel object a blocked task waits on.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum WaitsOn {
+    /// `synchronize_srcu()`: the readers of `tasks_rcu_exit_srcu` index `idx` to drain.
+    SrcuReaders { idx: u8 },
+    /// `wait_for_completion()` on the completion that `rcu_tasks_kthread`
+    /// signals when the grace period of the task's callback ends.
+    GracePeriod,
+    /// `synchronize_rcu()`: the preemption-disabled regions of these tasks.
+    PreemptDisabled { tasks: ActorSet },
+    /// `pthread_join()`: the thread's `CLONE_CHILD_CLEARTID` word.
+    ThreadExit { thread: Option<TaskId> },
+    /// `do_wait()` on `signal->wait_chldexit`: a child to change state.
+    Children,
+    /// `zap_pid_ns_processes()`' final loop: the namespace's `pid_allocated`
+    /// to drop to the reaper's own pids (woken by `free_pid()`).
+    PidAllocated { ns: NsId },
+    /// A zombie: its parent must reap it.
+    Reaper,
+    /// A sleep the model cannot read: any task that can run may end it.
+    Unknown,
+}
+
+/// Who can end a wait.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Unblockers {
+    /// Only these tasks.
+    Tasks(ActorSet),
+    /// Any task that can still run.
+    Any,
+}
+
+/// One blocked task's wait.
+#[derive(Clone, Debug)]
+pub struct Wait {
+    pub task: TaskId,
+    pub on: WaitsOn,
+    pub unblockers: Unblockers,
+}
+
+fn bit(t: TaskId) -> ActorSet {
+    1u64.checked_shl(t.0 as u32).unwrap_or(0)
+}
+
+fn alive(task: &Task) -> bool {
+    task.attached && task.hashed && task.exit_state == 0
+}
+
+/// A task that can never act again: released, freed, or dead and reaped.
+fn inert(task: &Task) -> bool {
+    !task.attached || (task.vm.parked == Parked::Dead && task.exit_state != EXIT_ZOMBIE)
+}
+
+/// The pure primitives a `wait_event()` condition calls, with their arguments.
+struct Recorder<'a> {
+    k: &'a Kernel,
+    calls: RefCell<Vec<(&'static str, Vec<i64>)>>,
+}
+
+impl Host for Recorder<'_> {
+    fn vm(&self, t: TaskId) -> &TaskVm {
+        self.k.vm(t)
+    }
+    fn take_vm(&mut self, _t: TaskId) -> TaskVm {
+        TaskVm::dead()
+    }
+    fn put_vm(&mut self, _t: TaskId, _vm: TaskVm) {}
+    fn run_state(&self, t: TaskId) -> RunState {
+        self.k.run_state(t)
+    }
+    fn set_run_state(&mut self, _t: TaskId, _s: RunState) {}
+    fn sigpending(&self, t: TaskId) -> bool {
+        self.k.sigpending(t)
+    }
+    fn dequeue(&mut self, _t: TaskId) {}
+    fn enqueue(&mut self, _t: TaskId) {}
+    fn trampoline_live_for(&self, t: TaskId) -> bool {
+        self.k.trampoline_live_for(t)
+    }
+    fn enter_trampoline(&mut self, _t: TaskId) {}
+    fn in_trampoline(&self, t: TaskId) -> bool {
+        self.k.in_trampoline(t)
+    }
+    fn leave_trampoline(&mut self, _t: TaskId) {}
+    fn globals_shared(&self, t: TaskId) -> bool {
+        self.k.globals_shared(t)
+    }
+    fn load_global(&self, t: TaskId, i: u16) -> i64 {
+        self.k.load_global(t, i)
+    }
+    fn store_global(&mut self, _t: TaskId, _i: u16, _v: i64) {}
+    fn load_kernel_global(&self, i: u16) -> i64 {
+        self.k.load_kernel_global(i)
+    }
+    fn store_kernel_global(&mut self, _i: u16, _v: i64) {}
+    fn get_field(&self, field: u16, obj: i64) -> Result<i64, Fault> {
+        self.k.get_field(field, obj)
+    }
+    fn set_field(&mut self, _field: u16, _obj: i64, _v: i64) -> Result<(), Fault> {
+        Err(Fault::Model("a wait condition writes a field".into()))
+    }
+    fn task_handle(&self, t: TaskId) -> i64 {
+        handle_task(t)
+    }
+    fn prim_name(&self, prim: u16) -> &'static str {
+        self.k.prim_name(prim)
+    }
+    fn prim_visible(&self, prim: u16) -> bool {
+        self.k.prim_visible(prim)
+    }
+    fn prim_pure(&self, prim: u16) -> bool {
+        self.k.prim_pure(prim)
+    }
+    fn call_pure(&self, prog: &Program, t: TaskId, prim: u16, args: &[i64]) -> Result<i64, Fault> {
+        if let Some(p) = PRIMS.get(prim as usize) {
+            if matches!(p.f, PrimFn::Pure(_)) {
+                self.calls.borrow_mut().push((p.name, args.to_vec()));
+            }
+        }
+        self.k.call_pure(prog, t, prim, args)
+    }
+    fn call_prim(
+        &mut self,
+        _prog: &Program,
+        _t: TaskId,
+        _vm: &TaskVm,
+        _prim: u16,
+        _args: &[i64],
+    ) -> Result<PrimEffect, Fault> {
+        Err(Fault::Model("a wait condition calls a primitive that writes".into()))
+    }
+}
+
+/// A zombie that finished `do_exit()`: an object only its reaper can free.
+fn dead_zombie(task: &Task) -> bool {
+    task.attached && task.hashed && task.exit_state == EXIT_ZOMBIE && task.vm.parked == Parked::Dead
+}
+
+/// Every task of `k` that can still act.
+fn actors(k: &Kernel) -> ActorSet {
+    k.task_ids().filter(|&t| !inert(k.task(t)) && !dead_zombie(k.task(t))).fold(0, |s, t| s | bit(t))
+}
+
+fn task_arg(k: &Kernel, v: i64) -> Option<TaskId> {
+    super::fields::task_of(k, v, "").ok()
+}
+
+/// What a `wait_event()` sleeper waits on, from the primitives its condition calls.
+fn wait_event_on(prog: &Program, k: &Kernel, t: TaskId) -> WaitsOn {
+    let rec = Recorder { k, calls: RefCell::new(Vec::new()) };
+    if interp::probe_wait(prog, &rec, t).is_err() {
+        return WaitsOn::Unknown;
+    }
+    let calls = rec.calls.into_inner();
+    match calls.as_slice() {
+        [("srcu_readers_active_idx", a)] => WaitsOn::SrcuReaders { idx: (a.get(1).copied().unwrap_or(0) & 1) as u8 },
+        [("completion_done", _)] => WaitsOn::GracePeriod,
+        [("rcu_gp_done", a)] => WaitsOn::PreemptDisabled { tasks: a.first().copied().unwrap_or(0) as u64 },
+        [("tid_cleared", a)] => WaitsOn::ThreadExit { thread: a.first().and_then(|&v| task_arg(k, v)) },
+        _ => WaitsOn::Unknown,
+    }
+}
+
+/// What a task asleep in `schedule()` waits on, from the kernel objects it is
+/// registered with: a `wait_chldexit` queue, or the dying namespace it reaps.
+fn schedule_on(k: &Kernel, t: TaskId) -> WaitsOn {
+    let task = k.task(t);
+    if task.wait_chldexit.is_some() {
+        return WaitsOn::Children;
+    }
+    let ns = k.active_ns(t);
+    let n = k.ns(ns);
+    let reaper_group = n.child_reaper.map(|r| k.task(r).group);
+    if task.flags & PF_EXITING != 0 && n.pid_allocated & PIDNS_ADDING == 0 && reaper_group == Some(task.group) {
+        return WaitsOn::PidAllocated { ns };
+    }
+    WaitsOn::Unknown
+}
+
+/// Whether signals can still reach t's process (a group-exiting one drops them).
+fn signalable(k: &Kernel, t: TaskId) -> bool {
+    k.group(k.task(t).group).flags & SIGNAL_GROUP_EXIT == 0
+}
+
+/// Live tasks with a pid in `ns` other than those of `group`.
+fn live_in_ns(k: &Kernel, ns: NsId, except: GroupId) -> ActorSet {
+    k.task_ids()
+        .filter(|&x| k.task(x).group != except && alive(k.task(x)) && k.pid_nr_in(x, ns).is_some())
+        .fold(0, |s, x| s | bit(x))
+}
+
+fn unblockers(k: &Kernel, t: TaskId, on: &WaitsOn) -> Unblockers {
+    use Unblockers::*;
+    let task = k.task(t);
+    let interruptible = matches!(task.state, RunState::Interruptible);
+    if interruptible && signalable(k, t) {
+        // Any task may send it a signal (kill(), an exit signal...).
+        return Any;
+    }
+    match on {
+        WaitsOn::SrcuReaders { idx } => {
+            let holders: ActorSet =
+                k.task_ids().filter(|&r| k.task(r).srcu_reader == Some(*idx)).fold(0, |s, r| s | bit(r));
+            // Only the holders' __srcu_read_unlock() drains the index; a count
+            // without holders is a model the reading does not understand.
+            if holders.count_ones() as i64 == k.srcu.readers[*idx as usize] {
+                Tasks(holders)
+            } else {
+                Any
+            }
+        }
+        WaitsOn::GracePeriod => Tasks(k.task_ids().filter(|&x| k.task(x).is_kthread()).fold(0, |s, x| s | bit(x))),
+        WaitsOn::PreemptDisabled { tasks } => Tasks(
+            k.task_ids()
+                .filter(|&x| tasks & bit(x) != 0 && k.task(x).preempt_count > 0 && k.task(x).state != RunState::Dead)
+                .fold(0, |s, x| s | bit(x)),
+        ),
+        WaitsOn::ThreadExit { thread } => match thread {
+            Some(th) => Tasks(bit(*th)),
+            None => Any,
+        },
+        WaitsOn::Children => {
+            let g = task.group;
+            let group = k.group(g);
+            // A reaper or subreaper may be handed the children of any task
+            // that exits below it.
+            let reaps_for = k
+                .namespaces
+                .iter()
+                .enumerate()
+                .filter_map(|(i, n)| n.child_reaper.filter(|&r| k.task(r).group == g).map(|_| NsId(i as u16)));
+            let mut set: ActorSet = 0;
+            for ns in reaps_for {
+                set |= live_in_ns(k, ns, g);
+            }
+            if group.is_child_subreaper {
+                return Any;
+            }
+            for &th in &group.threads {
+                if th != t && alive(k.task(th)) {
+                    set |= bit(th);
+                }
+                for &c in &k.task(th).children {
+                    if k.task(c).exit_state != EXIT_ZOMBIE && !inert(k.task(c)) {
+                        set |= bit(c);
+                    }
+                }
+            }
+            Tasks(set)
+        }
+        WaitsOn::PidAllocated { ns } => {
+            let mut set: ActorSet = 0;
+            for pid in k.pids.iter().filter(|p| !p.freed && p.nr_in(*ns).is_some()) {
+                // A pid no task is attached to yet (a fork in progress) or
+                // any more: whoever holds it is not known.
+                let Some(&(x, _)) = pid.users.iter().find(|u| u.1 == 0) else { return Any };
+                let xt = k.task(x);
+                // The reaper's own pids are the init_pids it waits down to:
+                // its own, and its zombie leader's when it is not the leader.
+                if x == t || (!task.leader && xt.group == task.group && xt.leader) {
+                    continue;
+                }
+                match xt.exit_state {
+                    0 => set |= bit(x),
+                    EXIT_ZOMBIE => match xt.real_parent {
+                        Some(p) => set |= bit(p),
+                        None => return Any,
+                    },
+                    // Being released by whoever set EXIT_DEAD.
+                    _ => return Any,
+                }
+            }
+            Tasks(set)
+        }
+        WaitsOn::Reaper => match task.real_parent {
+            Some(p) => Tasks(bit(p)),
+            None => Any,
+        },
+        WaitsOn::Unknown => Any,
+    }
+}
+
+/// The wait of every task that is blocked (or a zombie), in task order.
+pub fn waits(prog: &Program, k: &Kernel) -> Vec<Wait> {
+    let mut out = Vec::new();
+    for t in k.task_ids() {
+        let task = k.task(t);
+        let on = if dead_zombie(task) {
+            WaitsOn::Reaper
+        } else {
+            match task.vm.parked {
+                Parked::Schedule if task.state != RunState::Running => schedule_on(k, t),
+                Parked::WaitEvent { daemon: false } => {
+                    if !matches!(interp::choices(prog, k, t), Ok(0)) {
+                        continue;
+                    }
+                    wait_event_on(prog, k, t)
+                }
+                _ => continue,
+            }
+        };
+        let unblockers = unblockers(k, t, &on);
+        out.push(Wait { task: t, on, unblockers });
+    }
+    out
+}
+
+/// The largest set of blocked tasks (and zombies) whose waits only members
+/// of the set can end; empty if none, or if it holds no blocked task.
+pub fn hung_set(prog: &Program, k: &Kernel) -> ActorSet {
+    // Cheap exit: a state where no task sleeps outside a daemon wait.
+    let any_blocked = k.task_ids().any(|t| {
+        let task = k.task(t);
+        match task.vm.parked {
+            Parked::Schedule => task.state != RunState::Running,
+            Parked::WaitEvent { daemon: false } => true,
+            _ => false,
+        }
+    });
+    if !any_blocked {
+        return 0;
+    }
+    hung_among(k, &waits(prog, k))
+}
+
+/// The hung set of the given waits (see `hung_set`).
+pub fn hung_among(k: &Kernel, waits: &[Wait]) -> ActorSet {
+    let everyone = actors(k);
+    let mut h: ActorSet = waits.iter().fold(0, |s, w| s | bit(w.task));
+    loop {
+        let mut next = h;
+        for w in waits {
+            if next & bit(w.task) == 0 {
+                continue;
+            }
+            let ok = match w.unblockers {
+                Unblockers::Tasks(set) => set & !next == 0,
+                Unblockers::Any => everyone & !next == 0,
+            };
+            if !ok {
+                next &= !bit(w.task);
+            }
+        }
+        if next == h {
+            break;
+        }
+        h = next;
+    }
+    let blocked = waits.iter().filter(|w| w.on != WaitsOn::Reaper).fold(0, |s, w| s | bit(w.task));
+    if h & blocked == 0 {
+        0
+    } else {
+        h
+    }
+}

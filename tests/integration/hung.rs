@@ -1,0 +1,80 @@
+//! Hung sets are sound: for every scenario of the corpus where the search
+//! reports one, an exhaustive search onward from the reported state finds no
+//! state in which a member of the set can take a step.
+
+use std::collections::HashSet;
+use std::path::Path;
+
+use taskcheck::check::{self, expect};
+use taskcheck::explore::{self, Finding, Model, SearchConfig};
+use taskcheck::kernel::models;
+use taskcheck::kernel::system::System;
+use taskcheck::lang::diag::SourceMap;
+
+/// States reachable from `start`, at most `limit`: whether any member of
+/// `stuck` has a step in one of them (the offending actor), and how many
+/// states were seen.
+fn onward(sys: &System, start: taskcheck::kernel::Kernel, stuck: u64, limit: usize) -> (Option<usize>, usize) {
+    let mut seen = HashSet::new();
+    seen.insert(sys.fingerprint(&start));
+    let mut queue = vec![start];
+    let mut steps = Vec::new();
+    while let Some(s) = queue.pop() {
+        steps.clear();
+        sys.steps(&s, &mut steps);
+        for &st in &steps {
+            let actor = sys.actor(st);
+            if stuck & (1 << actor) != 0 {
+                return (Some(actor), seen.len());
+            }
+            if let Ok(n) = sys.next(&s, st) {
+                if seen.len() < limit && seen.insert(sys.fingerprint(&n)) {
+                    queue.push(n);
+                }
+            }
+        }
+    }
+    (None, seen.len())
+}
+
+#[test]
+fn no_member_of_a_reported_hung_set_ever_moves_again() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "c"))
+        .collect();
+    files.sort();
+    let mut checked = 0;
+    for f in &files {
+        let text = std::fs::read_to_string(f).unwrap();
+        for e in expect::parse(&text).unwrap() {
+            if e.verdict != "deadlock" {
+                continue;
+            }
+            for k in &e.kernels {
+                let model = models::builtin(k).unwrap();
+                let mut map = SourceMap::default();
+                let (sys, _) = check::build(&mut map, &model, "s.c", &text).unwrap();
+                let config = SearchConfig { hung_sets: true, ..SearchConfig::default() };
+                let out = explore::search(&sys, &config);
+                let Some(Finding::Deadlock { stuck, trace, terminal: false }) = out.finding else { continue };
+                let mut s = sys.initial().unwrap();
+                for &st in &trace {
+                    s = sys.next(&s, st).unwrap();
+                }
+                assert_eq!(sys.hung(&s), stuck, "{} [{k}]: the trace does not lead to the hung set", f.display());
+                let (moved, states) = onward(&sys, s, stuck, 300_000);
+                assert!(
+                    moved.is_none(),
+                    "{} [{k}]: task #{} of the hung set {stuck:#b} moves again ({states} states onward)",
+                    f.display(),
+                    moved.unwrap_or(0)
+                );
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked >= 8, "only {checked} hung sets were checked");
+}
