@@ -8,7 +8,7 @@ pub mod expect;
 use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
 
-use crate::explore::{self, Bounds, Finding, SearchConfig, Stats, StopReason};
+use crate::explore::{self, Bounds, Finding, ProgressFn, RandomConfig, SearchConfig, Stats, StopReason};
 use crate::kernel::host::KernelVocabulary;
 use crate::kernel::models::KernelModel;
 use crate::kernel::objects::TaskId;
@@ -133,6 +133,8 @@ pub struct CheckResult {
     pub trace: Vec<TraceStep>,
     /// The replay line: the schedule as `task.choice` steps.
     pub schedule: String,
+    /// A random search: how many schedules it ran, and its seed.
+    pub random: Option<(u64, u64)>,
 }
 
 impl CheckResult {
@@ -151,6 +153,7 @@ impl CheckResult {
             global: false,
             trace: Vec::new(),
             schedule: String::new(),
+            random: None,
         }
     }
 
@@ -162,22 +165,35 @@ impl CheckResult {
     }
 }
 
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 pub struct Options {
     pub bounds: Bounds,
     pub interrupt: Option<Arc<AtomicBool>>,
+    pub progress: Option<ProgressFn>,
+    /// Run seeded random schedules instead of the exhaustive search.
+    pub random: Option<RandomConfig>,
 }
 
-/// Search `sys` exhaustively and explain what was found.
+/// Search `sys` (exhaustively, or along random schedules) and explain what was found.
 pub fn check(map: &SourceMap, sys: &System, kernel: &str, opts: &Options) -> CheckResult {
     let config = SearchConfig {
         bounds: opts.bounds.clone(),
         interrupt: opts.interrupt.clone(),
         partial_deadlocks: true,
         hung_sets: true,
+        progress: opts.progress.clone(),
     };
-    let out = explore::search(sys, &config);
+    let mut schedules_run = None;
+    let out = match &opts.random {
+        Some(rc) => {
+            let ro = explore::random_search(sys, &config, rc);
+            schedules_run = Some((ro.schedules_run, rc.seed));
+            ro.outcome
+        }
+        None => explore::search(sys, &config),
+    };
     let mut r = CheckResult::new(kernel);
+    r.random = schedules_run;
     r.complete = out.stop == StopReason::Complete;
     r.stop = out.stop;
     r.stats = out.stats;
@@ -393,10 +409,14 @@ pub fn replay_schedule(map: &SourceMap, sys: &System, kernel: &str, schedule: &s
         let mut enabled = Vec::new();
         sys.steps(&last, &mut enabled);
         let waiting = sys.waiting(&last);
+        let hung = sys.hung(&last);
         if enabled.is_empty() && waiting != 0 {
             r.verdict = Verdict::Deadlock;
             r.global = true;
             explain_deadlock(sys, &last, waiting, &mut r);
+        } else if hung != 0 {
+            r.verdict = Verdict::Deadlock;
+            explain_deadlock(sys, &last, hung, &mut r);
         }
     }
     Ok(r)

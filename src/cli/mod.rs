@@ -10,7 +10,7 @@ use std::time::Duration;
 use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::check::{self, expect, CheckResult, Options, Verdict};
-use crate::explore::Bounds;
+use crate::explore::{Bounds, Progress, ProgressFn, RandomConfig};
 use crate::kernel::models::{self, KernelModel};
 use crate::lang::diag::{self, SourceMap};
 
@@ -54,6 +54,16 @@ struct SearchArgs {
     /// Stop after this many seconds (per kernel).
     #[arg(long, value_name = "SECS")]
     time_limit: Option<f64>,
+    /// Stop when the process uses this much memory (e.g. `4G`, `500M`).
+    #[arg(long, value_name = "SIZE")]
+    memory_limit: Option<String>,
+    /// Instead of the exhaustive search, run N seeded random schedules
+    /// (PCT-style) and report the first finding; never reports `ok`.
+    #[arg(long, value_name = "N")]
+    random: Option<u64>,
+    /// Seed of the random schedules.
+    #[arg(long, value_name = "S", default_value_t = 0)]
+    seed: u64,
     /// Worker threads (the search is single-threaded for now; results never depend on this).
     #[arg(long, value_name = "N")]
     threads: Option<usize>,
@@ -184,10 +194,64 @@ fn options(search: &SearchArgs, interrupt: Arc<AtomicBool>) -> Result<Options, S
         Some(s) => Some(Duration::from_secs_f64(s)),
         None => None,
     };
+    let memory_limit = match &search.memory_limit {
+        Some(s) => {
+            Some(parse_size(s).ok_or_else(|| format!("--memory-limit {s}: write a size like 4G, 500M or 2000000"))?)
+        }
+        None => None,
+    };
+    let random = search.random.map(|n| RandomConfig {
+        schedules: n,
+        seed: search.seed,
+        max_steps: search.max_depth.unwrap_or(RandomConfig::default().max_steps),
+        ..RandomConfig::default()
+    });
     Ok(Options {
-        bounds: Bounds { max_states: search.max_states, max_depth: search.max_depth, time_limit },
+        bounds: Bounds { max_states: search.max_states, max_depth: search.max_depth, time_limit, memory_limit },
         interrupt: Some(interrupt),
+        progress: progress_line(),
+        random,
     })
+}
+
+/// `4G`, `500M`, `64K` or plain bytes.
+fn parse_size(s: &str) -> Option<u64> {
+    let s = s.trim();
+    let (num, mult) = match s.char_indices().last()? {
+        (i, 'G' | 'g') => (&s[..i], 1u64 << 30),
+        (i, 'M' | 'm') => (&s[..i], 1 << 20),
+        (i, 'K' | 'k') => (&s[..i], 1 << 10),
+        _ => (s, 1),
+    };
+    let n: f64 = num.trim().parse().ok()?;
+    (n.is_finite() && n >= 0.0).then_some((n * mult as f64) as u64)
+}
+
+/// A progress line on stderr (states, states/s, frontier, depth, memory),
+/// only when stderr is a terminal.
+fn progress_line() -> Option<ProgressFn> {
+    if !std::io::stderr().is_terminal() {
+        return None;
+    }
+    /// The line goes away with the search's options.
+    struct Line(indicatif::ProgressBar);
+    impl Drop for Line {
+        fn drop(&mut self) {
+            self.0.finish_and_clear();
+        }
+    }
+    let bar = Line(indicatif::ProgressBar::new_spinner());
+    bar.0.set_style(indicatif::ProgressStyle::with_template("{spinner} {msg}").ok()?);
+    Some(Arc::new(move |p: &Progress| {
+        let bar = &bar.0;
+        let rate = if p.seconds > 0.0 { p.states as f64 / p.seconds } else { 0.0 };
+        let mem = crate::explore::resident_bytes().map(|b| format!(", {} MiB", b >> 20)).unwrap_or_default();
+        bar.set_message(format!(
+            "{} states ({:.0}/s), frontier {}, depth {}{mem}",
+            p.states, rate, p.frontier, p.depth
+        ));
+        bar.tick();
+    }))
 }
 
 fn interrupt_flag() -> Arc<AtomicBool> {

@@ -10,7 +10,7 @@ use std::time::Instant;
 use rustc_hash::FxHashMap;
 
 use super::scc::{self, Graph};
-use super::{ActorSet, Finding, Fingerprint, Model, Outcome, SearchConfig, Stats, StopReason, Trace};
+use super::{ActorSet, Finding, Fingerprint, Model, Outcome, Progress, SearchConfig, Stats, StopReason, Trace};
 
 /// How often (in expansions) the clock and the interrupt flag are read.
 const CHECK_EVERY: u64 = 1024;
@@ -209,6 +209,20 @@ impl<M: Model> Search<'_, M> {
             if self.start.elapsed() >= limit {
                 return Some(StopReason::TimeLimit);
             }
+        }
+        if let Some(limit) = self.config.bounds.memory_limit {
+            if super::resident_bytes().is_some_and(|b| b >= limit) {
+                return Some(StopReason::MemoryLimit);
+            }
+        }
+        if let Some(progress) = &self.config.progress {
+            progress(&Progress {
+                states: self.stats.states,
+                transitions: self.stats.transitions,
+                frontier: self.frontier.len() as u64,
+                depth: self.stats.max_depth,
+                seconds: self.start.elapsed().as_secs_f64(),
+            });
         }
         None
     }

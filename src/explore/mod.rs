@@ -8,6 +8,7 @@
 //! still to expand, a `Trace` is the list of steps from the initial state.
 
 pub mod bfs;
+pub mod random;
 pub mod scc;
 #[cfg(test)]
 pub mod toy;
@@ -18,6 +19,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 pub use bfs::search;
+pub use random::{random_search, RandomConfig};
 
 /// 128-bit hash of a state's canonical encoding.
 pub type Fingerprint = u128;
@@ -83,9 +85,32 @@ pub struct Bounds {
     pub max_states: Option<u64>,
     pub max_depth: Option<u32>,
     pub time_limit: Option<Duration>,
+    /// Resident memory of the process, in bytes.
+    pub memory_limit: Option<u64>,
 }
 
-#[derive(Clone, Debug, Default)]
+/// Where a search stands, for a progress line.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Progress {
+    pub states: u64,
+    pub transitions: u64,
+    /// States discovered but not expanded yet.
+    pub frontier: u64,
+    pub depth: u32,
+    pub seconds: f64,
+}
+
+/// Called now and then with where the search stands.
+pub type ProgressFn = Arc<dyn Fn(&Progress) + Send + Sync>;
+
+/// The resident memory of this process in bytes, where the system tells.
+pub fn resident_bytes() -> Option<u64> {
+    let statm = std::fs::read_to_string("/proc/self/statm").ok()?;
+    let pages: u64 = statm.split_whitespace().nth(1)?.parse().ok()?;
+    Some(pages * 4096)
+}
+
+#[derive(Clone, Default)]
 pub struct SearchConfig {
     pub bounds: Bounds,
     /// Set (e.g. by a Ctrl-C handler) to stop the search cleanly.
@@ -94,6 +119,17 @@ pub struct SearchConfig {
     pub partial_deadlocks: bool,
     /// Check every new state for a hung set (`Model::hung`).
     pub hung_sets: bool,
+    pub progress: Option<ProgressFn>,
+}
+
+impl std::fmt::Debug for SearchConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SearchConfig")
+            .field("bounds", &self.bounds)
+            .field("partial_deadlocks", &self.partial_deadlocks)
+            .field("hung_sets", &self.hung_sets)
+            .finish()
+    }
 }
 
 /// Why the search stopped.
@@ -104,7 +140,10 @@ pub enum StopReason {
     MaxStates,
     MaxDepth,
     TimeLimit,
+    MemoryLimit,
     Interrupted,
+    /// A random search ran all its schedules (it never completes).
+    RandomSchedules,
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq)]

@@ -12,7 +12,9 @@ fn stop_text(s: StopReason) -> &'static str {
         StopReason::MaxStates => "stopped at --max-states",
         StopReason::MaxDepth => "stopped at --max-depth",
         StopReason::TimeLimit => "stopped at --time-limit",
+        StopReason::MemoryLimit => "stopped at --memory-limit",
         StopReason::Interrupted => "interrupted",
+        StopReason::RandomSchedules => "random schedules",
     }
 }
 
@@ -29,14 +31,17 @@ fn wait_block(out: &mut String, w: &WaitReport, arrow: &str) {
 
 pub fn render(scenario: &str, r: &CheckResult) -> String {
     let mut out = String::new();
+    let how = match r.random {
+        Some((n, seed)) if r.verdict != Verdict::Incomplete => format!("found on random schedule {n}, seed {seed}"),
+        _ => stop_text(r.stop).to_string(),
+    };
     let _ = writeln!(
         out,
-        "{scenario} on {}: {} ({} states, {} transitions, {})",
+        "{scenario} on {}: {} ({} states, {} transitions, {how})",
         r.kernel,
         r.verdict.as_str().to_uppercase(),
         r.stats.states,
         r.stats.transitions,
-        stop_text(r.stop)
     );
     if let Some(m) = &r.message {
         let _ = writeln!(out, "  {m}");
@@ -44,7 +49,14 @@ pub fn render(scenario: &str, r: &CheckResult) -> String {
     if let Some(at) = &r.at {
         let _ = writeln!(out, "  at {at}");
     }
-    if r.verdict == Verdict::Incomplete {
+    if let (Verdict::Incomplete, Some((n, seed))) = (r.verdict, r.random) {
+        let _ = writeln!(
+            out,
+            "  nothing found in {n} random schedule{} (seed {seed}, {} steps); random schedules never prove a scenario free of deadlocks",
+            if n == 1 { "" } else { "s" },
+            r.stats.transitions
+        );
+    } else if r.verdict == Verdict::Incomplete {
         let _ = writeln!(
             out,
             "  nothing found in the {} states covered (depth {}); {}",

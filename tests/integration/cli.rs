@@ -148,3 +148,39 @@ fn a_fault_in_the_trace_is_said_in_words_with_its_location() {
     );
     assert!(!text.contains("Unsupported(") && !text.contains("Model(\""), "{text}");
 }
+
+#[test]
+fn random_schedules_find_the_seed_deadlock_and_the_schedule_replays_it() {
+    let out = taskcheck()
+        .args(["check", "scenarios/seed_unshare_deadlock.c", "--kernel", "v6.1", "--random", "200", "--seed", "3"])
+        .args(["--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["results"][0]["verdict"], "deadlock");
+    let schedule = v["results"][0]["schedule"].as_str().unwrap().to_string();
+    taskcheck()
+        .args(["check", "scenarios/seed_unshare_deadlock.c", "--kernel", "v6.1", "--replay", &schedule])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("wait-for cycle: main -> rcu_tasks_kthread -> b -> c -> main"));
+}
+
+#[test]
+fn random_schedules_without_a_finding_exit_3_and_say_how_many_ran() {
+    taskcheck()
+        .args(["check", "scenarios/seed_unshare_deadlock.c", "--kernel", "v6.3", "--random", "20", "--seed", "1"])
+        .assert()
+        .code(3)
+        .stdout(predicate::str::contains("nothing found in 20 random schedules (seed 1"));
+}
+
+#[test]
+fn a_memory_limit_that_is_hit_exits_3_and_says_so() {
+    taskcheck()
+        .args(["check", "scenarios/seed_unshare_deadlock.c", "--kernel", "v6.3", "--memory-limit", "1M"])
+        .assert()
+        .code(3)
+        .stdout(predicate::str::contains("stopped at --memory-limit"));
+}

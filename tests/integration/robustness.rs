@@ -50,7 +50,7 @@ proptest! {
     fn random_lifecycle_programs_never_break_the_machine(body in proptest::collection::vec(stmt(), 1..7)) {
         let src = format!("int main(void)\n{{\n\tint s;\n\tpid_t x = 0;\n\t{}\n\treturn 0;\n}}\n", body.join("\n\t"));
         let (sys, map) = build(&src).map_err(|e| TestCaseError::fail(format!("does not compile:\n{e}\n{src}")))?;
-        let opts = Options { bounds: Bounds { max_states: Some(3000), ..Bounds::default() }, interrupt: None };
+        let opts = Options { bounds: Bounds { max_states: Some(3000), ..Bounds::default() }, ..Options::default() };
         let r = check::check(&map, &sys, "v6.1", &opts);
         if r.verdict == Verdict::ModelError {
             let m = r.message.clone().unwrap_or_default();
