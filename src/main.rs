@@ -1,3 +1,8 @@
+// States are made on one thread and dropped on another: an allocator built
+// for that (glibc's arenas spend most of a parallel search consolidating).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> std::process::ExitCode {
     // Like other Unix filters: a closed pipe (`taskcheck ... | head`) ends
     // the process quietly instead of a panic in println!.

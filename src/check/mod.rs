@@ -172,6 +172,8 @@ pub struct Options {
     pub progress: Option<ProgressFn>,
     /// Run seeded random schedules instead of the exhaustive search.
     pub random: Option<RandomConfig>,
+    /// Worker threads of the exhaustive search (0: all cores).
+    pub threads: usize,
 }
 
 /// Search `sys` (exhaustively, or along random schedules) and explain what was found.
@@ -182,6 +184,11 @@ pub fn check(map: &SourceMap, sys: &System, kernel: &str, opts: &Options) -> Che
         partial_deadlocks: true,
         hung_sets: true,
         progress: opts.progress.clone(),
+        threads: if opts.threads == 0 {
+            std::thread::available_parallelism().map_or(1, |n| n.get())
+        } else {
+            opts.threads
+        },
     };
     let mut schedules_run = None;
     let out = match &opts.random {
@@ -190,7 +197,7 @@ pub fn check(map: &SourceMap, sys: &System, kernel: &str, opts: &Options) -> Che
             schedules_run = Some((ro.schedules_run, rc.seed));
             ro.outcome
         }
-        None => explore::search(sys, &config),
+        None => explore::search_threads(sys, &config),
     };
     let mut r = CheckResult::new(kernel);
     r.random = schedules_run;

@@ -64,7 +64,8 @@ struct SearchArgs {
     /// Seed of the random schedules.
     #[arg(long, value_name = "S", default_value_t = 0)]
     seed: u64,
-    /// Worker threads (the search is single-threaded for now; results never depend on this).
+    /// Worker threads of the search (default: all cores); verdicts, traces and
+    /// state counts never depend on it.
     #[arg(long, value_name = "N")]
     threads: Option<usize>,
     /// Apply this patch (unified diff, e.g. `git format-patch` output) to every kernel model checked,
@@ -211,6 +212,7 @@ fn options(search: &SearchArgs, interrupt: Arc<AtomicBool>) -> Result<Options, S
         interrupt: Some(interrupt),
         progress: progress_line(),
         random,
+        threads: search.threads.unwrap_or(0),
     })
 }
 

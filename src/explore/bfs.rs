@@ -16,68 +16,82 @@ use super::{ActorSet, Finding, Fingerprint, Model, Outcome, Progress, SearchConf
 const CHECK_EVERY: u64 = 1024;
 
 /// What is kept of a discovered state.
-struct Record<S> {
-    parent: u32,
+pub(super) struct Record<S> {
+    pub(super) parent: u32,
     /// The step from the parent; `None` only for the initial state.
-    step: Option<S>,
-    depth: u32,
+    pub(super) step: Option<S>,
+    pub(super) depth: u32,
 }
 
-struct Search<'a, M: Model> {
-    model: &'a M,
-    config: &'a SearchConfig,
-    start: Instant,
+pub(super) struct Search<'a, M: Model> {
+    pub(super) model: &'a M,
+    pub(super) config: &'a SearchConfig,
+    pub(super) start: Instant,
     /// Discovered states never exceed this (also keeps indices within u32).
-    max_states: u64,
-    records: Vec<Record<M::Step>>,
-    visited: FxHashMap<Fingerprint, u32>,
-    frontier: VecDeque<(u32, M::State)>,
+    pub(super) max_states: u64,
+    pub(super) records: Vec<Record<M::Step>>,
+    pub(super) visited: FxHashMap<Fingerprint, u32>,
+    pub(super) frontier: VecDeque<(u32, M::State)>,
     /// Only kept when partial deadlocks are wanted.
-    graph: Option<Graph>,
-    stats: Stats,
+    pub(super) graph: Option<Graph>,
+    pub(super) stats: Stats,
 }
 
 /// Breadth-first search of `model`'s state space within `config`'s bounds.
 /// Deterministic: states are expanded in index order, steps in `steps()` order.
 pub fn search<M: Model>(model: &M, config: &SearchConfig) -> Outcome<M> {
-    let mut search = Search {
-        model,
-        config,
-        start: Instant::now(),
-        max_states: config.bounds.max_states.unwrap_or(u64::MAX).min(u64::from(u32::MAX)),
-        records: Vec::new(),
-        visited: FxHashMap::default(),
-        frontier: VecDeque::new(),
-        graph: config.partial_deadlocks.then(Graph::new),
-        stats: Stats::default(),
-    };
-    let (mut finding, stop) = search.run();
-    if finding.is_none() && stop == StopReason::Complete {
-        if let Some(graph) = search.graph.take() {
-            for c in scc::stuck_components(&graph) {
-                let trace = search.trace(c.first);
-                let Some(state) = search.replay(&trace) else { continue };
-                let stuck = model.refine_stuck(&state, c.stuck, c.moving);
-                if stuck != 0 {
-                    finding = Some(Finding::Deadlock { stuck, terminal: false, trace });
-                    break;
+    let mut search = Search::new(model, config);
+    let (finding, stop) = search.run();
+    search.finish(finding, stop)
+}
+
+impl<'a, M: Model> Search<'a, M> {
+    pub(super) fn new(model: &'a M, config: &'a SearchConfig) -> Self {
+        Search {
+            model,
+            config,
+            start: Instant::now(),
+            max_states: config.bounds.max_states.unwrap_or(u64::MAX).min(u64::from(u32::MAX)),
+            records: Vec::new(),
+            visited: FxHashMap::default(),
+            frontier: VecDeque::new(),
+            graph: config.partial_deadlocks.then(Graph::new),
+            stats: Stats::default(),
+        }
+    }
+
+    /// After a complete search without a finding, look for partial
+    /// deadlocks in the state graph; then the outcome.
+    pub(super) fn finish(mut self, mut finding: Option<Finding<M>>, stop: StopReason) -> Outcome<M> {
+        let model = self.model;
+        let search = &mut self;
+        if finding.is_none() && stop == StopReason::Complete {
+            if let Some(graph) = search.graph.take() {
+                for c in scc::stuck_components(&graph) {
+                    let trace = search.trace(c.first);
+                    let Some(state) = search.replay(&trace) else { continue };
+                    let stuck = model.refine_stuck(&state, c.stuck, c.moving);
+                    if stuck != 0 {
+                        finding = Some(Finding::Deadlock { stuck, terminal: false, trace });
+                        break;
+                    }
                 }
             }
         }
+        let mut stats = search.stats;
+        stats.seconds = search.start.elapsed().as_secs_f64();
+        Outcome { finding, stats, stop }
     }
-    let mut stats = search.stats;
-    stats.seconds = search.start.elapsed().as_secs_f64();
-    Outcome { finding, stats, stop }
 }
 
 /// The bit of `actor`; out-of-range actors (a model bug) count as none.
-fn bit(actor: usize) -> ActorSet {
+pub(super) fn bit(actor: usize) -> ActorSet {
     u32::try_from(actor).ok().and_then(|a| ActorSet::from(1u8).checked_shl(a)).unwrap_or(0)
 }
 
 impl<M: Model> Search<'_, M> {
     /// The state a trace leads to, rebuilt from the initial state.
-    fn replay(&self, trace: &[M::Step]) -> Option<M::State> {
+    pub(super) fn replay(&self, trace: &[M::Step]) -> Option<M::State> {
         let mut s = self.model.initial().ok()?;
         for &step in trace {
             s = self.model.next(&s, step).ok()?;
@@ -199,7 +213,7 @@ impl<M: Model> Search<'_, M> {
         (None, stop)
     }
 
-    fn limit_reached(&self) -> Option<StopReason> {
+    pub(super) fn limit_reached(&self) -> Option<StopReason> {
         if let Some(flag) = &self.config.interrupt {
             if flag.load(Ordering::Relaxed) {
                 return Some(StopReason::Interrupted);
@@ -228,7 +242,7 @@ impl<M: Model> Search<'_, M> {
     }
 
     /// The steps from the initial state to state `index`, via parent links.
-    fn trace(&self, mut index: u32) -> Trace<M::Step> {
+    pub(super) fn trace(&self, mut index: u32) -> Trace<M::Step> {
         let mut trace = Vec::new();
         while let Some(record) = self.records.get(index as usize) {
             match record.step {

@@ -8,6 +8,7 @@
 //! still to expand, a `Trace` is the list of steps from the initial state.
 
 pub mod bfs;
+pub mod parallel;
 pub mod random;
 pub mod scc;
 #[cfg(test)]
@@ -19,6 +20,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 pub use bfs::search;
+pub use parallel::search_threads;
 pub use random::{random_search, RandomConfig};
 
 /// 128-bit hash of a state's canonical encoding.
@@ -120,6 +122,8 @@ pub struct SearchConfig {
     /// Check every new state for a hung set (`Model::hung`).
     pub hung_sets: bool,
     pub progress: Option<ProgressFn>,
+    /// Worker threads of `search_threads` (0 or 1: one).
+    pub threads: usize,
 }
 
 impl std::fmt::Debug for SearchConfig {
@@ -128,6 +132,7 @@ impl std::fmt::Debug for SearchConfig {
             .field("bounds", &self.bounds)
             .field("partial_deadlocks", &self.partial_deadlocks)
             .field("hung_sets", &self.hung_sets)
+            .field("threads", &self.threads)
             .finish()
     }
 }

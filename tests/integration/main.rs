@@ -8,4 +8,5 @@ mod hung;
 mod patches;
 mod reports;
 mod robustness;
+mod threads;
 mod walkthrough;

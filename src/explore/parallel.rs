@@ -1,0 +1,296 @@
+//! Breadth-first search on several threads, with the outcome of one thread:
+//! the frontier is taken in chunks in index order, the chunk's states are
+//! expanded in parallel (successors, fingerprints, which actors wait), and
+//! the successors are merged into the visited set in the order a single
+//! thread would have discovered them. New states are checked for hung sets
+//! in parallel too, and the first event in that order wins. So verdicts,
+//! traces and state counts do not depend on the thread count.
+
+use std::collections::hash_map::Entry;
+
+use rustc_hash::FxHashMap;
+
+use super::bfs::{bit, Record, Search};
+use super::{ActorSet, Finding, Fingerprint, Model, Outcome, SearchConfig, StopReason};
+
+/// Parent states expanded between two merges.
+const CHUNK: usize = 4096;
+
+/// One parent state, expanded.
+struct Expanded<M: Model> {
+    index: u32,
+    depth: u32,
+    /// No step at all: a terminal state (then `waiting`/`final_violation` tell).
+    terminal: bool,
+    /// Past the depth bound: not expanded.
+    cut_off: bool,
+    waiting: ActorSet,
+    moves: ActorSet,
+    final_violation: Option<M::Violation>,
+    /// Each step's successor: its fingerprint, and the state itself unless
+    /// it was visited before this chunk (dropped at once, on its own thread).
+    successors: Vec<(M::Step, Result<(Fingerprint, Option<M::State>), M::Violation>)>,
+}
+
+fn expand<M: Model>(
+    model: &M,
+    config: &SearchConfig,
+    visited: &FxHashMap<Fingerprint, u32>,
+    index: u32,
+    depth: u32,
+    state: &M::State,
+) -> Expanded<M> {
+    let mut steps = Vec::new();
+    model.steps(state, &mut steps);
+    let waiting = model.waiting(state);
+    let mut e = Expanded {
+        index,
+        depth,
+        terminal: steps.is_empty(),
+        cut_off: false,
+        waiting,
+        moves: 0,
+        final_violation: None,
+        successors: Vec::new(),
+    };
+    if e.terminal {
+        if waiting == 0 {
+            e.final_violation = model.check_final(state);
+        }
+        return e;
+    }
+    if config.bounds.max_depth.is_some_and(|max| depth >= max) {
+        e.cut_off = true;
+        return e;
+    }
+    for step in steps {
+        e.moves |= bit(model.actor(step));
+        let next = model.next(state, step).map(|n| {
+            let fp = model.fingerprint(&n);
+            (fp, (!visited.contains_key(&fp)).then_some(n))
+        });
+        e.successors.push((step, next));
+    }
+    e
+}
+
+/// `f` over `items` on the search's thread pool, keeping their order.
+fn par_map<T: Sync, R: Send>(pool: &rayon::ThreadPool, items: &[T], f: impl Fn(&T) -> R + Sync + Send) -> Vec<R> {
+    use rayon::prelude::*;
+    pool.install(|| items.par_iter().with_min_len(16).map(f).collect())
+}
+
+/// What ends the search at a point of the merge, in single-thread order.
+struct Event<M: Model> {
+    finding: Option<Finding<M>>,
+    stop: StopReason,
+    states: u64,
+    transitions: u64,
+    max_depth: u32,
+}
+
+/// `search` on `config.threads` threads: the same outcome, faster.
+pub fn search_threads<M>(model: &M, config: &SearchConfig) -> Outcome<M>
+where
+    M: Model + Sync,
+    M::State: Send + Sync,
+    M::Step: Send + Sync,
+    M::Violation: Send,
+{
+    if config.threads <= 1 {
+        return super::search(model, config);
+    }
+    let Ok(pool) = rayon::ThreadPoolBuilder::new().num_threads(config.threads).build() else {
+        return super::search(model, config);
+    };
+    let mut search = Search::new(model, config);
+    let (finding, stop) = run(&mut search, &pool);
+    search.finish(finding, stop)
+}
+
+fn run<M>(s: &mut Search<'_, M>, pool: &rayon::ThreadPool) -> (Option<Finding<M>>, StopReason)
+where
+    M: Model + Sync,
+    M::State: Send + Sync,
+    M::Step: Send + Sync,
+    M::Violation: Send,
+{
+    let model = s.model;
+    let config = s.config;
+    let initial = match model.initial() {
+        Ok(state) => state,
+        Err(violation) => return (Some(Finding::Violation { violation, trace: Vec::new() }), StopReason::Complete),
+    };
+    if s.max_states == 0 {
+        return (None, StopReason::MaxStates);
+    }
+    s.visited.insert(model.fingerprint(&initial), 0);
+    s.records.push(Record { parent: 0, step: None, depth: 0 });
+    s.stats.states = 1;
+    s.frontier.push_back((0, initial));
+    let mut cut_off = false;
+    while !s.frontier.is_empty() {
+        if let Some(stop) = s.limit_reached() {
+            return (None, stop);
+        }
+        let n = s.frontier.len().min(CHUNK);
+        let chunk: Vec<(u32, M::State)> = s.frontier.drain(..n).collect();
+        let depths: Vec<u32> = chunk.iter().map(|(i, _)| s.records.get(*i as usize).map_or(0, |r| r.depth)).collect();
+        let work: Vec<(u32, u32, &M::State)> = chunk.iter().zip(&depths).map(|((i, st), &d)| (*i, d, st)).collect();
+        let visited = &s.visited;
+        let expanded = par_map(pool, &work, |&(i, d, st)| expand(model, config, visited, i, d, st));
+        drop(work);
+        drop(chunk);
+
+        // Merge in single-thread order, up to the first event.
+        let mut event: Option<Event<M>> = None;
+        // New states of this chunk: (index, transitions and depth at discovery).
+        let mut discovered: Vec<(u32, u64, u32)> = Vec::new();
+        let mut successors = Vec::new();
+        'merge: for e in expanded {
+            if e.terminal {
+                if let Some(graph) = &mut s.graph {
+                    graph.push_state(&[], e.waiting, 0);
+                }
+                let finding = if e.waiting != 0 {
+                    Some(Finding::Deadlock { stuck: e.waiting, terminal: true, trace: s.trace(e.index) })
+                } else {
+                    e.final_violation.map(|violation| Finding::Violation { violation, trace: s.trace(e.index) })
+                };
+                if finding.is_some() {
+                    event = Some(snapshot(s, finding, StopReason::Complete));
+                    break 'merge;
+                }
+                continue;
+            }
+            if e.cut_off {
+                cut_off = true;
+                if let Some(graph) = &mut s.graph {
+                    graph.push_state(&[], 0, 0);
+                }
+                continue;
+            }
+            successors.clear();
+            for (step, next) in e.successors {
+                let (fp, next) = match next {
+                    Ok(n) => n,
+                    Err(violation) => {
+                        let mut trace = s.trace(e.index);
+                        trace.push(step);
+                        event = Some(snapshot(s, Some(Finding::Violation { violation, trace }), StopReason::Complete));
+                        break 'merge;
+                    }
+                };
+                s.stats.transitions += 1;
+                let target = match s.visited.entry(fp) {
+                    Entry::Occupied(o) => *o.get(),
+                    Entry::Vacant(v) => {
+                        // Not visited before the chunk: the state was kept.
+                        let Some(next) = next else {
+                            event = Some(snapshot(s, None, StopReason::MaxStates));
+                            break 'merge;
+                        };
+                        let Ok(target) = u32::try_from(s.records.len()) else {
+                            event = Some(snapshot(s, None, StopReason::MaxStates));
+                            break 'merge;
+                        };
+                        if s.stats.states >= s.max_states {
+                            event = Some(snapshot(s, None, StopReason::MaxStates));
+                            break 'merge;
+                        }
+                        v.insert(target);
+                        let depth = e.depth.saturating_add(1);
+                        s.records.push(Record { parent: e.index, step: Some(step), depth });
+                        s.stats.states += 1;
+                        s.stats.max_depth = s.stats.max_depth.max(depth);
+                        discovered.push((target, s.stats.transitions, s.stats.max_depth));
+                        s.frontier.push_back((target, next));
+                        target
+                    }
+                };
+                successors.push(target);
+            }
+            if let Some(graph) = &mut s.graph {
+                if graph.targets.len() + successors.len() >= u32::MAX as usize {
+                    event = Some(snapshot(s, None, StopReason::MaxStates));
+                    break 'merge;
+                }
+                graph.push_state(&successors, e.waiting, e.moves);
+            }
+        }
+
+        // A hung set discovered before the event comes first.
+        if config.hung_sets && !discovered.is_empty() {
+            let first_new = discovered[0].0;
+            let states: Vec<(u32, &M::State)> =
+                s.frontier.iter().rev().take_while(|(i, _)| *i >= first_new).map(|(i, st)| (*i, st)).collect();
+            let hung = par_map(pool, &states, |&(i, st)| (i, model.hung(st)));
+            if let Some(&(i, stuck)) = hung.iter().filter(|(_, h)| *h != 0).min_by_key(|(i, _)| *i) {
+                if let Some(&(_, transitions, max_depth)) = discovered.iter().find(|d| d.0 == i) {
+                    s.stats.states = u64::from(i) + 1;
+                    s.stats.transitions = transitions;
+                    s.stats.max_depth = max_depth;
+                    return (
+                        Some(Finding::Deadlock { stuck, terminal: false, trace: s.trace(i) }),
+                        StopReason::Complete,
+                    );
+                }
+            }
+        }
+        if let Some(ev) = event {
+            s.stats.states = ev.states;
+            s.stats.transitions = ev.transitions;
+            s.stats.max_depth = ev.max_depth;
+            return (ev.finding, ev.stop);
+        }
+    }
+    (None, if cut_off { StopReason::MaxDepth } else { StopReason::Complete })
+}
+
+fn snapshot<M: Model>(s: &Search<'_, M>, finding: Option<Finding<M>>, stop: StopReason) -> Event<M> {
+    Event { finding, stop, states: s.stats.states, transitions: s.stats.transitions, max_depth: s.stats.max_depth }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::toy::{partial, Counters, GraphModel, Philosophers};
+    use super::super::Bounds;
+    use super::*;
+
+    fn both<M>(m: &M, config: &SearchConfig) -> (String, String)
+    where
+        M: Model + Sync + std::fmt::Debug,
+        M::State: Send + Sync,
+        M::Step: Send + Sync,
+        M::Violation: Send,
+    {
+        let show = |mut o: Outcome<M>| {
+            o.stats.seconds = 0.0;
+            format!("{:?} {:?} {:?}", o.finding, o.stats, o.stop)
+        };
+        let one = show(super::super::search(m, config));
+        let two = show(search_threads(m, &SearchConfig { threads: 3, ..config.clone() }));
+        (one, two)
+    }
+
+    #[test]
+    fn three_threads_give_the_outcome_of_one_on_toy_graphs() {
+        let configs = [
+            partial(),
+            SearchConfig::default(),
+            SearchConfig { bounds: Bounds { max_depth: Some(3), ..Bounds::default() }, ..partial() },
+            SearchConfig { bounds: Bounds { max_states: Some(40), ..Bounds::default() }, ..partial() },
+        ];
+        for config in &configs {
+            let (a, b) = both(&Counters { n: 3, k: 4, bad: None }, config);
+            assert_eq!(a, b);
+            let (a, b) = both(&Counters { n: 3, k: 4, bad: Some(vec![4, 2, 3]) }, config);
+            assert_eq!(a, b);
+            let (a, b) = both(&Philosophers { n: 4 }, config);
+            assert_eq!(a, b);
+            let m = GraphModel::new(4).edge(0, 0, 1).edge(0, 1, 2).edge(1, 1, 3).edge(2, 0, 3).wait(3, 1);
+            let (a, b) = both(&m, config);
+            assert_eq!(a, b);
+        }
+    }
+}
