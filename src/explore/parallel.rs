@@ -29,8 +29,11 @@ struct Expanded<M: Model> {
     final_violation: Option<M::Violation>,
     /// Each step's successor: its fingerprint, and the state itself unless
     /// it was visited before this chunk (dropped at once, on its own thread).
-    successors: Vec<(M::Step, Result<(Fingerprint, Option<M::State>), M::Violation>)>,
+    successors: Vec<(M::Step, Successor<M>)>,
 }
+
+/// A successor's fingerprint and state (if new), or the violation its step commits.
+type Successor<M> = Result<(Fingerprint, Option<<M as Model>::State>), <M as Model>::Violation>;
 
 fn expand<M: Model>(
     model: &M,
