@@ -1,0 +1,117 @@
+#!/usr/bin/env python3
+"""The scale benchmark: taskcheck on the scenario family of
+../shared/bench/gen_scaled.py (the seed plus NX helpers that fork, exit and
+reap GEN times) and on the corpus, on 1 and 2 threads, with SPIN's pan on the
+Promela model of the same family (bench/peers/) beside it when spin is there.
+
+Prints one markdown table: verdict, states, transitions, states/s, peak
+memory, bytes per state and time to verdict (median of --runs runs, wall
+clock of the whole command), and taskcheck's time over pan's.
+
+    python3 bench/run.py [--nx 0,1,2] [--gen 1,2] [--kernels v6.1,v6.3]
+                         [--threads 1,2] [--runs 3] [--time-limit 60] [--corpus]
+
+Build first: cargo build --release.
+"""
+import argparse, json, os, statistics, subprocess, sys, tempfile, time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BIN = os.path.join(ROOT, "target", "release", "taskcheck")
+GEN = os.path.join(ROOT, "..", "shared", "bench", "gen_scaled.py")
+SPIN = os.path.join(ROOT, "bench", "peers", "run_spin.sh")
+
+
+def run_taskcheck(scenario, kernel, threads, time_limit):
+    cmd = ["/usr/bin/time", "-f", "PEAK %M", BIN, "check", scenario, "--kernel", kernel,
+           "--threads", str(threads), "--format", "json", "--time-limit", str(time_limit)]
+    t0 = time.perf_counter()
+    p = subprocess.run(cmd, capture_output=True, text=True)
+    wall = time.perf_counter() - t0
+    peak_kb = None
+    for line in p.stderr.splitlines():
+        if line.startswith("PEAK "):
+            peak_kb = int(line.split()[1])
+    try:
+        r = json.loads(p.stdout)["results"][0]
+    except (ValueError, KeyError, IndexError):
+        return {"verdict": "error: " + p.stderr.strip()[:60], "states": 0, "transitions": 0,
+                "wall": wall, "peak_kb": peak_kb}
+    return {"verdict": r["verdict"], "states": r["stats"]["states"],
+            "transitions": r["stats"]["transitions"], "wall": wall, "peak_kb": peak_kb}
+
+
+def run_spin(nx, gen, kernel):
+    if not os.path.exists(SPIN):
+        return None
+    p = subprocess.run(["bash", SPIN, str(nx), str(gen), kernel], capture_output=True, text=True)
+    line = p.stdout.strip().splitlines()[-1] if p.stdout.strip() else ""
+    if "not installed" in line or not line.startswith("spin "):
+        return None
+    fields = dict(f.split("=", 1) for f in line.split()[4:] if "=" in f)
+    return fields
+
+
+def median_run(scenario, kernel, threads, runs, time_limit):
+    results = [run_taskcheck(scenario, kernel, threads, time_limit) for _ in range(runs)]
+    walls = [r["wall"] for r in results]
+    r = results[0]
+    r["wall"] = statistics.median(walls)
+    peaks = [x["peak_kb"] for x in results if x["peak_kb"]]
+    r["peak_kb"] = max(peaks) if peaks else None
+    return r
+
+
+def row(name, kernel, threads, r, spin):
+    rate = r["states"] / r["wall"] if r["wall"] > 0 else 0
+    mem = f"{r['peak_kb'] / 1024:.0f} MiB" if r["peak_kb"] else "?"
+    bps = f"{r['peak_kb'] * 1024 / r['states']:.0f}" if r["peak_kb"] and r["states"] else "?"
+    sp, ratio = "", ""
+    if spin:
+        sp = f"{spin.get('verdict', '?')} {spin.get('states', '?')} st {float(spin.get('seconds', 0)):.2f} s"
+        try:
+            ratio = f"{r['wall'] / max(float(spin['seconds']), 1e-3):.1f}x"
+        except (KeyError, ValueError):
+            ratio = "?"
+    return (f"| {name} | {kernel} | {threads} | {r['verdict']} | {r['states']} | {r['transitions']} | "
+            f"{rate:,.0f} | {mem} | {bps} | {r['wall']:.3f} s | {sp} | {ratio} |")
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--nx", default="0,1,2,3,4")
+    ap.add_argument("--gen", default="1,2")
+    ap.add_argument("--kernels", default="v6.1,v6.3")
+    ap.add_argument("--threads", default="1,2")
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--time-limit", type=float, default=60)
+    ap.add_argument("--corpus", action="store_true", help="also every scenario of scenarios/ on every kernel")
+    a = ap.parse_args()
+    if not os.path.exists(BIN):
+        sys.exit("build first: cargo build --release")
+    print("| scenario | kernel | threads | verdict | states | transitions | states/s | peak memory "
+          "| bytes/state | time to verdict | pan (BFS) | taskcheck/pan |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
+    tmp = tempfile.mkdtemp()
+    for gen in [int(x) for x in a.gen.split(",")]:
+        for nx in [int(x) for x in a.nx.split(",")]:
+            path = os.path.join(tmp, f"scaled_{nx}_{gen}.c")
+            with open(path, "w") as f:
+                f.write(subprocess.run([sys.executable, GEN, str(nx), str(gen)],
+                                       capture_output=True, text=True, check=True).stdout)
+            for kernel in a.kernels.split(","):
+                spin = run_spin(nx, gen, kernel)
+                for threads in [int(x) for x in a.threads.split(",")]:
+                    r = median_run(path, kernel, threads, a.runs, a.time_limit)
+                    print(row(f"gen_scaled {nx} {gen}", kernel, threads, r, spin), flush=True)
+    if a.corpus:
+        corpus = os.path.join(ROOT, "scenarios")
+        for s in sorted(os.listdir(corpus)):
+            if not s.endswith(".c"):
+                continue
+            for kernel in ["unprotected", "v6.1", "v6.3", "v6.9", "v6.11"]:
+                r = median_run(os.path.join(corpus, s), kernel, 1, 1, a.time_limit)
+                print(row(s, kernel, 1, r, None), flush=True)
+
+
+if __name__ == "__main__":
+    main()
