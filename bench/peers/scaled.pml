@@ -141,139 +141,159 @@ inline fork_task(p, t, ok)
 }
 
 /* do_wait(): ch = a child slot (waitpid(pid)) or ANY (waitpid(-1), wait()).
- * Reaps one zombie child, or returns -ECHILD (wres = NONE), or sleeps in
- * schedule() until __wake_up_parent()/wake_up_process() and looks again.
- * Uses the caller's locals k, wz, wn, wdone, wres. */
+ * One step per look: reap one zombie child, or return -ECHILD, or sleep in
+ * schedule() until __wake_up_parent()/wake_up_process() (on_rq set again),
+ * and look again as the first thing when woken. Private computation (the
+ * child scan, the caller's loop counter) never makes a state of its
+ * own. Uses the caller's locals k, wz, wn. */
+inline child_scan(p, ch)
+{
+	wz = NONE; wn = 0; k = 0;
+	do
+	:: k < N ->
+		if
+		:: parent[k] == p && (ch == ANY || k == ch) &&
+		   (state[k] == ALIVE || state[k] == ZOMBIE) ->
+			wn++;
+			if
+			:: state[k] == ZOMBIE && wz == NONE -> wz = k
+			:: else
+			fi
+		:: else
+		fi;
+		k++
+	:: else -> break
+	od
+}
+
 inline do_wait(p, ch)
 {
-	wdone = 0;
 	do
-	:: atomic {
-		wz = NONE; wn = 0; k = 0;
-		do
-		:: k < N ->
-			if
-			:: parent[k] == p && (ch == ANY || k == ch) &&
-			   (state[k] == ALIVE || state[k] == ZOMBIE) ->
-				wn++;
-				if
-				:: state[k] == ZOMBIE && wz == NONE -> wz = k
-				:: else
-				fi
-			:: else
-			fi;
-			k++
-		:: else -> break
-		od;
+	:: atomic { on_rq[p] ->
+		child_scan(p, ch);
 		if
-		:: wz != NONE -> wres = wz; release_task(wz); wdone = 1
-		:: wz == NONE && wn == 0 -> wres = NONE; wdone = 1
+		:: wz != NONE -> release_task(wz); k = 0; wz = 0; wn = 0; break
+		:: wz == NONE && wn == 0 -> k = 0; wz = 0; wn = 0; break   /* -ECHILD */
+		:: else -> sleep_sched(p); k = 0; wz = 0; wn = 0
+		fi
+	   }
+	od
+}
+
+/* the same, also advancing the caller's loop counter v on return */
+inline do_wait_inc(p, ch, v)
+{
+	do
+	:: atomic { on_rq[p] ->
+		child_scan(p, ch);
+		if
+		:: wz != NONE -> release_task(wz); k = 0; wz = 0; wn = 0; v++; break
+		:: wz == NONE && wn == 0 -> k = 0; wz = 0; wn = 0; v++; break   /* -ECHILD */
+		:: else -> sleep_sched(p); k = 0; wz = 0; wn = 0
+		fi
+	   }
+	od
+}
+
+/* kernel/pid_namespace.c: zap_pid_ns_processes(), in b (the ns's init),
+ * after its first step (disable_pid_allocation(), SIGCHLD -> SIG_IGN, the
+ * SIGKILL loop), which exit_notify_step() takes. */
+inline zap_rest(p)
+{
+	/* do { rc = kernel_wait4(-1, NULL, __WALL, NULL); } while (rc != -ECHILD); */
+	do
+	:: atomic { on_rq[p] ->
+		child_scan(p, ANY);
+		if
+		:: wz != NONE -> release_task(wz)                 /* reaped one: again */
+		:: wz == NONE && wn == 0 -> k = 0; wz = 0; wn = 0; break   /* -ECHILD */
 		:: else -> sleep_sched(p)
 		fi;
 		k = 0; wz = 0; wn = 0
 	   }
-		if
-		:: wdone -> break
-		:: !wdone && on_rq[p] -> skip     /* woken: look again */
-		fi
 	od;
-	wdone = 0
-}
-
-/* kernel/pid_namespace.c: zap_pid_ns_processes(), in b (the ns's init). */
-inline zap_pid_ns_processes(p)
-{
-	/* disable_pid_allocation(); SIGCHLD -> SIG_IGN; SIGKILL the other
-	 * tasks of the namespace (c: it is already on its way to _exit(), so
-	 * the signal changes nothing here and is not recorded). */
-	atomic { ns2_adding = 0; sigign[p] = 1 }
-	/* do { rc = kernel_wait4(-1, NULL, __WALL, NULL); } while (rc != -ECHILD); */
-	do
-	:: do_wait(p, ANY);
-		if
-		:: wres == NONE -> break
-		:: else -> wres = 0
-		fi
-	od;
-	wres = 0;
 	/* for (;;) { set_current_state(TASK_INTERRUPTIBLE);
 	 *   if (pid_allocated == init_pids) break; [stop] schedule(); [start] } */
 	do
-	:: atomic {
+	:: atomic { on_rq[p] ->
+#if KERNEL_V63
 		if
-		:: ns2_pids == 1 -> wdone = 1
+		:: slept -> ridx[p] = srcu_idx; srcu_cnt[srcu_idx]++; slept = 0  /* exit_tasks_rcu_start() */
+		:: else
+		fi;
+#endif
+		if
+		:: ns2_pids == 1 -> break
 		:: else ->
 #if KERNEL_V63
-			srcu_cnt[ridx[p]]--;           /* exit_tasks_rcu_stop() */
+			srcu_cnt[ridx[p]]--; slept = 1;           /* exit_tasks_rcu_stop() */
 #endif
-			sleep_sched(p)
+			sleep_sched(p)                             /* woken by free_pid() */
 		fi
 	   }
-		if
-		:: wdone -> break
-		:: atomic { !wdone && on_rq[p] ->       /* woken by free_pid() */
-#if KERNEL_V63
-			ridx[p] = srcu_idx;            /* exit_tasks_rcu_start() */
-			srcu_cnt[srcu_idx]++
-#else
-			skip
-#endif
-		   }
-		fi
-	od;
-	wdone = 0
+	od
 }
 
-/* kernel/exit.c: do_exit() (v6.1 order), for task t. */
-inline do_exit(t)
+/* exit_notify() under tasklist_lock, after find_child_reaper(): reparent
+ * the children to the namespace's child_reaper (find_new_reaper()), a
+ * zombie handed to a SIG_IGN reaper autoreaps (no task of this family
+ * exits with children left); become a zombie; do_notify_parent(): autoreap
+ * iff the parent ignores SIGCHLD, wake the parent's do_wait() either way. */
+inline exit_notify_rest(t)
 {
-	/* exit_tasks_rcu_start(): __srcu_read_lock(&tasks_rcu_exit_srcu) */
-	atomic { ridx[t] = srcu_idx; srcu_cnt[srcu_idx]++ }
+	k = 0;
+	do
+	:: k < N ->
+		if
+		:: parent[k] == t && (state[k] == ALIVE || state[k] == ZOMBIE) ->
+			nkids[t]--;
+			if
+			:: ns2[t] -> parent[k] = ns2_reaper
+			:: else -> parent[k] = INIT
+			fi;
+			nkids[parent[k]]++;
+			if
+			:: state[k] == ZOMBIE && sigign[parent[k]] -> release_task(k)
+			:: state[k] == ZOMBIE && !sigign[parent[k]] -> wake_up_process(parent[k])
+			:: else
+			fi
+		:: else
+		fi;
+		k++
+	:: else -> break
+	od;
+	k = 0;
+	state[t] = ZOMBIE;
+	if
+	:: sigign[parent[t]] -> release_task(t)
+	:: else
+	fi;
+	wake_up_process(parent[t])
+}
+
+/* kernel/exit.c: do_exit() (v6.1 order). Its first step,
+ * exit_tasks_rcu_start() (__srcu_read_lock(&tasks_rcu_exit_srcu)), is
+ * exit_start(t), taken by the caller (so that it can end the caller's loop). */
+#define exit_start(t)	ridx[t] = srcu_idx; srcu_cnt[srcu_idx]++
+
+inline do_exit_rest(t)
+{
 	/* exit_notify() -> forget_original_parent() -> find_child_reaper():
 	 * the last thread of a namespace's init tears the namespace down */
 	if
-	:: ns2[t] && ns2_reaper == t -> zap_pid_ns_processes(t)
-	:: else
+	:: atomic { ns2[t] && ns2_reaper == t ->
+		/* zap_pid_ns_processes(): disable_pid_allocation(); SIGCHLD ->
+		 * SIG_IGN; SIGKILL every other task of the namespace (c: it is
+		 * already on its way to _exit(), so the signal changes nothing
+		 * and is not recorded) */
+		ns2_adding = 0; sigign[t] = 1 }
+		zap_rest(t);
+		atomic { exit_notify_rest(t) }
+	:: atomic { !(ns2[t] && ns2_reaper == t) -> exit_notify_rest(t) }
 	fi;
-	atomic {
-		/* reparent the children (find_new_reaper(): the namespace's
-		 * child_reaper); a zombie handed to a SIG_IGN reaper autoreaps.
-		 * (No task of this family exits with children left.) */
-		k = 0;
-		do
-		:: k < N ->
-			if
-			:: k != t && parent[k] == t && (state[k] == ALIVE || state[k] == ZOMBIE) ->
-				nkids[t]--;
-				if
-				:: ns2[t] -> parent[k] = ns2_reaper
-				:: else -> parent[k] = INIT
-				fi;
-				nkids[parent[k]]++;
-				if
-				:: state[k] == ZOMBIE && sigign[parent[k]] -> release_task(k)
-				:: state[k] == ZOMBIE && !sigign[parent[k]] -> wake_up_process(parent[k])
-				:: else
-				fi
-			:: else
-			fi;
-			k++
-		:: else -> break
-		od;
-		k = 0;
-		/* become a zombie; do_notify_parent(): autoreap iff the parent
-		 * ignores SIGCHLD, wake the parent's do_wait() either way */
-		state[t] = ZOMBIE;
-		if
-		:: sigign[parent[t]] -> release_task(t)
-		:: else
-		fi;
-		wake_up_process(parent[t])
-	}
-	/* ... preempt_disable(); exit_rcu(); */
-	in_tail = in_tail | bit(t);
-	/* exit_tasks_rcu_finish(): __srcu_read_unlock() */
-	srcu_cnt[ridx[t]]--;
+	/* preempt_disable(); exit_rcu(); exit_tasks_rcu_finish():
+	 * __srcu_read_unlock() */
+	atomic { in_tail = in_tail | bit(t); srcu_cnt[ridx[t]]-- }
 	/* do_task_dead(): the final schedule() */
 	atomic { in_tail = in_tail & ~bit(t); on_rq[t] = 0; holdouts = holdouts & ~bit(t) }
 }
@@ -281,101 +301,99 @@ inline do_exit(t)
 /* b, c and the helpers' children: _exit(0) */
 proctype exiter(byte t)
 {
-	byte k, wz, wn, wres; bit wdone;
-	do_exit(t)
+	byte k, wz, wn;
+	bit slept;
+	atomic { exit_start(t) }
+	do_exit_rest(t)
 }
 
-/* helper(): GEN times fork(), the child _exit(0)s, waitpid(); then _exit(0) */
+/* helper(): GEN times { fork(); the child _exit(0)s; waitpid(); } _exit(0) */
 proctype helper(byte h)
 {
-	byte k, wz, wn, wres; bit wdone, ok;
+	byte k, wz, wn;
+	bit ok, slept;
 	byte g = 0;
 	do
-	:: g < GEN ->
-		atomic { fork_task(HELPER(h), HCHILD(h, g), ok); run exiter(HCHILD(h, g)) }
-		do_wait(HELPER(h), HCHILD(h, g));
-		wres = 0;
-		g++
-	:: else -> break
+	:: atomic { g < GEN -> fork_task(HELPER(h), HCHILD(h, g), ok); run exiter(HCHILD(h, g)) }
+		do_wait_inc(HELPER(h), HCHILD(h, g), g)
+	:: atomic { g == GEN -> g = 0; exit_start(HELPER(h)); break }
 	od;
-	g = 0;
-	do_exit(HELPER(h))
+	do_exit_rest(HELPER(h))
 }
 
 proctype main_task()
 {
-	byte k, wz, wn, wres; bit wdone, ok;
+	byte k, wz, wn;
+	bit ok, slept, c_ok;
 	byte i = 0;
-	bit c_ok;
 	/* pid_t x<i> = fork(); if (x<i> == 0) helper(); */
 	do
-	:: i < NX ->
-		atomic { fork_task(MAIN, HELPER(i), ok); run helper(i) }
-		i++
-	:: else -> break
+	:: atomic { i < NX -> fork_task(MAIN, HELPER(i), ok); run helper(i); i++ }
+	:: atomic { i == NX -> i = 0;
+		/* unshare(CLONE_NEWPID) */
+		kids_ns2[MAIN] = 1; ns2_adding = 1; break }
 	od;
-	i = 0;
-	/* unshare(CLONE_NEWPID) */
-	atomic { kids_ns2[MAIN] = 1; ns2_adding = 1 }
 	/* pid_t b = fork(); if (b == 0) _exit(0); */
-	atomic { fork_task(MAIN, B, ok); if :: ok -> run exiter(B) :: else fi }
+	atomic { fork_task(MAIN, B, ok); if :: ok -> run exiter(B) :: else fi; ok = 0 }
 	/* pid_t c = fork(); if (c == 0) _exit(0);  (ENOMEM once b zapped) */
-	atomic { fork_task(MAIN, C, ok); c_ok = ok; if :: ok -> run exiter(C) :: else fi }
-	/* synchronize_rcu_tasks(): queue wakeme_after_rcu, wait_for_completion() */
+	atomic { fork_task(MAIN, C, ok); c_ok = ok; if :: ok -> run exiter(C) :: else fi; ok = 0 }
+	/* synchronize_rcu_tasks(): call_rcu_tasks(wakeme_after_rcu) ... */
 	cb_pending = 1;
+	/* ... wait_for_completion(): TASK_UNINTERRUPTIBLE until complete() */
 	if
 	:: atomic { main_done -> skip }
 	:: atomic { !main_done -> on_rq[MAIN] = 0; holdouts = holdouts & ~bit(MAIN) }
-		atomic { main_done -> on_rq[MAIN] = 1 }
 	fi;
 	/* waitpid(c, NULL, 0): a failed fork returned -1, so waitpid(-1) */
 	if
 	:: c_ok -> do_wait(MAIN, C)
-	:: else -> do_wait(MAIN, ANY)
+	:: !c_ok -> do_wait(MAIN, ANY)
 	fi;
-	wres = 0;
 	/* waitpid(b, NULL, 0) */
 	do_wait(MAIN, B);
-	wres = 0;
-	/* waitpid(x<i>, NULL, 0) */
+	/* waitpid(x<i>, NULL, 0); ... return 0 (exit) */
 	do
-	:: i < NX -> do_wait(MAIN, HELPER(i)); wres = 0; i++
-	:: else -> break
+	:: i < NX -> do_wait_inc(MAIN, HELPER(i), i)
+	:: atomic { i == NX -> i = 0; exit_start(MAIN); break }
 	od;
-	i = 0;
-	/* return 0: exit */
-	do_exit(MAIN)
+	do_exit_rest(MAIN)
 }
 
 /* models/v6.1/init.c: for (;;) if (wait(NULL) < 0) init_wait_for_children(); */
 proctype initproc()
 {
-	byte k, wz, wn, wres; bit wdone;
+	byte k, wz, wn;
+top:
 	do
-	:: do_wait(INIT, ANY);
+	:: atomic { on_rq[INIT] && nkids[INIT] > 0 ->
+		child_scan(INIT, ANY);
 		if
-		:: wres == NONE ->
-			atomic { nkids[INIT] == 0 -> on_rq[INIT] = 0; holdouts = holdouts & ~bit(INIT) }
-end_idle:		atomic { nkids[INIT] > 0 -> on_rq[INIT] = 1 }
-		:: else -> wres = 0
-		fi
-	od
+		:: wz != NONE -> release_task(wz)
+		:: else -> sleep_sched(INIT)
+		fi;
+		k = 0; wz = 0; wn = 0
+	   }
+	:: atomic { on_rq[INIT] && nkids[INIT] == 0 ->     /* -ECHILD */
+		on_rq[INIT] = 0; holdouts = holdouts & ~bit(INIT); break }
+	od;
+	/* init_wait_for_children(): an idle daemon wait */
+end_idle:
+	atomic { nkids[INIT] > 0 -> on_rq[INIT] = 1; goto top }
 }
 
-/* kernel/rcu/tasks.h: rcu_tasks_kthread() */
+/* kernel/rcu/tasks.h: rcu_tasks_kthread(); one step per visible action */
 proctype rcu_tasks_kthread()
 {
 	int snap;
 	byte t;
 end_idle:
 	do
-	:: atomic { cb_pending -> cb_pending = 0; cb_in_gp = 1 }   /* wait_event_daemon, advance cbs */
-		/* rcu_tasks_pregp_step(): synchronize_rcu() */
-		snap = in_tail;
-		(snap & in_tail) == 0;
-		snap = 0;
-		/* for_each_process_thread(): rcu_tasks_pertask() */
-		atomic {
+	:: atomic { cb_pending ->            /* wait_event_daemon(), advance cbs */
+		cb_pending = 0; cb_in_gp = 1;
+		snap = in_tail }             /* pregp: synchronize_rcu() starts */
+		atomic { (snap & in_tail) == 0 ->
+			snap = 0;
+			/* for_each_process_thread(): rcu_tasks_pertask() */
 			t = 0;
 			do
 			:: t < N ->
@@ -389,17 +407,18 @@ end_idle:
 			t = 0
 		}
 		/* rcu_tasks_postscan(): synchronize_srcu(&tasks_rcu_exit_srcu) */
-		srcu_cnt[1 - srcu_idx] == 0;     /* SCAN1: inactive index drains */
-		srcu_idx = 1 - srcu_idx;         /* flip */
-		srcu_cnt[1 - srcu_idx] == 0;     /* SCAN2: formerly active index drains */
-		/* holdout loop: sleep, check_all_holdout_tasks() */
-		holdouts == 0;
-		/* rcu_tasks_postgp(): synchronize_rcu() */
-		snap = in_tail;
-		(snap & in_tail) == 0;
-		snap = 0;
-		/* invoke callbacks: complete() main's completion */
-		atomic { main_done = main_done | cb_in_gp; cb_in_gp = 0 }
+		atomic { srcu_cnt[1 - srcu_idx] == 0 -> srcu_idx = 1 - srcu_idx }  /* SCAN1, flip */
+		srcu_cnt[1 - srcu_idx] == 0;                                        /* SCAN2 */
+		/* holdout loop: sleep, check_all_holdout_tasks(); then postgp */
+		atomic { holdouts == 0 -> snap = in_tail }
+		/* postgp done: invoke the callbacks: complete() wakes main */
+		atomic { (snap & in_tail) == 0 ->
+			snap = 0;
+			if
+			:: cb_in_gp -> main_done = 1; on_rq[MAIN] = 1
+			:: else
+			fi;
+			cb_in_gp = 0 }
 	od
 }
 
