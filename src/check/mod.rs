@@ -172,7 +172,7 @@ pub struct Options {
     pub progress: Option<ProgressFn>,
     /// Run seeded random schedules instead of the exhaustive search.
     pub random: Option<RandomConfig>,
-    /// Worker threads of the exhaustive search (0: all cores).
+    /// Worker threads of the exhaustive search (0 counts as 1).
     pub threads: usize,
 }
 
@@ -184,11 +184,7 @@ pub fn check(map: &SourceMap, sys: &System, kernel: &str, opts: &Options) -> Che
         partial_deadlocks: true,
         hung_sets: true,
         progress: opts.progress.clone(),
-        threads: if opts.threads == 0 {
-            std::thread::available_parallelism().map_or(1, |n| n.get())
-        } else {
-            opts.threads
-        },
+        threads: opts.threads.max(1),
     };
     let mut schedules_run = None;
     let out = match &opts.random {

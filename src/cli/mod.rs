@@ -64,8 +64,8 @@ struct SearchArgs {
     /// Seed of the random schedules.
     #[arg(long, value_name = "S", default_value_t = 0)]
     seed: u64,
-    /// Worker threads of the search (default: all cores); verdicts, traces and
-    /// state counts never depend on it.
+    /// Worker threads of the search (0: all cores; default 1, since two threads
+    /// are not faster yet); verdicts, traces and state counts never depend on it.
     #[arg(long, value_name = "N")]
     threads: Option<usize>,
     /// Apply this patch (unified diff, e.g. `git format-patch` output) to every kernel model checked,
@@ -212,7 +212,11 @@ fn options(search: &SearchArgs, interrupt: Arc<AtomicBool>) -> Result<Options, S
         interrupt: Some(interrupt),
         progress: progress_line(),
         random,
-        threads: search.threads.unwrap_or(0),
+        threads: match search.threads {
+            Some(0) => std::thread::available_parallelism().map_or(1, |n| n.get()),
+            Some(n) => n,
+            None => 1,
+        },
     })
 }
 
