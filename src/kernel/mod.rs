@@ -38,6 +38,10 @@ impl<T: Clone> Shared<T> {
     pub fn new(v: T) -> Self {
         Shared(Arc::new(v))
     }
+    /// Held by one state only (a copy a step just made).
+    pub fn is_unique(&self) -> bool {
+        Arc::strong_count(&self.0) == 1
+    }
 }
 
 impl<T: Clone> std::ops::Deref for Shared<T> {

@@ -42,6 +42,14 @@ pub struct Violation {
 pub struct System {
     pub prog: Program,
     pub entries: Entries,
+    /// Every task value met so far, by fingerprint: a step's new task is
+    /// swapped for an equal one already stored, so the states of the
+    /// frontier share their tasks instead of each holding its own copy.
+    tasks_seen: std::sync::Mutex<rustc_hash::FxHashMap<u128, std::sync::Arc<Task>>>,
+    /// The same for the thread groups and the pids, the parts of the state
+    /// that change most after the tasks.
+    groups_seen: std::sync::Mutex<rustc_hash::FxHashMap<u128, super::Shared<Vec<SignalStruct>>>>,
+    pids_seen: std::sync::Mutex<rustc_hash::FxHashMap<u128, super::Shared<Vec<Pid>>>>,
 }
 
 /// pid numbers of the boot tasks, as on the machine of the original report.
@@ -52,7 +60,32 @@ pub const MAIN_PID: PidNr = 100;
 
 impl System {
     pub fn new(prog: Program, entries: Entries) -> System {
-        System { prog, entries }
+        System {
+            prog,
+            entries,
+            tasks_seen: Default::default(),
+            groups_seen: Default::default(),
+            pids_seen: Default::default(),
+        }
+    }
+
+    /// Share the tasks a step wrote with equal ones of other states.
+    fn intern_tasks(&self, k: &mut Kernel) {
+        let Ok(mut seen) = self.tasks_seen.lock() else { return };
+        for t in k.tasks.iter_mut() {
+            // Only a task this step copied is held by this state alone.
+            if std::sync::Arc::strong_count(t) == 1 {
+                match seen.get(&t.hash.0) {
+                    Some(same) => *t = same.clone(),
+                    None => {
+                        seen.insert(t.hash.0, t.clone());
+                    }
+                }
+            }
+        }
+        drop(seen);
+        intern_part(&self.groups_seen, &mut k.groups);
+        intern_part(&self.pids_seen, &mut k.pids);
     }
 
     fn boot_task(
@@ -135,6 +168,7 @@ impl System {
         let r = interp::step(&self.prog, &mut next, t, step.choice as u32, log);
         canonicalize(&mut next);
         seal(&mut next);
+        self.intern_tasks(&mut next);
         match r {
             Ok(()) => match next.violation_after_step() {
                 None => Ok(next),
@@ -241,6 +275,24 @@ fn hash_of<T: std::hash::Hash + ?Sized>(v: &T) -> u128 {
         *cell.borrow_mut() = h.0;
         fp
     })
+}
+
+/// Swap a part of the state this step copied for an equal one already stored.
+fn intern_part<T: Clone + std::hash::Hash>(
+    seen: &std::sync::Mutex<rustc_hash::FxHashMap<u128, super::Shared<T>>>,
+    part: &mut super::Shared<T>,
+) {
+    if !part.is_unique() {
+        return;
+    }
+    let h = hash_of(&**part);
+    let Ok(mut seen) = seen.lock() else { return };
+    match seen.get(&h) {
+        Some(same) => *part = same.clone(),
+        None => {
+            seen.insert(h, part.clone());
+        }
+    }
 }
 
 /// Compute the fingerprints of the tasks a step wrote (the others keep theirs).
