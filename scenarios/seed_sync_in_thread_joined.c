@@ -2,10 +2,12 @@
 // (threads cannot be created after), t calls synchronize_rcu_tasks() once b
 // and c exist, and main joins t before reaping c. Any thread of c's parent
 // group could reap c, but t sleeps in wait_for_completion() and main in
-// pthread_join() (futex on t's CLONE_CHILD_CLEARTID word): deadlock
-// main -> t -> rcu_tasks_kthread -> b -> c -> main on v6.1 only. (c only
-// dies when zap_pid_ns_processes() kills it; the flag keeps the search small.)
-//! expect v6.1: deadlock main t b c
+// pthread_join() (futex on t's CLONE_CHILD_CLEARTID word): on v6.1 only,
+// the shortest cycle is t -> rcu_tasks_kthread -> b -> c -> t (c can be
+// reaped by either thread of its parent process, and both are blocked; main
+// waits for t). (c only dies when zap_pid_ns_processes() kills it; the flag
+// keeps the search small.)
+//! expect v6.1: deadlock t b c
 //! expect unprotected v6.3 v6.9 v6.11: ok
 #include <assert.h>
 #include <pthread.h>

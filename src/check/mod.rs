@@ -8,7 +8,7 @@ pub mod expect;
 use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
 
-use crate::explore::{self, Bounds, Finding, ProgressFn, RandomConfig, SearchConfig, Stats, StopReason};
+use crate::explore::{self, Bounds, Finding, Model, ProgressFn, RandomConfig, SearchConfig, Stats, StopReason};
 use crate::kernel::host::KernelVocabulary;
 use crate::kernel::models::KernelModel;
 use crate::kernel::objects::TaskId;
@@ -268,7 +268,10 @@ pub fn replay(map: &SourceMap, sys: &System, trace: &[Step]) -> (Vec<TraceStep>,
     for (i, &s) in trace.iter().enumerate() {
         let mut log = StepLog::default();
         let name = k.tasks.get(s.task as usize).map(|t| t.name.clone()).unwrap_or_default();
-        let (next, err) = match sys.run_step(&k, s, Some(&mut log)) {
+        // A choice of u8::MAX is the search's mark for a fault in a wait
+        // condition: `Model::next` raises it.
+        let result = if s.choice == u8::MAX { sys.next(&k, s) } else { sys.run_step(&k, s, Some(&mut log)) };
+        let (next, err) = match result {
             Ok(n) => (n, None),
             Err(v) => (k.clone(), Some(v)),
         };
@@ -381,7 +384,6 @@ pub fn replay_schedule(map: &SourceMap, sys: &System, kernel: &str, schedule: &s
     let mut k = sys.boot();
     let mut violation = None;
     let mut steps = Vec::new();
-    use crate::explore::Model;
     for (i, &s) in trace.iter().enumerate() {
         let mut enabled = Vec::new();
         sys.steps(&k, &mut enabled);
@@ -394,7 +396,7 @@ pub fn replay_schedule(map: &SourceMap, sys: &System, kernel: &str, schedule: &s
             ));
         }
         steps.push(s);
-        match sys.run_step(&k, s, None) {
+        match sys.next(&k, s) {
             Ok(n) => k = n,
             Err(v) => {
                 violation = Some(v);
@@ -420,6 +422,10 @@ pub fn replay_schedule(map: &SourceMap, sys: &System, kernel: &str, schedule: &s
         } else if hung != 0 {
             r.verdict = Verdict::Deadlock;
             explain_deadlock(sys, &last, hung, &mut r);
+        } else if enabled.is_empty() {
+            if let Some(v) = sys.check_final(&last) {
+                r.violation(map, sys, &steps, &v);
+            }
         }
     }
     Ok(r)

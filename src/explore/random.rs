@@ -62,7 +62,8 @@ pub fn random_search<M: Model>(model: &M, config: &SearchConfig, random: &Random
         if config.bounds.time_limit.is_some_and(|l| start.elapsed() >= l) {
             return done(stats, start, None, StopReason::TimeLimit, run);
         }
-        // Schedule i draws from its own stream: any one can be rerun alone.
+        // Schedule i draws from its own stream (its change points also
+        // depend on the longest run before it).
         let mut rng = Pcg64Mcg::seed_from_u64(random.seed ^ run.wrapping_mul(0x9e37_79b9_7f4a_7c15));
         run += 1;
         let mut priority: Vec<u64> = (0..64).map(|_| rng.next_u64() | (1 << 63)).collect();
@@ -76,7 +77,7 @@ pub fn random_search<M: Model>(model: &M, config: &SearchConfig, random: &Random
             }
         };
         let mut trace = Vec::new();
-        for depth in 0..random.max_steps {
+        for depth in 0..=random.max_steps {
             run_length = run_length.max(depth as u64 + 1);
             stats.states += 1;
             steps.clear();
@@ -91,6 +92,10 @@ pub fn random_search<M: Model>(model: &M, config: &SearchConfig, random: &Random
                     let f = Finding::Violation { violation, trace };
                     return done(stats, start, Some(f), StopReason::Complete, run);
                 }
+                break;
+            }
+            if depth == random.max_steps {
+                // The last state of a bounded run was checked above.
                 break;
             }
             // The enabled actor with the highest priority runs.

@@ -63,10 +63,6 @@ fn bit(t: TaskId) -> ActorSet {
     1u64.checked_shl(t.0 as u32).unwrap_or(0)
 }
 
-fn alive(task: &Task) -> bool {
-    task.attached && task.hashed && task.exit_state == 0
-}
-
 /// A task that can never act again: released, freed, or dead and reaped.
 fn inert(task: &Task) -> bool {
     !task.attached || (task.vm.parked == Parked::Dead && task.exit_state != EXIT_ZOMBIE)
@@ -203,11 +199,46 @@ fn signalable(k: &Kernel, t: TaskId) -> bool {
     k.group(k.task(t).group).flags & SIGNAL_GROUP_EXIT == 0
 }
 
-/// Live tasks with a pid in `ns` other than those of `group`.
-fn live_in_ns(k: &Kernel, ns: NsId, except: GroupId) -> ActorSet {
-    k.task_ids()
-        .filter(|&x| k.task(x).group != except && alive(k.task(x)) && k.pid_nr_in(x, ns).is_some())
-        .fold(0, |s, x| s | bit(x))
+/// The threads of `g` that can still act, `except` left out.
+fn acting_threads(k: &Kernel, g: GroupId, except: Option<TaskId>) -> ActorSet {
+    k.group(g).threads.iter().filter(|&&x| Some(x) != except && !inert(k.task(x))).fold(0, |s, &x| s | bit(x))
+}
+
+/// Who can free zombie `z`: any thread of its parent's process (do_wait()
+/// looks at the children of every thread of the group), and, for a leader
+/// kept back by live threads, those threads (the last one's release_task()
+/// notifies the parent, which may autoreap it).
+fn reapers_of(k: &Kernel, z: TaskId) -> Unblockers {
+    let zt = k.task(z);
+    let Some(p) = zt.real_parent else { return Unblockers::Any };
+    Unblockers::Tasks(acting_threads(k, k.task(p).group, None) | acting_threads(k, zt.group, Some(z)))
+}
+
+/// Who can free a pid of `ns` or hand its reaper a child: every task with a
+/// pid there that can still act, and the reapers of its zombies; any task if
+/// a pid there is between alloc_pid() and attach_pid(), or being released.
+fn pid_freers(k: &Kernel, ns: NsId, except: GroupId) -> Unblockers {
+    let mut set: ActorSet = 0;
+    for pid in k.pids.iter().filter(|p| !p.freed && p.nr_in(ns).is_some()) {
+        let Some(&(x, _)) = pid.users.iter().find(|u| u.1 == 0) else { return Unblockers::Any };
+        let xt = k.task(x);
+        if xt.group == except {
+            continue;
+        }
+        if xt.exit_state == EXIT_ZOMBIE {
+            // Reapable even while it still runs the tail of do_exit().
+            match reapers_of(k, x) {
+                Unblockers::Tasks(r) => set |= r,
+                Unblockers::Any => return Unblockers::Any,
+            }
+        } else if xt.exit_state == EXIT_DEAD && xt.vm.parked == Parked::Dead {
+            // Reaped: whoever set EXIT_DEAD is releasing it.
+            return Unblockers::Any;
+        } else if !inert(xt) {
+            set |= bit(x);
+        }
+    }
+    Unblockers::Tasks(set)
 }
 
 fn unblockers(k: &Kernel, t: TaskId, on: &WaitsOn) -> Unblockers {
@@ -242,28 +273,31 @@ fn unblockers(k: &Kernel, t: TaskId, on: &WaitsOn) -> Unblockers {
         },
         WaitsOn::Children => {
             let g = task.group;
-            let group = k.group(g);
-            // A reaper or subreaper may be handed the children of any task
-            // that exits below it.
-            let reaps_for = k
-                .namespaces
-                .iter()
-                .enumerate()
-                .filter_map(|(i, n)| n.child_reaper.filter(|&r| k.task(r).group == g).map(|_| NsId(i as u16)));
-            let mut set: ActorSet = 0;
-            for ns in reaps_for {
-                set |= live_in_ns(k, ns, g);
-            }
-            if group.is_child_subreaper {
+            if k.group(g).is_child_subreaper {
+                // A subreaper may be handed the children of any descendant.
                 return Any;
             }
-            for &th in &group.threads {
-                if th != t && alive(k.task(th)) {
-                    set |= bit(th);
-                }
+            // Its other threads may fork, exit or reap.
+            let mut set = acting_threads(k, g, Some(t));
+            for &th in &k.group(g).threads {
                 for &c in &k.task(th).children {
-                    if k.task(c).exit_state != EXIT_ZOMBIE && !inert(k.task(c)) {
-                        set |= bit(c);
+                    let ct = k.task(c);
+                    if ct.exit_state == EXIT_DEAD && ct.hashed {
+                        // Being released by someone: its release may notify us.
+                        return Any;
+                    }
+                    // The child and its threads: exiting, or releasing a
+                    // zombie leader kept back by them.
+                    set |= acting_threads(k, ct.group, None);
+                }
+            }
+            // A namespace's reaper is handed the children of every task that
+            // exits in it, and free_pid() wakes it.
+            for (i, n) in k.namespaces.iter().enumerate() {
+                if n.child_reaper.is_some_and(|r| k.task(r).group == g) {
+                    match pid_freers(k, NsId(i as u16), g) {
+                        Tasks(f) => set |= f,
+                        Any => return Any,
                     }
                 }
             }
@@ -281,22 +315,23 @@ fn unblockers(k: &Kernel, t: TaskId, on: &WaitsOn) -> Unblockers {
                 if x == t || (!task.leader && xt.group == task.group && xt.leader) {
                     continue;
                 }
-                match xt.exit_state {
-                    0 => set |= bit(x),
-                    EXIT_ZOMBIE => match xt.real_parent {
-                        Some(p) => set |= bit(p),
-                        None => return Any,
-                    },
-                    // Being released by whoever set EXIT_DEAD.
-                    _ => return Any,
+                if xt.exit_state == EXIT_ZOMBIE {
+                    // Reapable even while it still runs the tail of do_exit().
+                    match reapers_of(k, x) {
+                        Tasks(r) => set |= r,
+                        Any => return Any,
+                    }
+                } else if xt.exit_state == EXIT_DEAD && xt.vm.parked == Parked::Dead {
+                    // Reaped: whoever set EXIT_DEAD is releasing it.
+                    return Any;
+                } else {
+                    // Alive, or still running its exit: it acts itself.
+                    set |= bit(x);
                 }
             }
             Tasks(set)
         }
-        WaitsOn::Reaper => match task.real_parent {
-            Some(p) => Tasks(bit(p)),
-            None => Any,
-        },
+        WaitsOn::Reaper => reapers_of(k, t),
         WaitsOn::Unknown => Any,
     }
 }

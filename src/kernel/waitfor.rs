@@ -80,7 +80,7 @@ fn describe(prog: &Program, k: &Kernel, hw: &hung::Wait) -> Wait {
     let reason = match &hw.on {
         WaitsOn::Reaper => match task.real_parent {
             Some(p) => format!(
-                "{} is a zombie (exit_state EXIT_ZOMBIE); only its parent {} can reap it: exit_signal {}, and {} neither ignores SIGCHLD nor set SA_NOCLDWAIT",
+                "{} is a zombie (exit_state EXIT_ZOMBIE); only its parent {} (or a thread of its process) can reap it: exit_signal {}, and {} neither ignores SIGCHLD nor set SA_NOCLDWAIT",
                 task.name,
                 k.describe(p),
                 task.exit_signal,

@@ -66,6 +66,7 @@ fn no_member_of_a_reported_hung_set_ever_moves_again() {
                 }
                 assert_eq!(sys.hung(&s), stuck, "{} [{k}]: the trace does not lead to the hung set", f.display());
                 let (moved, states) = onward(&sys, s, stuck, 300_000);
+                assert!(states < 300_000, "{} [{k}]: the onward search was cut at {states} states", f.display());
                 assert!(
                     moved.is_none(),
                     "{} [{k}]: task #{} of the hung set {stuck:#b} moves again ({states} states onward)",
@@ -77,4 +78,47 @@ fn no_member_of_a_reported_hung_set_ever_moves_again() {
         }
     }
     assert!(checked >= 8, "only {checked} hung sets were checked");
+}
+
+/// Random schedules over `scenario` (in tests/integration/hung_cases/) on
+/// `kernel`, hung sets checked at every step: the finding, if any.
+fn random_finding(scenario: &str, kernel: &str, schedules: u64) -> Option<String> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/integration/hung_cases").join(scenario);
+    let text = std::fs::read_to_string(path).unwrap();
+    let model = models::builtin(kernel).unwrap();
+    let mut map = SourceMap::default();
+    let (sys, _) = check::build(&mut map, &model, scenario, &text).unwrap();
+    let config = SearchConfig { hung_sets: true, ..SearchConfig::default() };
+    let rc = explore::RandomConfig { schedules, seed: 1, ..explore::RandomConfig::default() };
+    explore::random_search(&sys, &config, &rc).outcome.finding.map(|f| match f {
+        Finding::Deadlock { stuck, .. } => format!("deadlock of {stuck:#b}"),
+        Finding::Violation { violation, .. } => format!("{violation:?}"),
+    })
+}
+
+#[test]
+fn another_thread_of_the_parent_process_can_reap_a_zombie() {
+    // A thread of main reaps c while main waits for the grace period.
+    for k in ["v6.1", "v6.3"] {
+        assert_eq!(random_finding("seed_thread_reaps_c.c", k, 300), None, "{k}");
+    }
+}
+
+#[test]
+fn a_thread_past_exit_notify_can_still_end_its_reapers_wait() {
+    // c's leader is a zombie held back by a thread that is exiting: its
+    // release_task() autoreaps the leader and wakes b in kernel_wait4().
+    for k in ["v6.1", "v6.3"] {
+        assert_eq!(random_finding("zap_reaps_threaded_child.c", k, 300), None, "{k}");
+    }
+    let text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/integration/hung_cases/zap_reaps_threaded_child.c"),
+    )
+    .unwrap();
+    let model = models::builtin("v6.1").unwrap();
+    let mut map = SourceMap::default();
+    let (sys, _) = check::build(&mut map, &model, "zap_reaps_threaded_child.c", &text).unwrap();
+    let out =
+        explore::search(&sys, &SearchConfig { hung_sets: true, partial_deadlocks: true, ..SearchConfig::default() });
+    assert!(out.finding.is_none(), "exhaustive search on v6.1 reports a finding");
 }
