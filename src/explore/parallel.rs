@@ -4,7 +4,9 @@
 //! the successors are merged into the visited set in the order a single
 //! thread would have discovered them. New states are checked for hung sets
 //! in parallel too, and the first event in that order wins. So verdicts,
-//! traces and state counts do not depend on the thread count.
+//! traces and state counts do not depend on the thread count. (Ctrl-C, the
+//! time and the memory limits are checked once per chunk: where they stop a
+//! search depends on timing anyway.)
 
 use std::collections::hash_map::Entry;
 
