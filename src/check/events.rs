@@ -76,7 +76,7 @@ pub fn diff(a: &Kernel, b: &Kernel) -> Vec<String> {
             if nt.state == RunState::Dead && ot.state != RunState::Dead {
                 ev.push(format!("{name} passes do_task_dead(): it never runs again"));
             } else if nt.sleeping && !ot.sleeping {
-                ev.push(format!("{name} sleeps ({})", state_text(nt.state)));
+                ev.push(format!("{name} sleeps ({})", nt.state.name()));
             } else if ot.sleeping && !nt.sleeping {
                 ev.push(format!("{name} wakes up"));
             } else if nt.sleeping && ot.state != RunState::Running && nt.state == RunState::Running {
@@ -124,13 +124,3 @@ pub fn diff(a: &Kernel, b: &Kernel) -> Vec<String> {
     ev
 }
 
-pub fn state_text(s: RunState) -> &'static str {
-    match s {
-        RunState::Running => "TASK_RUNNING",
-        RunState::Interruptible => "TASK_INTERRUPTIBLE",
-        RunState::Uninterruptible => "TASK_UNINTERRUPTIBLE",
-        RunState::Idle => "TASK_IDLE",
-        RunState::Dead => "TASK_DEAD",
-        RunState::New => "TASK_NEW",
-    }
-}
