@@ -123,4 +123,3 @@ pub fn diff(a: &Kernel, b: &Kernel) -> Vec<String> {
     }
     ev
 }
-

@@ -76,7 +76,7 @@ pub fn render(scenario: &str, r: &CheckResult) -> String {
             if r.global {
                 "no task can run any more."
             } else {
-                "these tasks can never run again while others still can."
+                "these tasks can never run again, whatever the others do."
             }
         );
         if !r.cycle.is_empty() {
