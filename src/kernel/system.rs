@@ -45,11 +45,11 @@ pub struct System {
     /// Every task value met so far, by fingerprint: a step's new task is
     /// swapped for an equal one already stored, so the states of the
     /// frontier share their tasks instead of each holding its own copy.
-    tasks_seen: std::sync::Mutex<rustc_hash::FxHashMap<u128, std::sync::Arc<Task>>>,
+    tasks_seen: Interner<std::sync::Arc<Task>>,
     /// The same for the thread groups and the pids, the parts of the state
     /// that change most after the tasks.
-    groups_seen: std::sync::Mutex<rustc_hash::FxHashMap<u128, super::Shared<Vec<SignalStruct>>>>,
-    pids_seen: std::sync::Mutex<rustc_hash::FxHashMap<u128, super::Shared<Vec<Pid>>>>,
+    groups_seen: Interner<super::Shared<Vec<SignalStruct>>>,
+    pids_seen: Interner<super::Shared<Vec<Pid>>>,
 }
 
 /// pid numbers of the boot tasks, as on the machine of the original report.
@@ -71,19 +71,14 @@ impl System {
 
     /// Share the tasks a step wrote with equal ones of other states.
     fn intern_tasks(&self, k: &mut Kernel) {
-        let Ok(mut seen) = self.tasks_seen.lock() else { return };
         for t in k.tasks.iter_mut() {
             // Only a task this step copied is held by this state alone.
             if std::sync::Arc::strong_count(t) == 1 {
-                match seen.get(&t.hash.0) {
-                    Some(same) => *t = same.clone(),
-                    None => {
-                        seen.insert(t.hash.0, t.clone());
-                    }
+                if let Some(same) = self.tasks_seen.get_or_insert(t.hash.0, t) {
+                    *t = same;
                 }
             }
         }
-        drop(seen);
         intern_part(&self.groups_seen, &mut k.groups);
         intern_part(&self.pids_seen, &mut k.pids);
     }
@@ -277,21 +272,39 @@ fn hash_of<T: std::hash::Hash + ?Sized>(v: &T) -> u128 {
     })
 }
 
+/// Values by fingerprint, in shards so that threads seldom wait for each other.
+struct Interner<T> {
+    shards: Vec<std::sync::Mutex<rustc_hash::FxHashMap<u128, T>>>,
+}
+
+impl<T: Clone> Default for Interner<T> {
+    fn default() -> Self {
+        Interner { shards: (0..64).map(|_| Default::default()).collect() }
+    }
+}
+
+impl<T: Clone> Interner<T> {
+    /// The value stored under `h`, or None after storing `v` there.
+    fn get_or_insert(&self, h: u128, v: &T) -> Option<T> {
+        let shard = self.shards.get((h as usize) % self.shards.len())?;
+        let Ok(mut map) = shard.lock() else { return None };
+        match map.get(&h) {
+            Some(same) => Some(same.clone()),
+            None => {
+                map.insert(h, v.clone());
+                None
+            }
+        }
+    }
+}
+
 /// Swap a part of the state this step copied for an equal one already stored.
-fn intern_part<T: Clone + std::hash::Hash>(
-    seen: &std::sync::Mutex<rustc_hash::FxHashMap<u128, super::Shared<T>>>,
-    part: &mut super::Shared<T>,
-) {
+fn intern_part<T: Clone + std::hash::Hash>(seen: &Interner<super::Shared<T>>, part: &mut super::Shared<T>) {
     if !part.is_unique() {
         return;
     }
-    let h = hash_of(&**part);
-    let Ok(mut seen) = seen.lock() else { return };
-    match seen.get(&h) {
-        Some(same) => *part = same.clone(),
-        None => {
-            seen.insert(h, part.clone());
-        }
+    if let Some(same) = seen.get_or_insert(hash_of(&**part), part) {
+        *part = same;
     }
 }
 
