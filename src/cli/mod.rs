@@ -65,7 +65,7 @@ struct SearchArgs {
     #[arg(long, value_name = "S", default_value_t = 0)]
     seed: u64,
     /// Worker threads of the search (0: all cores; default 1, since two threads
-    /// are not faster yet); verdicts, traces and state counts never depend on it.
+    /// are hardly faster yet); verdicts, traces and state counts never depend on it.
     #[arg(long, value_name = "N")]
     threads: Option<usize>,
     /// Apply this patch (unified diff, e.g. `git format-patch` output) to every kernel model checked,
