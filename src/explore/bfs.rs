@@ -103,20 +103,9 @@ impl<M: Model> Search<'_, M> {
     /// always comes with `Complete`: it wins over any bound met before.
     fn run(&mut self) -> (Option<Finding<M>>, StopReason) {
         let model = self.model;
-        let initial = match model.initial() {
-            Ok(state) => state,
-            Err(violation) => {
-                let finding = Finding::Violation { violation, trace: Vec::new() };
-                return (Some(finding), StopReason::Complete);
-            }
-        };
-        if self.max_states == 0 {
-            return (None, StopReason::MaxStates);
+        if let Some(end) = self.start() {
+            return end;
         }
-        self.visited.insert(model.fingerprint(&initial), 0);
-        self.records.push(Record { parent: 0, step: None, depth: 0 });
-        self.stats.states = 1;
-        self.frontier.push_back((0, initial));
 
         let mut steps = Vec::new();
         let mut successors = Vec::new();
@@ -211,6 +200,25 @@ impl<M: Model> Search<'_, M> {
         }
         let stop = if cut_off { StopReason::MaxDepth } else { StopReason::Complete };
         (None, stop)
+    }
+
+    /// Put the initial state in the frontier; or how the search ends at once.
+    pub(super) fn start(&mut self) -> Option<(Option<Finding<M>>, StopReason)> {
+        let initial = match self.model.initial() {
+            Ok(state) => state,
+            Err(violation) => {
+                let finding = Finding::Violation { violation, trace: Vec::new() };
+                return Some((Some(finding), StopReason::Complete));
+            }
+        };
+        if self.max_states == 0 {
+            return Some((None, StopReason::MaxStates));
+        }
+        self.visited.insert(self.model.fingerprint(&initial), 0);
+        self.records.push(Record { parent: 0, step: None, depth: 0 });
+        self.stats.states = 1;
+        self.frontier.push_back((0, initial));
+        None
     }
 
     pub(super) fn limit_reached(&self) -> Option<StopReason> {

@@ -122,17 +122,9 @@ where
 {
     let model = s.model;
     let config = s.config;
-    let initial = match model.initial() {
-        Ok(state) => state,
-        Err(violation) => return (Some(Finding::Violation { violation, trace: Vec::new() }), StopReason::Complete),
-    };
-    if s.max_states == 0 {
-        return (None, StopReason::MaxStates);
+    if let Some(end) = s.start() {
+        return end;
     }
-    s.visited.insert(model.fingerprint(&initial), 0);
-    s.records.push(Record { parent: 0, step: None, depth: 0 });
-    s.stats.states = 1;
-    s.frontier.push_back((0, initial));
     let mut cut_off = false;
     while !s.frontier.is_empty() {
         if let Some(stop) = s.limit_reached() {

@@ -214,15 +214,16 @@ fn reapers_of(k: &Kernel, z: TaskId) -> Unblockers {
     Unblockers::Tasks(acting_threads(k, k.task(p).group, None) | acting_threads(k, zt.group, Some(z)))
 }
 
-/// Who can free a pid of `ns` or hand its reaper a child: every task with a
-/// pid there that can still act, and the reapers of its zombies; any task if
-/// a pid there is between alloc_pid() and attach_pid(), or being released.
-fn pid_freers(k: &Kernel, ns: NsId, except: GroupId) -> Unblockers {
+/// Who can free the pids of `ns` (those `skip` leaves out aside): a task
+/// that holds one and can act itself, the reapers of a zombie holding one;
+/// any task if a pid there is between alloc_pid() and attach_pid(), or
+/// being released.
+fn pid_freers(k: &Kernel, ns: NsId, skip: impl Fn(TaskId, &Task) -> bool) -> Unblockers {
     let mut set: ActorSet = 0;
     for pid in k.pids.iter().filter(|p| !p.freed && p.nr_in(ns).is_some()) {
         let Some(&(x, _)) = pid.users.iter().find(|u| u.1 == 0) else { return Unblockers::Any };
         let xt = k.task(x);
-        if xt.group == except {
+        if skip(x, xt) {
             continue;
         }
         if xt.exit_state == EXIT_ZOMBIE {
@@ -234,7 +235,8 @@ fn pid_freers(k: &Kernel, ns: NsId, except: GroupId) -> Unblockers {
         } else if xt.exit_state == EXIT_DEAD && xt.vm.parked == Parked::Dead {
             // Reaped: whoever set EXIT_DEAD is releasing it.
             return Unblockers::Any;
-        } else if !inert(xt) {
+        } else {
+            // Alive, or still running its exit: it acts itself.
             set |= bit(x);
         }
     }
@@ -295,7 +297,7 @@ fn unblockers(k: &Kernel, t: TaskId, on: &WaitsOn) -> Unblockers {
             // exits in it, and free_pid() wakes it.
             for (i, n) in k.namespaces.iter().enumerate() {
                 if n.child_reaper.is_some_and(|r| k.task(r).group == g) {
-                    match pid_freers(k, NsId(i as u16), g) {
+                    match pid_freers(k, NsId(i as u16), |_, xt| xt.group == g) {
                         Tasks(f) => set |= f,
                         Any => return Any,
                     }
@@ -303,33 +305,10 @@ fn unblockers(k: &Kernel, t: TaskId, on: &WaitsOn) -> Unblockers {
             }
             Tasks(set)
         }
+        // The reaper's own pids are the init_pids it waits down to: its own,
+        // and its zombie leader's when it is not the leader.
         WaitsOn::PidAllocated { ns } => {
-            let mut set: ActorSet = 0;
-            for pid in k.pids.iter().filter(|p| !p.freed && p.nr_in(*ns).is_some()) {
-                // A pid no task is attached to yet (a fork in progress) or
-                // any more: whoever holds it is not known.
-                let Some(&(x, _)) = pid.users.iter().find(|u| u.1 == 0) else { return Any };
-                let xt = k.task(x);
-                // The reaper's own pids are the init_pids it waits down to:
-                // its own, and its zombie leader's when it is not the leader.
-                if x == t || (!task.leader && xt.group == task.group && xt.leader) {
-                    continue;
-                }
-                if xt.exit_state == EXIT_ZOMBIE {
-                    // Reapable even while it still runs the tail of do_exit().
-                    match reapers_of(k, x) {
-                        Tasks(r) => set |= r,
-                        Any => return Any,
-                    }
-                } else if xt.exit_state == EXIT_DEAD && xt.vm.parked == Parked::Dead {
-                    // Reaped: whoever set EXIT_DEAD is releasing it.
-                    return Any;
-                } else {
-                    // Alive, or still running its exit: it acts itself.
-                    set |= bit(x);
-                }
-            }
-            Tasks(set)
+            pid_freers(k, *ns, |x, xt| x == t || (!task.leader && xt.group == task.group && xt.leader))
         }
         WaitsOn::Reaper => reapers_of(k, t),
         WaitsOn::Unknown => Any,

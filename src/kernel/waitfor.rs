@@ -120,15 +120,10 @@ fn describe(prog: &Program, k: &Kernel, hw: &hung::Wait) -> Wait {
         WaitsOn::PidAllocated { ns } => {
             let n = k.ns(*ns);
             let init_pids = if task.leader { 1 } else { 2 };
-            let mut held = Vec::new();
-            for p in k.pids.iter().filter(|p| !p.freed) {
-                let Some(nr) = p.nr_in(*ns) else { continue };
-                for &(u, ty) in &p.users {
-                    if ty == 0 && k.task(u).group != task.group {
-                        held.push(format!("{}'s pid {nr}", k.task(u).name));
-                    }
-                }
-            }
+            let held: Vec<String> = pid_holders(k, *ns, task.group)
+                .into_iter()
+                .map(|(u, nr)| format!("{}'s pid {nr}", k.task(u).name))
+                .collect();
             format!(
                 "zap_pid_ns_processes() waits for pid_allocated of ns{} ({}) to drop to init_pids ({init_pids}); still allocated: {}",
                 ns.0,
@@ -140,7 +135,7 @@ fn describe(prog: &Program, k: &Kernel, hw: &hung::Wait) -> Wait {
     };
     // A reaper waits on the zombie whose pid it needs, and the zombie on its parent.
     let waits_for = match &hw.on {
-        WaitsOn::PidAllocated { ns } => pid_holders(k, *ns, task.group),
+        WaitsOn::PidAllocated { ns } => pid_holders(k, *ns, task.group).into_iter().map(|(u, _)| u).collect(),
         _ => waits_for,
     };
     Wait { task: t, stack, state, waits_for, any, reason }
@@ -160,13 +155,15 @@ fn live_children(k: &Kernel, t: TaskId) -> Vec<TaskId> {
     out
 }
 
-/// The tasks whose pids keep `ns`'s `pid_allocated` up, outside `group`.
-fn pid_holders(k: &Kernel, ns: NsId, group: GroupId) -> Vec<TaskId> {
-    let mut out = Vec::new();
-    for p in k.pids.iter().filter(|p| !p.freed && p.nr_in(ns).is_some()) {
+/// The tasks whose pids keep `ns`'s `pid_allocated` up, outside `group`,
+/// with their numbers there.
+fn pid_holders(k: &Kernel, ns: NsId, group: GroupId) -> Vec<(TaskId, PidNr)> {
+    let mut out: Vec<(TaskId, PidNr)> = Vec::new();
+    for p in k.pids.iter().filter(|p| !p.freed) {
+        let Some(nr) = p.nr_in(ns) else { continue };
         for &(u, ty) in &p.users {
-            if ty == 0 && k.task(u).group != group && !out.contains(&u) {
-                out.push(u);
+            if ty == 0 && k.task(u).group != group && !out.iter().any(|h| h.0 == u) {
+                out.push((u, nr));
             }
         }
     }
