@@ -8,6 +8,7 @@
 
 pub mod check;
 pub mod cli;
+pub mod diagnose;
 pub mod explore;
 pub mod kernel;
 pub mod lang;

@@ -135,6 +135,8 @@ pub struct CheckResult {
     pub schedule: String,
     /// A random search: how many schedules it ran, and its seed.
     pub random: Option<(u64, u64)>,
+    /// For a deadlock: which kernel diagnostic would catch each stuck task.
+    pub diagnostics: Option<crate::diagnose::table::Table>,
 }
 
 impl CheckResult {
@@ -154,6 +156,7 @@ impl CheckResult {
             trace: Vec::new(),
             schedule: String::new(),
             random: None,
+            diagnostics: None,
         }
     }
 
@@ -174,6 +177,9 @@ pub struct Options {
     pub random: Option<RandomConfig>,
     /// Worker threads of the exhaustive search (0 counts as 1).
     pub threads: usize,
+    /// Work out which kernel diagnostics catch a deadlock's tasks, with these
+    /// tunables, for a kernel with these detectors.
+    pub diagnose: Option<(crate::diagnose::Tunables, crate::diagnose::Features)>,
 }
 
 /// Search `sys` (exhaustively, or along random schedules) and explain what was found.
@@ -218,7 +224,10 @@ pub fn check(map: &SourceMap, sys: &System, kernel: &str, opts: &Options) -> Che
             r.schedule = schedule_line(&trace);
             r.verdict = Verdict::Deadlock;
             r.global = terminal;
-            explain_deadlock(sys, &last, stuck, &mut r);
+            let tasks = explain_deadlock(sys, &last, stuck, &mut r);
+            if let Some((tunables, features)) = &opts.diagnose {
+                r.diagnostics = Some(crate::diagnose::table::table(sys, map, &trace, &tasks, features, tunables));
+            }
         }
     }
     r
@@ -321,7 +330,8 @@ pub fn schedule_line(trace: &[Step]) -> String {
         .join(",")
 }
 
-fn explain_deadlock(sys: &System, k: &Kernel, stuck: u64, r: &mut CheckResult) {
+/// Fill in the cycle and the other stuck tasks; returns them, cycle first.
+fn explain_deadlock(sys: &System, k: &Kernel, stuck: u64, r: &mut CheckResult) -> Vec<TaskId> {
     let prog = &sys.prog;
     let mut waits = Vec::new();
     for w in waitfor::waits_of(prog, k) {
@@ -350,9 +360,11 @@ fn explain_deadlock(sys: &System, k: &Kernel, stuck: u64, r: &mut CheckResult) {
             r.cycle.push(rep);
         }
     }
+    let mut tasks = cycle.clone();
     for w in &waits {
         if !cycle.contains(&w.task) && (stuck & (1 << w.task.0) != 0) {
             r.also_stuck.push(report(w));
+            tasks.push(w.task);
         }
     }
     r.message = Some(if r.cycle.is_empty() {
@@ -368,19 +380,35 @@ fn explain_deadlock(sys: &System, k: &Kernel, stuck: u64, r: &mut CheckResult) {
                 .join(" -> ")
         )
     });
+    tasks
+}
+
+/// A schedule as printed on a `Replay:` line: `task[.choice]` separated by commas.
+pub fn parse_schedule(schedule: &str) -> Result<Vec<Step>, String> {
+    let mut trace = Vec::new();
+    for part in schedule.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+        let (t, c) = part.split_once('.').unwrap_or((part, "0"));
+        let (Ok(task), Ok(choice)) = (t.trim().parse::<u8>(), c.trim().parse::<u8>()) else {
+            return Err(format!("bad schedule element `{part}`: write task[.choice] separated by commas"));
+        };
+        trace.push(Step { task, choice });
+    }
+    Ok(trace)
+}
+
+/// A violation committed by the last step of `trace`, in words with its location.
+pub fn describe_violation(map: &SourceMap, sys: &System, trace: &[Step], v: &Violation) -> String {
+    let text = violation_text(sys, trace, v);
+    match v.span {
+        Some(sp) => format!("{text} at {}", map.location(sp)),
+        None => text,
+    }
 }
 
 /// Follow one schedule (`task[.choice],...`) from the initial state and report
 /// where it leads: the `replay` strategy of a search.
 pub fn replay_schedule(map: &SourceMap, sys: &System, kernel: &str, schedule: &str) -> Result<CheckResult, String> {
-    let mut trace = Vec::new();
-    for part in schedule.split(',').filter(|p| !p.is_empty()) {
-        let (t, c) = part.split_once('.').unwrap_or((part, "0"));
-        let (Ok(task), Ok(choice)) = (t.trim().parse::<u8>(), c.trim().parse::<u8>()) else {
-            return Err(format!("error: bad schedule element `{part}`: write task[.choice] separated by commas\n"));
-        };
-        trace.push(Step { task, choice });
-    }
+    let trace = parse_schedule(schedule).map_err(|e| format!("error: {e}\n"))?;
     let mut k = sys.boot();
     let mut violation = None;
     let mut steps = Vec::new();

@@ -9,6 +9,8 @@ use std::time::Duration;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+mod run;
+
 use crate::check::{self, expect, CheckResult, Options, Verdict};
 use crate::explore::{Bounds, Progress, ProgressFn, RandomConfig};
 use crate::kernel::models::{self, KernelModel};
@@ -39,12 +41,8 @@ enum Format {
 
 #[derive(clap::Args, Clone)]
 struct SearchArgs {
-    /// Kernel model: a built-in name (see `taskcheck kernels`) or a model directory. Repeatable.
-    #[arg(long = "kernel", value_name = "NAME|DIR")]
-    kernels: Vec<String>,
-    /// Check against every built-in kernel model.
-    #[arg(long)]
-    all_kernels: bool,
+    #[command(flatten)]
+    kernel: KernelArgs,
     /// Stop after this many distinct states.
     #[arg(long, value_name = "N")]
     max_states: Option<u64>,
@@ -68,7 +66,20 @@ struct SearchArgs {
     /// are hardly faster yet); verdicts, traces and state counts never depend on it.
     #[arg(long, value_name = "N")]
     threads: Option<usize>,
-    /// Apply this patch (unified diff, e.g. `git format-patch` output) to every kernel model checked,
+    #[command(flatten)]
+    detectors: run::DetectorArgs,
+}
+
+/// Which kernel models, and the user's patches on top.
+#[derive(clap::Args, Clone)]
+struct KernelArgs {
+    /// Kernel model: a built-in name (see `taskcheck kernels`) or a model directory. Repeatable.
+    #[arg(long = "kernel", value_name = "NAME|DIR")]
+    kernels: Vec<String>,
+    /// Every built-in kernel model.
+    #[arg(long)]
+    all_kernels: bool,
+    /// Apply this patch (unified diff, e.g. `git format-patch` output) to every kernel model,
     /// after the model's own series. Repeatable: applied in order.
     #[arg(long = "patch", value_name = "FILE")]
     patches: Vec<PathBuf>,
@@ -87,6 +98,9 @@ enum Command {
         #[arg(long, value_name = "SCHEDULE")]
         replay: Option<String>,
     },
+    /// Run a scenario once in virtual time and print what the kernel would log
+    /// (hung-task reports, RCU Tasks stall warnings, the proposed watchdogs).
+    Run(run::RunArgs),
     /// Run every scenario of a directory against the kernels of its `//! expect` lines.
     Test {
         dir: PathBuf,
@@ -116,6 +130,7 @@ pub fn main() -> ExitCode {
     let code = match cli.command {
         Command::Check { scenario, search, format, replay } => cmd_check(&scenario, &search, format, replay.as_deref()),
         Command::Test { dir, search } => cmd_test(&dir, &search),
+        Command::Run(args) => run::cmd_run(&args),
         Command::Kernels { export, primitives } => {
             if primitives {
                 print_primitives()
@@ -147,7 +162,7 @@ fn resolve_kernel(spec: &str) -> Result<KernelModel, String> {
 }
 
 /// The `--patch` files: (name as given, text).
-fn read_patches(search: &SearchArgs) -> Result<Vec<(String, String)>, String> {
+fn read_patches(search: &KernelArgs) -> Result<Vec<(String, String)>, String> {
     search
         .patches
         .iter()
@@ -166,7 +181,7 @@ fn patched(mut model: KernelModel, patches: &[(String, String)]) -> Result<Kerne
     Ok(model)
 }
 
-fn kernels_of(search: &SearchArgs, exps: &[expect::Expectation]) -> Result<Vec<KernelModel>, String> {
+fn kernels_of(search: &KernelArgs, exps: &[expect::Expectation]) -> Result<Vec<KernelModel>, String> {
     let mut names: Vec<String> = search.kernels.clone();
     if search.all_kernels {
         names = models::builtin_names().into_iter().map(String::from).collect();
@@ -217,6 +232,7 @@ fn options(search: &SearchArgs, interrupt: Arc<AtomicBool>) -> Result<Options, S
             Some(n) => n,
             None => 1,
         },
+        diagnose: None,
     })
 }
 
@@ -308,7 +324,7 @@ fn cmd_check(path: &Path, search: &SearchArgs, format: Format, replay: Option<&s
         Ok(e) => e,
         Err((line, msg)) => return usage_error(&format!("{}:{line}:1: {msg}", path.display())),
     };
-    let kernels = match kernels_of(search, &exps) {
+    let kernels = match kernels_of(&search.kernel, &exps) {
         Ok(k) => k,
         Err(e) => return usage_error(&e),
     };
@@ -316,9 +332,14 @@ fn cmd_check(path: &Path, search: &SearchArgs, format: Format, replay: Option<&s
         Ok(o) => o,
         Err(e) => return usage_error(&e),
     };
+    let tunables = match search.detectors.tunables() {
+        Ok(t) => t,
+        Err(e) => return usage_error(&e),
+    };
     let name = path.display().to_string();
     let mut results = Vec::new();
     for m in &kernels {
+        let opts = Options { diagnose: Some((tunables.clone(), crate::diagnose::Features::of(m))), ..opts.clone() };
         match check_one(&name, &text, m, &opts, replay) {
             Ok(r) => results.push(r),
             Err(rendered) => {
@@ -376,11 +397,11 @@ fn cmd_test(dir: &Path, search: &SearchArgs) -> u8 {
         Ok(o) => o,
         Err(e) => return usage_error(&e),
     };
-    let patches = match read_patches(search) {
+    let patches = match read_patches(&search.kernel) {
         Ok(p) => p,
         Err(e) => return usage_error(&e),
     };
-    let only: Vec<String> = search.kernels.clone();
+    let only: Vec<String> = search.kernel.kernels.clone();
     let (mut passed, mut failed) = (0, 0);
     for f in files {
         let name = f.display().to_string();

@@ -19,6 +19,11 @@ pub struct KernelModel {
     /// The commits it follows.
     pub commits: String,
     pub description: String,
+    /// `init_utsname()->release` of the kernel it stands for (report headers).
+    pub release: String,
+    /// The stall diagnostics that kernel carries (the series' `diagnostics:`):
+    /// `holdout-stall`, `stall-info`, `stall-info-since-boot`, `postscan-stall`.
+    pub diagnostics: Vec<String>,
     /// (file name, text). `*.kc` are kernel code; `init.c` is the init program.
     pub files: Vec<(String, String)>,
 }
@@ -50,8 +55,13 @@ struct Builtin {
     versions: &'static str,
     commits: &'static str,
     description: &'static str,
+    release: &'static str,
+    diagnostics: &'static str,
     patches: Vec<&'static str>,
 }
+
+/// What the series' `diagnostics:` may name.
+pub const DIAGNOSTICS: &[&str] = &["holdout-stall", "stall-info", "stall-info-since-boot", "postscan-stall"];
 
 /// Parse the series file: `kernel NAME` stanzas of `key: value` lines.
 fn parse_series(text: &'static str) -> Result<Vec<Builtin>, String> {
@@ -62,7 +72,15 @@ fn parse_series(text: &'static str) -> Result<Vec<Builtin>, String> {
             continue;
         }
         if let Some(name) = line.strip_prefix("kernel ") {
-            out.push(Builtin { name: name.trim(), versions: "", commits: "", description: "", patches: Vec::new() });
+            out.push(Builtin {
+                name: name.trim(),
+                versions: "",
+                commits: "",
+                description: "",
+                release: "",
+                diagnostics: "",
+                patches: Vec::new(),
+            });
             continue;
         }
         let (Some(b), Some((key, value))) = (out.last_mut(), line.split_once(':')) else {
@@ -73,6 +91,17 @@ fn parse_series(text: &'static str) -> Result<Vec<Builtin>, String> {
             "versions" => b.versions = value,
             "commits" => b.commits = value,
             "description" => b.description = value,
+            "release" => b.release = value,
+            "diagnostics" => {
+                if let Some(bad) = value.split(',').map(str::trim).find(|d| !d.is_empty() && !DIAGNOSTICS.contains(d)) {
+                    return Err(format!(
+                        "line {}: unknown diagnostic `{bad}` (known: {})",
+                        i + 1,
+                        DIAGNOSTICS.join(", ")
+                    ));
+                }
+                b.diagnostics = value
+            }
             "patch" if PATCHES.iter().any(|(n, _)| *n == value) => b.patches.push(value),
             "patch" => return Err(format!("line {}: patch `{value}` is not embedded (see PATCHES)", i + 1)),
             _ => return Err(format!("line {}: unknown key `{key}`", i + 1)),
@@ -98,6 +127,8 @@ pub fn builtin(name: &str) -> Option<KernelModel> {
         versions: b.versions.to_string(),
         commits: b.commits.to_string(),
         description: b.description.to_string(),
+        release: b.release.to_string(),
+        diagnostics: b.diagnostics.split(',').map(|d| d.trim().to_string()).filter(|d| !d.is_empty()).collect(),
         files: BASE.iter().map(|(n, t)| (format!("{}/{}", b.name, n), t.to_string())).collect(),
     };
     for p in &b.patches {
@@ -339,6 +370,9 @@ pub fn load_dir(dir: &Path) -> Result<KernelModel, String> {
         versions: "user model".into(),
         commits: String::new(),
         description: format!("kernel model from {}", dir.display()),
+        // A model of one's own: the warnings every recent kernel prints.
+        release: "user-model".into(),
+        diagnostics: vec!["holdout-stall".into(), "stall-info".into(), "stall-info-since-boot".into()],
         files,
     })
 }

@@ -158,12 +158,31 @@ impl System {
 
     /// Run one step. With `log`, record what it did (for traces).
     pub fn run_step(&self, k: &Kernel, step: Step, log: Option<&mut StepLog>) -> Result<Kernel, Violation> {
+        self.step_kernel(k, step, log, true)
+    }
+
+    /// Run one step of a single execution (`taskcheck run`): like `run_step`,
+    /// but nothing is kept for other states to share, so a long run does
+    /// not grow the interning tables.
+    pub fn run_step_alone(&self, k: &Kernel, step: Step) -> Result<Kernel, Violation> {
+        self.step_kernel(k, step, None, false)
+    }
+
+    fn step_kernel(
+        &self,
+        k: &Kernel,
+        step: Step,
+        log: Option<&mut StepLog>,
+        intern: bool,
+    ) -> Result<Kernel, Violation> {
         let mut next = k.clone();
         let t = TaskId(step.task as u16);
         let r = interp::step(&self.prog, &mut next, t, step.choice as u32, log);
         canonicalize(&mut next);
         seal(&mut next);
-        self.intern_tasks(&mut next);
+        if intern {
+            self.intern_tasks(&mut next);
+        }
         match r {
             Ok(()) => match next.violation_after_step() {
                 None => Ok(next),

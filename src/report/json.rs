@@ -57,6 +57,21 @@ pub struct JsonResult<'a> {
     pub trace: Vec<JsonStep<'a>>,
     #[serde(skip_serializing_if = "str::is_empty")]
     pub schedule: &'a str,
+    /// For a deadlock: per stuck task and detector, whether it fires.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub diagnostics: Vec<JsonDiagnostic<'a>>,
+}
+
+#[derive(Serialize)]
+pub struct JsonDiagnostic<'a> {
+    pub task: &'a str,
+    pub state: &'a str,
+    pub detector: &'a str,
+    /// False where the modelled kernel has no such detector.
+    pub in_kernel: bool,
+    pub fires: bool,
+    pub after_s: Option<f64>,
+    pub line: Option<&'a str>,
 }
 
 fn wait(w: &crate::check::WaitReport) -> JsonWait<'_> {
@@ -97,6 +112,20 @@ pub fn result(r: &CheckResult, seconds: bool) -> JsonResult<'_> {
             })
             .collect(),
         schedule: &r.schedule,
+        diagnostics: r
+            .diagnostics
+            .iter()
+            .flat_map(|t| &t.rows)
+            .map(|d| JsonDiagnostic {
+                task: &d.task,
+                state: d.state,
+                detector: d.detector.name(),
+                in_kernel: d.in_kernel,
+                fires: d.fires,
+                after_s: d.after_s.map(|s| (s * 1000.0).round() / 1000.0),
+                line: d.line.as_deref(),
+            })
+            .collect(),
     }
 }
 

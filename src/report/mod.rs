@@ -1,4 +1,5 @@
 //! Reports: text for people, JSON for tools.
 
 pub mod json;
+pub mod run;
 pub mod text;

@@ -4,6 +4,9 @@
 use std::fmt::Write;
 
 use crate::check::{CheckResult, Verdict, WaitReport};
+use crate::diagnose::clock::human;
+use crate::diagnose::table::{Table, HORIZON};
+use crate::diagnose::Detector;
 use crate::explore::StopReason;
 
 fn stop_text(s: StopReason) -> &'static str {
@@ -92,6 +95,9 @@ pub fn render(scenario: &str, r: &CheckResult) -> String {
             }
         }
     }
+    if let Some(t) = &r.diagnostics {
+        diagnostics(&mut out, t);
+    }
     if !r.trace.is_empty() {
         let _ = writeln!(out, "\nTrace ({} steps):", r.trace.len());
         let width = r.trace.iter().map(|s| s.task.len()).max().unwrap_or(4);
@@ -108,4 +114,63 @@ pub fn render(scenario: &str, r: &CheckResult) -> String {
         let _ = writeln!(out, "Replay: taskcheck check SCENARIO --kernel {} --replay {}", r.kernel, r.schedule);
     }
     out
+}
+
+/// The table of who would notice: one row per stuck task, one column per detector.
+fn diagnostics(out: &mut String, t: &Table) {
+    if t.rows.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        out,
+        "\nWhat the kernel would print (the trace again in virtual time, then {} on; \
+         kernel.hung_task_timeout_secs={}, do_exit watchdog {}s):",
+        human(HORIZON),
+        t.hung_task_timeout_secs,
+        t.do_exit_watchdog_secs
+    );
+    // Short column names; the legend below gives the JSON names.
+    let col = |d: Detector| match d {
+        Detector::HungTask => "hung_task",
+        Detector::RcuTasksStall => "stall",
+        Detector::RcuTasksStallInfo => "stall_info",
+        Detector::PostscanStall => "postscan",
+        Detector::GpSyncStall => "gp_sync*",
+        Detector::DoExitWatchdog => "do_exit*",
+    };
+    let width = t.rows.iter().map(|r| r.task.len()).max().unwrap_or(4).max(4);
+    let mut head = format!("  {:<width$}  {:<20}", "task", "state");
+    for d in Detector::ALL {
+        let _ = write!(head, "  {}", col(d));
+    }
+    let _ = writeln!(out, "{}", head.trim_end());
+    let mut firsts = Vec::new();
+    for chunk in t.rows.chunk_by(|a, b| a.task == b.task) {
+        let mut line = format!("  {:<width$}  {:<20}", chunk[0].task, chunk[0].state);
+        for row in chunk {
+            let cell = match (row.in_kernel, row.after_s) {
+                (false, _) => "n/a".to_string(),
+                (true, Some(s)) => format!("{}s", s.round() as u64),
+                (true, None) => "-".to_string(),
+            };
+            let _ = write!(line, "  {:<w$}", cell, w = col(row.detector).len());
+            if let Some(l) = &row.line {
+                firsts.push(format!("    {} ({}): {l}", row.task, row.detector.name()));
+            }
+        }
+        let _ = writeln!(out, "{}", line.trim_end());
+    }
+    let _ = writeln!(
+        out,
+        "  (seconds after the task last ran; -: silent; n/a: not in this kernel; *: proposed in the seed, in no kernel)\n  \
+         (hung_task: kernel/hung_task.c; stall, stall_info: the holdout loop's stall warning and pre-stall lines; \
+         postscan: tasks_rcu_exit_srcu_stall(); gp_sync: stall warnings on the grace period's synchronize_*(); \
+         do_exit: a watchdog from PF_EXITING to do_task_dead())"
+    );
+    if !firsts.is_empty() {
+        let _ = writeln!(out, "  First lines:");
+        for f in firsts {
+            let _ = writeln!(out, "{f}");
+        }
+    }
 }

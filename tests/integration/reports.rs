@@ -1,5 +1,6 @@
 //! Golden reports: the text and JSON reports of the seed deadlock and of the
-//! trampoline use-after-free, byte for byte (timing left out of the JSON).
+//! trampoline use-after-free, byte for byte (timing left out of the JSON),
+//! with the table of the kernel diagnostics that catch the deadlock.
 
 use std::path::Path;
 
@@ -13,7 +14,9 @@ fn result(scenario: &str, kernel: &str) -> check::CheckResult {
     let mut map = SourceMap::default();
     let model = models::builtin(kernel).unwrap();
     let (sys, _) = check::build(&mut map, &model, &format!("scenarios/{scenario}"), &text).unwrap();
-    check::check(&map, &sys, kernel, &Options::default())
+    // As `check` runs it: with the table of which diagnostics catch a deadlock.
+    let diagnose = Some((taskcheck::diagnose::Tunables::default(), taskcheck::diagnose::Features::of(&model)));
+    check::check(&map, &sys, kernel, &Options { diagnose, ..Options::default() })
 }
 
 #[test]

@@ -1,0 +1,113 @@
+//! How the kernel shows a task in a splat: `sched_show_task()`
+//! (kernel/sched/core.c) and the call trace of `show_stack()`, with the
+//! model's frames and their source lines in place of addresses.
+
+use super::run::TaskTimes;
+use crate::kernel::objects::*;
+use crate::kernel::system::System;
+use crate::kernel::Kernel;
+use crate::lang::diag::SourceMap;
+use crate::vm::Parked;
+
+/// `comm` as the kernel stores it: 15 characters (TASK_COMM_LEN 16).
+pub fn comm(k: &Kernel, t: TaskId) -> String {
+    k.task(t).name.chars().take(15).collect()
+}
+
+/// task_state_to_char(): the state letter of `ps` and of sched_show_task().
+pub fn state_char(k: &Kernel, t: TaskId) -> char {
+    let task = k.task(t);
+    match task.exit_state {
+        EXIT_ZOMBIE => 'Z',
+        EXIT_DEAD => 'X',
+        _ => task.state.letter(),
+    }
+}
+
+/// The kernel's name of the task's sleep state, for tables.
+pub fn state_name(k: &Kernel, t: TaskId) -> &'static str {
+    let task = k.task(t);
+    match task.exit_state {
+        EXIT_ZOMBIE => "EXIT_ZOMBIE",
+        EXIT_DEAD => "EXIT_DEAD",
+        _ => task.state.name(),
+    }
+}
+
+/// The pid the kernel prints (`task_pid_nr()`, the init namespace's number).
+pub fn pid(k: &Kernel, t: TaskId) -> PidNr {
+    k.global_pid(t)
+}
+
+/// The parent's pid: kernel threads are children of kthreadd (pid 2), which
+/// the model leaves out; init's parent is the idle task (pid 0).
+pub fn ppid(k: &Kernel, t: TaskId) -> PidNr {
+    let task = k.task(t);
+    match task.real_parent {
+        Some(p) => k.global_pid(p),
+        None if task.is_kthread() => 2,
+        None => 0,
+    }
+}
+
+/// The model's stack of `t`, innermost first: (function, file:line, kernel code).
+pub fn frames(sys: &System, map: &SourceMap, k: &Kernel, t: TaskId) -> Vec<(String, String, bool)> {
+    let task = k.task(t);
+    if task.vm.parked == Parked::Dead {
+        return Vec::new();
+    }
+    task.vm
+        .frames
+        .iter()
+        .rev()
+        .map(|f| {
+            let func = sys.prog.func(f.func);
+            let at = func.spans.get(f.pc as usize).or(func.spans.last()).map(|&s| line_of(map, s)).unwrap_or_default();
+            (func.name.clone(), at, func.kernel)
+        })
+        .filter(|(n, _, _)| !n.starts_with("_start"))
+        .collect()
+}
+
+/// `file:line` of a span (the column is noise in a call trace).
+fn line_of(map: &SourceMap, s: crate::lang::ast::Span) -> String {
+    let loc = map.location(s);
+    match loc.rsplit_once(':') {
+        Some((fl, _col)) => fl.to_string(),
+        None => loc,
+    }
+}
+
+/// sched_show_task(): the `task:` line, then the call trace (kernel frames
+/// between `<TASK>` and `</TASK>`; the user code it came from after).
+pub fn sched_show_task(sys: &System, map: &SourceMap, k: &Kernel, times: &[TaskTimes], t: TaskId) -> Vec<String> {
+    let task = k.task(t);
+    let running =
+        if task.state == crate::vm::RunState::Running && task.exit_state == 0 { "  running task    " } else { "" };
+    // TIF_SIGPENDING is bit 2 of the thread flags on x86.
+    let tif = if task.sigpending { 0x4 } else { 0 };
+    let _ = times;
+    let mut out = vec![format!(
+        "task:{:<15} state:{}{} stack:0     pid:{:<5} ppid:{:<6} flags:0x{:08x}",
+        comm(k, t),
+        state_char(k, t),
+        running,
+        pid(k, t),
+        ppid(k, t),
+        tif
+    )];
+    let frames = frames(sys, map, k, t);
+    if frames.is_empty() {
+        return out;
+    }
+    out.push("Call Trace:".into());
+    out.push(" <TASK>".into());
+    for (f, at, _) in frames.iter().filter(|f| f.2) {
+        out.push(format!(" {f} {at}"));
+    }
+    out.push(" </TASK>".into());
+    for (f, at, _) in frames.iter().filter(|f| !f.2).take(1) {
+        out.push(format!("user: {f} {at}"));
+    }
+    out
+}
