@@ -47,7 +47,7 @@ pub fn parse_duration(s: &str) -> Result<Micros, String> {
         "s" => 1e6,
         "m" | "min" => 60e6,
         "h" => 3600e6,
-        _ => return Err(format!("`{s}`: unknown unit `{unit}` (us, ms, s, m, h)")),
+        _ => return Err(format!("`{s}`: unknown unit `{}`: write a duration such as 90s, 30m or 2h", unit.trim())),
     };
     if !(n * scale).is_finite() || n * scale > 1e15 {
         return Err(format!("`{s}`: too long"));

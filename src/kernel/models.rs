@@ -46,6 +46,7 @@ static PATCHES: &[(&str, &str)] = embed!("patches":
     "6b70399f9ef3-rcu-tasks-Maintain-lists-to-eliminate-RCU-tasks-do_e.patch",
     "1612160b9127-rcu-tasks-Eliminate-deadlocks-involving-do_exit-and-.patch",
     "9855c37edf00-Revert-rcu-tasks-Fix-synchronize_rcu_tasks-VS-zap_pi.patch",
+    "c342b42fa47f-rcu-tasks-Make-Tasks-RCU-wait-idly-for-grace-period-.patch",
 );
 
 static SERIES: &str = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/models/patches/series"));

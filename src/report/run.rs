@@ -50,7 +50,9 @@ impl RunReport {
         let k = &r.kernel;
         let names = |set: u64| k.task_ids().filter(|t| set & (1 << t.0) != 0).map(|t| k.task(t).name.clone()).collect();
         let (end_kind, end, hung) = match &r.end {
-            RunEnd::Done => ("done", "every task finished".to_string(), Vec::new()),
+            RunEnd::Done => {
+                ("done", "every task finished (init and the kernel thread wait for work)".to_string(), Vec::new())
+            }
             RunEnd::Deadline => ("deadline", format!("the deadline came at {}", human(r.end_at)), Vec::new()),
             RunEnd::Hung { tasks, global, at } => {
                 let who: Vec<String> = names(*tasks);

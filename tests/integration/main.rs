@@ -2,6 +2,7 @@
 
 mod cli;
 mod corpus;
+mod diagnostics;
 mod errors;
 mod exhaustive;
 mod hung;

@@ -1,6 +1,7 @@
 //! The built-in models are the v6.1 tree plus the patch series of
 //! models/patches/: every export is byte-identical to the files the models
-//! had as separate trees (golden/model-exports.sha256), and `--patch`
+//! had as separate trees (golden/model-exports.sha256; v6.11/sched.kc and
+//! tasks.kc since the series gained c342b42fa47f), and `--patch`
 //! rejects bad patches with a message and exit status 2.
 
 use std::collections::BTreeMap;
