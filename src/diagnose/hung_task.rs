@@ -51,7 +51,7 @@ impl Khungtaskd {
         if self.seen.len() <= i {
             self.seen.resize(i + 1, (0, 0));
         }
-        let switch_count = w.times[i].switches;
+        let switch_count = w.times.get(i).map_or(0, |x| x.switches);
         // A task that never switched out since it was created is not checked.
         if switch_count == 0 {
             return;

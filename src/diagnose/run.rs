@@ -331,6 +331,8 @@ pub fn run(sys: &System, map: &SourceMap, opts: &RunOptions) -> RunResult {
     let mut hung_at = None;
     let mut global = false;
     let mut last: Option<TaskId> = None;
+    // Tasks whose last step changed nothing (a user-mode spin), since the last change.
+    let mut spinning: ActorSet = 0;
     let mut violation = None;
     let mut enabled = Vec::new();
     let end = loop {
@@ -383,6 +385,21 @@ pub fn run(sys: &System, map: &SourceMap, opts: &RunOptions) -> RunResult {
                 .copied()
                 .filter(|s| r.times.get(s.task as usize).and_then(|t| t.timer).is_none_or(|w| w <= r.now))
                 .collect();
+            // Tasks spinning in user mode without changing anything only let
+            // time pass: skip to the next event instead of stepping them.
+            let ready: Vec<Step> = if ready.iter().all(|s| spinning & (1u64 << s.task) != 0) {
+                let next = r.det.next_event(&watch!(r)).unwrap_or(opts.until);
+                let wake = enabled.iter().filter_map(|s| r.times.get(s.task as usize).and_then(|t| t.timer)).min();
+                let to = wake.map_or(next, |w| w.min(next)).min(opts.until).max(r.now + STEP);
+                if !ready.is_empty() {
+                    r.advance_to(to);
+                    spinning = 0;
+                    continue;
+                }
+                ready
+            } else {
+                ready
+            };
             if ready.is_empty() {
                 // Everyone runnable sleeps on a timer: jump to the first.
                 let wake = enabled
@@ -411,7 +428,14 @@ pub fn run(sys: &System, map: &SourceMap, opts: &RunOptions) -> RunResult {
         let result = if step.choice == u8::MAX { sys.next(&r.k, step) } else { sys.run_step_alone(&r.k, step) };
         steps.push(step);
         match result {
-            Ok(next) => r.k = next,
+            Ok(next) => {
+                if sys.fingerprint(&next) == sys.fingerprint(&r.k) {
+                    spinning |= 1u64 << step.task;
+                } else {
+                    spinning = 0;
+                }
+                r.k = next;
+            }
             Err(v) => {
                 violation = Some(v);
                 break RunEnd::Violation(String::new());

@@ -15,6 +15,10 @@ pub const ERESTARTNOINTR: i64 = 513;
 
 /// Ops one step may run before we call it a runaway loop.
 const FUEL: u32 = 200_000;
+/// Ops of user code one step runs at most: then the scheduler tick
+/// preempts the task, as it would a task computing (or spinning) in user
+/// mode, which is a running task, not a model error.
+const TICK_OPS: u32 = 1_000;
 const MAX_FRAMES: usize = 200;
 
 /// A fault with the source location of the op that raised it.
@@ -256,6 +260,19 @@ fn run<H: Host>(
             }
         }
         fuel -= 1;
+        if !func.kernel && FUEL - fuel >= TICK_OPS {
+            vm.parked = Parked::Ready;
+            if let Some(l) = log.as_deref_mut() {
+                if l.action.is_none() {
+                    l.action = Some((
+                        func.name.clone(),
+                        "runs in user mode until the tick preempts it".into(),
+                        op_span(prog, frame),
+                    ));
+                }
+            }
+            return Ok(());
+        }
         if fuel == 0 {
             return Err(located(
                 prog,
