@@ -61,12 +61,7 @@ pub fn lookup(name: &str) -> Option<i64> {
         "SIGNAL_GROUP_EXIT" => SIGNAL_GROUP_EXIT,
         "SIGNAL_UNKILLABLE" => SIGNAL_UNKILLABLE,
         "PIDNS_ADDING" => PIDNS_ADDING,
-        "SIGKILL" => SIGKILL,
-        "SIGUSR1" => SIGUSR1,
-        "SIGTERM" => SIGTERM,
-        "SIGCHLD" => SIGCHLD,
-        "SIGSTOP" => SIGSTOP,
-        "SIGRTMIN" => 34,
+        name if signal_number(name).is_some() => signal_number(name)?,
         "SIG_DFL" => SIG_DFL,
         "SIG_IGN" => SIG_IGN,
         "SA_NOCLDWAIT" => SA_NOCLDWAIT,
@@ -106,40 +101,79 @@ pub fn lookup(name: &str) -> Option<i64> {
     })
 }
 
+/// The signals of `<signal.h>` on x86-64 Linux (asm/signal.h), with glibc's
+/// SIGRTMIN (34: NPTL keeps 32 and 33) and SIGRTMAX.
+pub const SIGNALS: &[(&str, i64)] = &[
+    ("SIGHUP", 1),
+    ("SIGINT", 2),
+    ("SIGQUIT", 3),
+    ("SIGILL", 4),
+    ("SIGTRAP", 5),
+    ("SIGABRT", 6),
+    ("SIGIOT", 6),
+    ("SIGBUS", 7),
+    ("SIGFPE", 8),
+    ("SIGKILL", SIGKILL),
+    ("SIGUSR1", SIGUSR1),
+    ("SIGSEGV", 11),
+    ("SIGUSR2", 12),
+    ("SIGPIPE", 13),
+    ("SIGALRM", 14),
+    ("SIGTERM", SIGTERM),
+    ("SIGSTKFLT", 16),
+    ("SIGCHLD", SIGCHLD),
+    ("SIGCONT", SIGCONT),
+    ("SIGSTOP", SIGSTOP),
+    ("SIGTSTP", 20),
+    ("SIGTTIN", 21),
+    ("SIGTTOU", 22),
+    ("SIGURG", 23),
+    ("SIGXCPU", 24),
+    ("SIGXFSZ", 25),
+    ("SIGVTALRM", 26),
+    ("SIGPROF", 27),
+    ("SIGWINCH", 28),
+    ("SIGIO", 29),
+    ("SIGPOLL", 29),
+    ("SIGPWR", 30),
+    ("SIGSYS", 31),
+    ("SIGRTMIN", 34),
+    ("SIGRTMAX", 64),
+];
+
+pub fn signal_number(name: &str) -> Option<i64> {
+    SIGNALS.iter().find(|(n, _)| *n == name).map(|&(_, v)| v)
+}
+
 /// Constants a scenario may use (the rest are kernel-internal).
 pub fn is_user_visible(name: &str) -> bool {
-    matches!(
-        name,
-        "NULL"
-            | "true"
-            | "false"
-            | "SIGKILL"
-            | "SIGUSR1"
-            | "SIGTERM"
-            | "SIGCHLD"
-            | "SIGSTOP"
-            | "SIGRTMIN"
-            | "SIG_DFL"
-            | "SIG_IGN"
-            | "SA_NOCLDWAIT"
-            | "WNOHANG"
-            | "WUNTRACED"
-            | "WCONTINUED"
-            | "__WNOTHREAD"
-            | "__WALL"
-            | "__WCLONE"
-            | "CLONE_NEWPID"
-            | "EPERM"
-            | "ESRCH"
-            | "EINTR"
-            | "ECHILD"
-            | "EAGAIN"
-            | "ENOMEM"
-            | "EINVAL"
-            | "ENOSPC"
-            | "ENOSYS"
-            | "PR_SET_CHILD_SUBREAPER"
-            | "EXIT_SUCCESS"
-            | "EXIT_FAILURE"
-    )
+    signal_number(name).is_some()
+        || matches!(
+            name,
+            "NULL"
+                | "true"
+                | "false"
+                | "SIG_DFL"
+                | "SIG_IGN"
+                | "SA_NOCLDWAIT"
+                | "WNOHANG"
+                | "WUNTRACED"
+                | "WCONTINUED"
+                | "__WNOTHREAD"
+                | "__WALL"
+                | "__WCLONE"
+                | "CLONE_NEWPID"
+                | "EPERM"
+                | "ESRCH"
+                | "EINTR"
+                | "ECHILD"
+                | "EAGAIN"
+                | "ENOMEM"
+                | "EINVAL"
+                | "ENOSPC"
+                | "ENOSYS"
+                | "PR_SET_CHILD_SUBREAPER"
+                | "EXIT_SUCCESS"
+                | "EXIT_FAILURE"
+        )
 }

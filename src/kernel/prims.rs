@@ -735,6 +735,18 @@ fn zap_other_threads(c: &mut Ctx, a: &[i64]) -> KResult<i64> {
     }
     Ok(0)
 }
+/// `SYNCHRONOUS_MASK` (kernel/signal.c): SIGSEGV, SIGBUS, SIGILL, SIGTRAP,
+/// SIGFPE and SIGSYS, which next_signal() takes before any other.
+const SYNCHRONOUS: [i64; 6] = [11, 7, 4, 5, 8, 31];
+
+/// kernel/signal.c: next_signal(): the lowest pending synchronous signal,
+/// else the lowest pending one (signal numbers 1..64, bit `sig & 63`).
+fn next_signal(pending: u64) -> Option<i64> {
+    let has = |sig: i64| pending & (1u64 << (sig & 63)) != 0;
+    let sync = SYNCHRONOUS.iter().copied().filter(|&s| has(s)).min();
+    sync.or_else(|| (1..=64).find(|&s| has(s)))
+}
+
 /// kernel/signal.c: get_signal()'s dequeue: returns the signal to die of, or 0.
 fn dequeue_fatal_signal(c: &mut Ctx, a: &[i64]) -> KResult<i64> {
     let t = task_of(c.k, a[0], "task")?;
@@ -743,14 +755,18 @@ fn dequeue_fatal_signal(c: &mut Ctx, a: &[i64]) -> KResult<i64> {
         c.k.task_mut(t).pending &= !(1 << SIGKILL);
         SIGKILL
     } else {
+        // dequeue_signal(): the thread's private queue first, then the
+        // shared one; ignored signals are dropped and the loop goes on.
         let mut found = 0;
-        for sig in 1..=64 {
+        loop {
+            let (sig, private) = match next_signal(c.k.task(t).pending) {
+                Some(sig) => (sig, true),
+                None => match next_signal(c.k.group(g).shared_pending) {
+                    Some(sig) => (sig, false),
+                    None => break,
+                },
+            };
             let bit = 1u64 << (sig & 63);
-            let private = c.k.task(t).pending & bit != 0;
-            let shared = c.k.group(g).shared_pending & bit != 0;
-            if !private && !shared {
-                continue;
-            }
             if private {
                 c.k.task_mut(t).pending &= !bit;
             } else {
@@ -861,4 +877,24 @@ fn propagate_has_child_subreaper(c: &mut Ctx, a: &[i64]) -> KResult<i64> {
         }
     }
     Ok(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::next_signal;
+
+    fn set(sigs: &[i64]) -> u64 {
+        sigs.iter().fold(0, |m, &s| m | 1u64 << (s & 63))
+    }
+
+    #[test]
+    fn next_signal_takes_synchronous_signals_first() {
+        // SIGQUIT (3) and SIGSEGV (11): the fault first, as next_signal() does.
+        assert_eq!(next_signal(set(&[3, 11])), Some(11));
+        // Among synchronous ones, the lowest: SIGILL (4) before SIGSEGV.
+        assert_eq!(next_signal(set(&[11, 4, 2])), Some(4));
+        assert_eq!(next_signal(set(&[15, 10])), Some(10));
+        assert_eq!(next_signal(set(&[64])), Some(64));
+        assert_eq!(next_signal(0), None);
+    }
 }

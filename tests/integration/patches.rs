@@ -1,7 +1,9 @@
 //! The built-in models are the v6.1 tree plus the patch series of
 //! models/patches/: every export is byte-identical to the files the models
 //! had as separate trees (golden/model-exports.sha256; v6.11/sched.kc and
-//! tasks.kc since the series gained c342b42fa47f), and `--patch`
+//! tasks.kc since the series gained c342b42fa47f; every entry.kc and signal.kc
+//! since the fixes of issue 13: kill(2) checks the signal per target, signal(2)
+//! returns the old handler), and `--patch`
 //! rejects bad patches with a message and exit status 2.
 
 use std::collections::BTreeMap;

@@ -95,9 +95,9 @@ pub(super) const LIBRARY: &[LibCall] = &[
     },
     LibCall {
         name: "signal",
-        sys: "sys_sigaction_sigchld",
+        sys: "sys_signal",
         arity: (2, 2),
-        args: &[Arg::Param(1), Arg::Const(0)],
+        args: &[Arg::Param(1)],
         conv: SyscallConv::Raw,
         names_task: false,
     },
