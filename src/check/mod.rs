@@ -383,17 +383,35 @@ fn explain_deadlock(sys: &System, k: &Kernel, stuck: u64, r: &mut CheckResult) -
     tasks
 }
 
-/// A schedule as printed on a `Replay:` line: `task[.choice]` separated by commas.
+/// A schedule as printed on a `Replay:` or `Schedule:` line: `task[.choice]`
+/// separated by commas, `*N` after one for N times in a row.
 pub fn parse_schedule(schedule: &str) -> Result<Vec<Step>, String> {
     let mut trace = Vec::new();
     for part in schedule.split(',').map(str::trim).filter(|p| !p.is_empty()) {
-        let (t, c) = part.split_once('.').unwrap_or((part, "0"));
-        let (Ok(task), Ok(choice)) = (t.trim().parse::<u8>(), c.trim().parse::<u8>()) else {
-            return Err(format!("bad schedule element `{part}`: write task[.choice] separated by commas"));
+        let (step, times) = part.split_once('*').unwrap_or((part, "1"));
+        let (t, c) = step.split_once('.').unwrap_or((step, "0"));
+        let (Ok(task), Ok(choice), Ok(times)) =
+            (t.trim().parse::<u8>(), c.trim().parse::<u8>(), times.trim().parse::<u32>())
+        else {
+            return Err(format!("bad schedule element `{part}`: write task[.choice][*times] separated by commas"));
         };
-        trace.push(Step { task, choice });
+        if trace.len() as u64 + times as u64 > 100_000_000 {
+            return Err("the schedule is longer than 100,000,000 steps".into());
+        }
+        trace.extend(std::iter::repeat_n(Step { task, choice }, times as usize));
     }
     Ok(trace)
+}
+
+/// The schedule with runs of the same step written `step*N`.
+pub fn schedule_line_compact(trace: &[Step]) -> String {
+    let mut out: Vec<String> = Vec::new();
+    for run in trace.chunk_by(|a, b| a == b) {
+        let s = run[0];
+        let one = if s.choice == 0 { format!("{}", s.task) } else { format!("{}.{}", s.task, s.choice) };
+        out.push(if run.len() > 1 { format!("{one}*{}", run.len()) } else { one });
+    }
+    out.join(",")
 }
 
 /// A violation committed by the last step of `trace`, in words with its location.

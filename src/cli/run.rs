@@ -59,6 +59,9 @@ pub struct RunArgs {
     /// Virtual time to run for (e.g. `30m`, `900s`, `2h`).
     #[arg(long, value_name = "TIME", default_value = "30m")]
     until: String,
+    /// Steps to take at most (each costs its task 1 ms of virtual time).
+    #[arg(long, value_name = "N", default_value_t = diagnose::run::MAX_STEPS)]
+    max_steps: u64,
     #[command(flatten)]
     detectors: DetectorArgs,
     #[arg(long, value_enum, default_value = "text")]
@@ -98,6 +101,7 @@ pub fn cmd_run(a: &RunArgs) -> u8 {
             seed: a.seed,
             schedule: schedule.clone(),
             until,
+            max_steps: a.max_steps,
             tunables: tunables.clone(),
             features: Features::of(model),
         };
@@ -134,7 +138,7 @@ fn run_one(name: &str, text: &str, model: &KernelModel, opts: &RunOptions) -> Re
     let violation = r.violation.as_ref().map(|v| check::describe_violation(&map, &sys, &r.steps, v));
     let code = match &r.end {
         RunEnd::Done => EXIT_OK,
-        RunEnd::Deadline => EXIT_INCOMPLETE,
+        RunEnd::Deadline | RunEnd::StepLimit => EXIT_INCOMPLETE,
         RunEnd::Hung { .. } | RunEnd::Violation(_) => EXIT_FOUND,
         RunEnd::BadSchedule(m) => return Err(format!("error: {m}\n")),
     };

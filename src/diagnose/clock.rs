@@ -12,7 +12,7 @@ pub const SEC: Micros = 1_000_000;
 pub const STEP: Micros = 1_000;
 
 pub fn jiffies_to_us(j: i64) -> Micros {
-    (j.max(0) as u64) * SEC / HZ as u64
+    (j.max(0) as u64).saturating_mul(SEC) / HZ as u64
 }
 
 pub fn us_to_jiffies(us: Micros) -> i64 {

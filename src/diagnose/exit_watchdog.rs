@@ -16,7 +16,7 @@ pub struct ExitWatchdog {
 
 impl ExitWatchdog {
     fn bound(w: &Watch) -> Option<Micros> {
-        w.tunables.do_exit_watchdog_secs.map(|s| s * SEC)
+        w.tunables.do_exit_watchdog_secs.map(|s| s.saturating_mul(SEC))
     }
 
     /// Arm on PF_EXITING, disarm at do_task_dead().
@@ -35,14 +35,14 @@ impl ExitWatchdog {
 
     pub fn next_event(&self, w: &Watch) -> Option<Micros> {
         let bound = Self::bound(w)?;
-        self.since.iter().flatten().filter(|(_, reported)| !reported).map(|(s, _)| s + bound).min()
+        self.since.iter().flatten().filter(|(_, reported)| !reported).map(|(s, _)| s.saturating_add(bound)).min()
     }
 
     pub fn fire(&mut self, w: &Watch, log: &mut Log) {
         let Some(bound) = Self::bound(w) else { return };
         for i in 0..self.since.len() {
             let Some((since, false)) = self.since[i] else { continue };
-            if since + bound > w.now {
+            if since.saturating_add(bound) > w.now {
                 continue;
             }
             self.since[i] = Some((since, true));

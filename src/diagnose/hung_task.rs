@@ -27,7 +27,8 @@ impl Khungtaskd {
     /// When `watchdog()` next wakes: never with a timeout of 0.
     pub fn next_event(&self, w: &Watch) -> Option<Micros> {
         let timeout = w.tunables.hung_task_timeout_secs;
-        (timeout > 0).then(|| self.last_checked + w.tunables.hung_task_interval_secs() * SEC)
+        (timeout > 0)
+            .then(|| self.last_checked.saturating_add(w.tunables.hung_task_interval_secs().saturating_mul(SEC)))
     }
 
     /// check_hung_uninterruptible_tasks(): one walk of the task list.
@@ -60,7 +61,7 @@ impl Khungtaskd {
             self.seen[i] = (switch_count, w.now);
             return;
         }
-        if w.now < self.seen[i].1 + timeout * SEC {
+        if w.now < self.seen[i].1.saturating_add(timeout.saturating_mul(SEC)) {
             return;
         }
         if self.warnings == 0 {

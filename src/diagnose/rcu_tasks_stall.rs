@@ -129,7 +129,7 @@ impl RcuTasksStall {
         // tasks_rcu_exit_srcu_stall(): armed on entry to rcu_tasks_postscan().
         if phase == Some("rcu_tasks_postscan") {
             if self.postscan.is_none() {
-                let timer = (w.features.postscan_stall && rtsi > 0).then(|| w.now + jiffies_to_us(rtsi));
+                let timer = (w.features.postscan_stall && rtsi > 0).then(|| w.now.saturating_add(jiffies_to_us(rtsi)));
                 self.postscan =
                     Some(TimedWait { phase: "rcu_tasks_postscan", func: "", since: w.now, timer, interval: rtsi });
             }
@@ -141,7 +141,7 @@ impl RcuTasksStall {
         match (phase, func) {
             (Some(p), Some(f)) if w.tunables.gp_sync_stall => {
                 if !matches!(&self.sync_wait, Some(s) if s.phase == p && s.func == f) {
-                    let timer = (rtsi > 0).then(|| w.now + jiffies_to_us(rtsi));
+                    let timer = (rtsi > 0).then(|| w.now.saturating_add(jiffies_to_us(rtsi)));
                     self.sync_wait = Some(TimedWait { phase: p, func: f, since: w.now, timer, interval: rtsi });
                 }
             }
@@ -162,7 +162,7 @@ impl RcuTasksStall {
         let gp_start = self.gp_start;
         let Some(l) = self.holdout_loop.as_mut() else { return };
         let rtst = w.tunables.rcu_task_stall_timeout;
-        let needreport = rtst > 0 && w.now > l.lastreport + jiffies_to_us(rtst);
+        let needreport = rtst > 0 && w.now > l.lastreport.saturating_add(jiffies_to_us(rtst));
         if needreport {
             l.lastreport = w.now;
             l.reported = true;
@@ -177,7 +177,7 @@ impl RcuTasksStall {
                     "{:016x}: .. nvcsw: {}/{} holdout: {} idle_cpu: -1/0",
                     0xffff_8880_0000_0000u64 | super::show::pid(w.k, h) as u64,
                     task.rcu_tasks_nvcsw,
-                    w.times.get(h.0 as usize).map_or(0, |t| t.switches),
+                    task.nvcsw,
                     task.rcu_tasks_holdout as u8
                 ));
                 lines.extend(w.show_task(h));
@@ -185,9 +185,9 @@ impl RcuTasksStall {
             }
         }
         let j = w.now;
-        if w.features.stall_info && l.rtsi > 0 && !l.reported && j > l.lastinfo + jiffies_to_us(l.rtsi) {
+        if w.features.stall_info && l.rtsi > 0 && !l.reported && j > l.lastinfo.saturating_add(jiffies_to_us(l.rtsi)) {
             l.lastinfo = j;
-            l.rtsi *= w.tunables.rcu_task_stall_info_mult;
+            l.rtsi = l.rtsi.saturating_mul(w.tunables.rcu_task_stall_info_mult);
             let line = if w.features.info_since_boot {
                 format!(
                     "rcu_tasks_wait_gp: rcu_tasks grace period number {} (since boot) is {} jiffies old.",
@@ -218,7 +218,7 @@ impl RcuTasksStall {
         let gp_start = self.gp_start;
         if let Some(p) = self.postscan.as_mut() {
             if p.timer.is_some_and(|t| t <= w.now) {
-                p.timer = Some(w.now + rtsi);
+                p.timer = Some(w.now.saturating_add(rtsi));
                 let lines = vec![
                     format!(
                         "tasks_rcu_exit_srcu_stall: rcu_tasks grace period number {} (since boot) gp_state: {} is {} jiffies old.",
@@ -237,7 +237,7 @@ impl RcuTasksStall {
                 // Ours: backs off like the informational lines, so that a
                 // stuck grace period is named without flooding the log.
                 s.interval = s.interval.saturating_mul(w.tunables.rcu_task_stall_info_mult);
-                s.timer = Some(w.now + jiffies_to_us(s.interval));
+                s.timer = Some(w.now.saturating_add(jiffies_to_us(s.interval)));
                 let mut lines = vec![format!(
                     "rcu_tasks_wait_gp: rcu_tasks grace period number {} (since boot) gp_state: {} is {} jiffies old, waiting in {}() from {}() for {} jiffies.",
                     Self::gp_seq(w),

@@ -155,9 +155,15 @@ pub struct RunOptions {
     /// Steps to take first (then the seeded scheduler goes on).
     pub schedule: Vec<Step>,
     pub until: Micros,
+    /// Steps at most (a task computing in user mode for ever would
+    /// otherwise run the clock to `until` one slice at a time).
+    pub max_steps: u64,
     pub tunables: Tunables,
     pub features: Features,
 }
+
+/// The default step budget of a run.
+pub const MAX_STEPS: u64 = 1_000_000;
 
 /// How a run ended.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -166,6 +172,8 @@ pub enum RunEnd {
     Done,
     /// The deadline came first.
     Deadline,
+    /// The step budget was spent first.
+    StepLimit,
     /// These tasks can never run again; `global`: nothing at all could run.
     Hung { tasks: ActorSet, global: bool, at: Micros },
     /// A step committed a violation (assertion, model error, use-after-free).
@@ -289,7 +297,7 @@ impl<'a> Runner<'a> {
         let prog = &self.sys.prog;
         match timeout_at(prog, &self.k, t) {
             Some(j) => {
-                self.times[i].timer = Some(self.now + jiffies_to_us(j));
+                self.times[i].timer = Some(self.now.saturating_add(jiffies_to_us(j)));
                 self.times[i].switches += 1;
             }
             None => {
@@ -343,6 +351,17 @@ pub fn run(sys: &System, map: &SourceMap, opts: &RunOptions) -> RunResult {
                 RunEnd::Deadline
             };
         }
+        if steps.len() as u64 >= opts.max_steps {
+            // The clock still runs on for the detectors of the stuck tasks.
+            if hung != 0 {
+                r.advance_to(opts.until);
+            }
+            break if hung != 0 {
+                RunEnd::Hung { tasks: hung, global, at: hung_at.unwrap_or(0) }
+            } else {
+                RunEnd::StepLimit
+            };
+        }
         enabled.clear();
         sys.steps(&r.k, &mut enabled);
         // The members of a hung set never move again: leave them where they are.
@@ -390,7 +409,7 @@ pub fn run(sys: &System, map: &SourceMap, opts: &RunOptions) -> RunResult {
             let ready: Vec<Step> = if ready.iter().all(|s| spinning & (1u64 << s.task) != 0) {
                 let next = r.det.next_event(&watch!(r)).unwrap_or(opts.until);
                 let wake = enabled.iter().filter_map(|s| r.times.get(s.task as usize).and_then(|t| t.timer)).min();
-                let to = wake.map_or(next, |w| w.min(next)).min(opts.until).max(r.now + STEP);
+                let to = wake.map_or(next, |w| w.min(next)).min(opts.until).max(r.now.saturating_add(STEP));
                 if !ready.is_empty() {
                     r.advance_to(to);
                     spinning = 0;

@@ -34,6 +34,30 @@ pub fn state_name(k: &Kernel, t: TaskId) -> &'static str {
     }
 }
 
+/// In a run, a task in schedule_timeout_idle() sleeps TASK_IDLE until its
+/// timer (the search has no time, so the model leaves it runnable).
+fn on_timer(times: &[TaskTimes], k: &Kernel, t: TaskId) -> bool {
+    k.task(t).exit_state == 0 && times.get(t.0 as usize).is_some_and(|x| x.timer.is_some())
+}
+
+/// `state_char()` as a run sees it.
+pub fn run_state_char(k: &Kernel, times: &[TaskTimes], t: TaskId) -> char {
+    if on_timer(times, k, t) {
+        'I'
+    } else {
+        state_char(k, t)
+    }
+}
+
+/// `state_name()` as a run sees it.
+pub fn run_state_name(k: &Kernel, times: &[TaskTimes], t: TaskId) -> &'static str {
+    if on_timer(times, k, t) {
+        "TASK_IDLE"
+    } else {
+        state_name(k, t)
+    }
+}
+
 /// The pid the kernel prints (`task_pid_nr()`, the init namespace's number).
 pub fn pid(k: &Kernel, t: TaskId) -> PidNr {
     k.global_pid(t)
@@ -82,15 +106,14 @@ fn line_of(map: &SourceMap, s: crate::lang::ast::Span) -> String {
 /// between `<TASK>` and `</TASK>`; the user code it came from after).
 pub fn sched_show_task(sys: &System, map: &SourceMap, k: &Kernel, times: &[TaskTimes], t: TaskId) -> Vec<String> {
     let task = k.task(t);
-    let running =
-        if task.state == crate::vm::RunState::Running && task.exit_state == 0 { "  running task    " } else { "" };
+    let letter = run_state_char(k, times, t);
+    let running = if letter == 'R' { "  running task    " } else { "" };
     // TIF_SIGPENDING is bit 2 of the thread flags on x86.
     let tif = if task.sigpending { 0x4 } else { 0 };
-    let _ = times;
     let mut out = vec![format!(
         "task:{:<15} state:{}{} stack:0     pid:{:<5} ppid:{:<6} flags:0x{:08x}",
         comm(k, t),
-        state_char(k, t),
+        letter,
         running,
         pid(k, t),
         ppid(k, t),

@@ -16,6 +16,16 @@ use crate::lang::diag::SourceMap;
 /// RCU Tasks stall warning and two hung-task periods of any sane timeout.
 pub const HORIZON: Micros = 30 * 60 * SEC;
 
+/// How long the clock runs on: 30 minutes, or long enough for two
+/// hung-task periods, two stall timeouts and the watchdog if they are longer.
+pub fn horizon(t: &Tunables) -> Micros {
+    let hung = t.hung_task_timeout_secs.saturating_mul(2).saturating_add(t.hung_task_interval_secs());
+    let stall = super::clock::jiffies_to_us(t.rcu_task_stall_timeout.saturating_mul(2)) / SEC;
+    let watchdog = t.do_exit_watchdog_secs.unwrap_or(0).saturating_mul(2);
+    let secs = (HORIZON / SEC).max(hung.saturating_add(1)).max(stall).max(watchdog);
+    secs.saturating_mul(SEC)
+}
+
 /// One detector's answer for one stuck task.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Row {
@@ -38,6 +48,8 @@ pub struct Table {
     pub rows: Vec<Row>,
     pub hung_task_timeout_secs: u64,
     pub do_exit_watchdog_secs: u64,
+    /// How long the clock ran after the trace.
+    pub horizon: Micros,
 }
 
 pub fn table(
@@ -54,7 +66,8 @@ pub fn table(
     let opts = RunOptions {
         seed: 0,
         schedule: trace.to_vec(),
-        until: HORIZON,
+        until: horizon(&tunables),
+        max_steps: super::run::MAX_STEPS,
         tunables: tunables.clone(),
         features: features.clone(),
     };
@@ -70,7 +83,7 @@ pub fn table(
             let first = r.log.splats.iter().find(|s| s.task == t && s.detector == d);
             rows.push(Row {
                 task: k.task(t).name.clone(),
-                state: super::show::state_name(k, t),
+                state: super::show::run_state_name(k, &r.times, t),
                 detector: d,
                 in_kernel: features.has(d),
                 fires: first.is_some(),
@@ -83,5 +96,6 @@ pub fn table(
         rows,
         hung_task_timeout_secs: tunables.hung_task_timeout_secs,
         do_exit_watchdog_secs: tunables.do_exit_watchdog_secs.unwrap_or(DO_EXIT_WATCHDOG_DEFAULT_SECS),
+        horizon: opts.until,
     }
 }

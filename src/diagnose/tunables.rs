@@ -47,6 +47,9 @@ impl Default for Tunables {
 /// would fire and the user set none: the hung-task detector's default.
 pub const DO_EXIT_WATCHDOG_DEFAULT_SECS: u64 = 120;
 
+/// The longest period a detector may be given, in seconds (a century).
+pub const MAX_SECS: u64 = 100 * 365 * 24 * 3600;
+
 fn split(arg: &str, what: &str) -> Result<(String, String), String> {
     let Some((k, v)) = arg.split_once('=') else {
         return Err(format!("{what} `{arg}`: write NAME=VALUE"));
@@ -64,9 +67,13 @@ impl Tunables {
         let (name, v) = split(arg, "--sysctl")?;
         let key = name.trim_start_matches("/proc/sys/").replace('/', ".");
         let n = int(&name, &v)?;
+        // The kernel caps both at LONG_MAX / HZ; a century is as good here.
+        let secs = 0..=MAX_SECS as i64;
         match key.as_str() {
-            "kernel.hung_task_timeout_secs" if n >= 0 => self.hung_task_timeout_secs = n as u64,
-            "kernel.hung_task_check_interval_secs" if n >= 0 => self.hung_task_check_interval_secs = n as u64,
+            "kernel.hung_task_timeout_secs" if secs.contains(&n) => self.hung_task_timeout_secs = n as u64,
+            "kernel.hung_task_check_interval_secs" if secs.contains(&n) => {
+                self.hung_task_check_interval_secs = n as u64
+            }
             "kernel.hung_task_warnings" if n >= -1 => self.hung_task_warnings = n,
             "kernel.hung_task_timeout_secs" | "kernel.hung_task_check_interval_secs" | "kernel.hung_task_warnings" => {
                 return Err(format!("--sysctl {name}={v}: out of range"))
@@ -85,11 +92,15 @@ impl Tunables {
     pub fn set_cmdline(&mut self, arg: &str) -> Result<(), String> {
         let (name, v) = split(arg, "--cmdline")?;
         let n = int(&name, &v)?;
+        // These module parameters are `int`s.
+        if i32::try_from(n).is_err() {
+            return Err(format!("--cmdline {name}={v}: out of range (the kernel's parameter is an int)"));
+        }
         match name.as_str() {
             "rcupdate.rcu_task_stall_timeout" => self.rcu_task_stall_timeout = n,
             "rcupdate.rcu_task_stall_info" => self.rcu_task_stall_info = n,
-            "rcupdate.rcu_task_stall_info_mult" if n >= 1 => self.rcu_task_stall_info_mult = n,
-            "rcupdate.rcu_task_stall_info_mult" => return Err(format!("--cmdline {name}={v}: must be at least 1")),
+            // Clamped to 1..10 as rcu_tasks_bootup_oddness() does.
+            "rcupdate.rcu_task_stall_info_mult" => self.rcu_task_stall_info_mult = n.clamp(1, 10),
             _ => {
                 return Err(format!(
                     "--cmdline {name}: not modelled; known: rcupdate.rcu_task_stall_timeout, \
@@ -105,7 +116,7 @@ impl Tunables {
         let (name, v) = arg.split_once('=').map(|(a, b)| (a.trim(), Some(b.trim()))).unwrap_or((arg.trim(), None));
         match (name, v) {
             ("do_exit", Some(v)) => match v.parse::<u64>() {
-                Ok(s) if s > 0 => self.do_exit_watchdog_secs = Some(s),
+                Ok(s) if s > 0 && s <= MAX_SECS => self.do_exit_watchdog_secs = Some(s),
                 _ => return Err(format!("--watchdog do_exit={v}: the bound must be a positive number of seconds")),
             },
             ("do_exit", None) => return Err("--watchdog do_exit: give the bound, e.g. do_exit=120".into()),
@@ -154,6 +165,11 @@ mod tests {
         assert!(t.set_sysctl("kernel.panic=1").unwrap_err().contains("not modelled"));
         assert!(t.set_sysctl("kernel.hung_task_timeout_secs").unwrap_err().contains("NAME=VALUE"));
         assert!(t.set_watchdog("do_exit=0").is_err());
+        assert!(t.set_watchdog("do_exit=18446744073709552").is_err());
+        assert!(t.set_sysctl("kernel.hung_task_timeout_secs=288230376151711744").is_err());
+        assert!(t.set_cmdline("rcupdate.rcu_task_stall_timeout=18446744073710").is_err());
+        t.set_cmdline("rcupdate.rcu_task_stall_info_mult=1000").unwrap();
+        assert_eq!(t.rcu_task_stall_info_mult, 10);
         t.set_sysctl("kernel.hung_task_check_interval_secs=30").unwrap();
         assert_eq!(t.hung_task_interval_secs(), 30);
     }

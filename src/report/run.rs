@@ -54,6 +54,11 @@ impl RunReport {
                 ("done", "every task finished (init and the kernel thread wait for work)".to_string(), Vec::new())
             }
             RunEnd::Deadline => ("deadline", format!("the deadline came at {}", human(r.end_at)), Vec::new()),
+            RunEnd::StepLimit => (
+                "step-limit",
+                format!("stopped after {} steps (--max-steps) at {}", r.steps.len(), human(r.end_at)),
+                Vec::new(),
+            ),
             RunEnd::Hung { tasks, global, at } => {
                 let who: Vec<String> = names(*tasks);
                 (
@@ -78,7 +83,7 @@ impl RunReport {
                 task: k.task(t).name.clone(),
                 pid: show::pid(k, t),
                 ppid: show::ppid(k, t),
-                state: show::state_name(k, t),
+                state: show::run_state_name(k, &r.times, t),
                 last_ran_s: r.times.get(t.0 as usize).map_or(0.0, |x| x.last_ran as f64 / SEC as f64),
                 stack: show::frames(sys, map, k, t).into_iter().map(|(f, at, _)| format!("{f} {at}")).collect(),
             })
@@ -93,7 +98,7 @@ impl RunReport {
             hung,
             log: r.log.lines.iter().map(|l| (l.at, l.text.clone())).collect(),
             tasks,
-            schedule: crate::check::schedule_line(&r.steps),
+            schedule: crate::check::schedule_line_compact(&r.steps),
         }
     }
 

@@ -5,7 +5,7 @@ use std::fmt::Write;
 
 use crate::check::{CheckResult, Verdict, WaitReport};
 use crate::diagnose::clock::human;
-use crate::diagnose::table::{Table, HORIZON};
+use crate::diagnose::table::Table;
 use crate::diagnose::Detector;
 use crate::explore::StopReason;
 
@@ -125,7 +125,7 @@ fn diagnostics(out: &mut String, t: &Table) {
         out,
         "\nWhat the kernel would print (the trace again in virtual time, then {} on; \
          kernel.hung_task_timeout_secs={}, do_exit watchdog {}s):",
-        human(HORIZON),
+        human(t.horizon),
         t.hung_task_timeout_secs,
         t.do_exit_watchdog_secs
     );
@@ -162,7 +162,9 @@ fn diagnostics(out: &mut String, t: &Table) {
     }
     let _ = writeln!(
         out,
-        "  (seconds after the task last ran; -: silent; n/a: not in this kernel; *: proposed in the seed, in no kernel)\n  \
+        "  (seconds after the task last ran, in this run; -: silent; n/a: not in this kernel; *: proposed in the seed, \
+         in no kernel; the hung-task detector reports between one and two timeouts after a task blocks, by where \
+         khungtaskd's checks fall)\n  \
          (hung_task: kernel/hung_task.c; stall, stall_info: the holdout loop's stall warning and pre-stall lines; \
          postscan: tasks_rcu_exit_srcu_stall(); gp_sync: stall warnings on the grace period's synchronize_*(); \
          do_exit: a watchdog from PF_EXITING to do_task_dead())"

@@ -15,9 +15,10 @@ pub const ERESTARTNOINTR: i64 = 513;
 
 /// Ops one step may run before we call it a runaway loop.
 const FUEL: u32 = 200_000;
-/// Ops of user code one step runs at most: then the scheduler tick
-/// preempts the task, as it would a task computing (or spinning) in user
-/// mode, which is a running task, not a model error.
+/// Ops of user code after which a step looks for a pure spin (a loop that
+/// comes back to the same state without writing memory, like `while (1);`):
+/// that is a running task the tick preempts, not a model error. A loop that
+/// keeps changing its state still runs into FUEL.
 const TICK_OPS: u32 = 1_000;
 const MAX_FRAMES: usize = 200;
 
@@ -230,6 +231,11 @@ fn run<H: Host>(
         vm.parked = Parked::Ready;
     }
     let mut fuel = FUEL;
+    // A user-mode loop that runs long: its state when first noticed, and
+    // whether it wrote memory since.
+    let mut user_ops = 0u32;
+    let mut spin: Option<(Vec<Frame>, Vec<i64>)> = None;
+    let mut wrote = false;
     loop {
         if vm.parked == Parked::Dead {
             return Ok(());
@@ -260,18 +266,30 @@ fn run<H: Host>(
             }
         }
         fuel -= 1;
-        if !func.kernel && FUEL - fuel >= TICK_OPS {
-            vm.parked = Parked::Ready;
-            if let Some(l) = log.as_deref_mut() {
-                if l.action.is_none() {
-                    l.action = Some((
-                        func.name.clone(),
-                        "runs in user mode until the tick preempts it".into(),
-                        op_span(prog, frame),
-                    ));
+        if !func.kernel {
+            user_ops += 1;
+            match &spin {
+                // Back where it was, having written nothing: a pure spin,
+                // which only the tick (or a signal) interrupts.
+                Some((frames, stack)) if !wrote && vm.frames == *frames && vm.stack == *stack => {
+                    vm.parked = Parked::Ready;
+                    if let Some(l) = log.as_deref_mut() {
+                        if l.action.is_none() {
+                            l.action = Some((
+                                func.name.clone(),
+                                "spins in user mode until the tick preempts it".into(),
+                                op_span(prog, frame),
+                            ));
+                        }
+                    }
+                    return Ok(());
                 }
+                None if user_ops >= TICK_OPS => spin = Some((vm.frames.clone(), vm.stack.clone())),
+                _ => {}
             }
-            return Ok(());
+            if spin.is_some() && matches!(op, Op::StoreGlobal(_)) {
+                wrote = true;
+            }
         }
         if fuel == 0 {
             return Err(located(

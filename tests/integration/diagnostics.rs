@@ -152,8 +152,9 @@ fn holdout_stall_warnings_and_pre_stall_lines_follow_the_boot_parameters() {
     let info = log.iter().position(|(_, l)| l.starts_with("rcu_tasks_wait_gp: rcu_tasks grace period 1 is ")).unwrap();
     let stall = log.iter().position(|(_, l)| l == "INFO: rcu_tasks detected stalls on tasks:").unwrap();
     assert!(info < stall);
-    assert!(log[stall + 1].1.contains(": .. nvcsw: 0/1 holdout: 1 idle_cpu: -1/0"), "{out}");
-    assert!(log[stall + 2].1.starts_with("task:p               state:R  running task"), "{out}");
+    assert!(log[stall + 1].1.contains(": .. nvcsw: 0/0 holdout: 1 idle_cpu: -1/0"), "{out}");
+    // In the run it sleeps in nanosleep(): TASK_IDLE (see the scenario's header).
+    assert!(log[stall + 2].1.starts_with("task:p               state:I stack:0"), "{out}");
     // v6.3 and later say `number N (since boot)`; unprotected (v3.18) has no such lines.
     let (_, v63) = run(&[case, "--kernel", "v6.3", "--cmdline", "rcupdate.rcu_task_stall_info=10"]);
     assert!(v63.contains("rcu_tasks_wait_gp: rcu_tasks grace period number 1 (since boot) is "), "{v63}");
