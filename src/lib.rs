@@ -9,6 +9,7 @@
 pub mod check;
 pub mod cli;
 pub mod diagnose;
+pub mod emit;
 pub mod explore;
 pub mod kernel;
 pub mod lang;

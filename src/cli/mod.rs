@@ -1,4 +1,4 @@
-//! The command line: `check`, `test`, `kernels`. Exit codes and messages live here.
+//! The command line: `check`, `run`, `test`, `kernels`, `emit-c`, `oracle`. Exit codes and messages live here.
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+mod oracle;
 mod run;
 
 use crate::check::{self, expect, CheckResult, Options, Verdict};
@@ -101,6 +102,11 @@ enum Command {
     /// Run a scenario once in virtual time and print what the kernel would log
     /// (hung-task reports, RCU Tasks stall warnings, the proposed watchdogs).
     Run(run::RunArgs),
+    /// Write a scenario as a self-contained C program for a real kernel.
+    #[command(name = "emit-c")]
+    EmitC(oracle::EmitArgs),
+    /// Run a scenario's C program on the running kernel and compare with the model.
+    Oracle(oracle::OracleArgs),
     /// Run every scenario of a directory against the kernels of its `//! expect` lines.
     Test {
         dir: PathBuf,
@@ -131,6 +137,8 @@ pub fn main() -> ExitCode {
         Command::Check { scenario, search, format, replay } => cmd_check(&scenario, &search, format, replay.as_deref()),
         Command::Test { dir, search } => cmd_test(&dir, &search),
         Command::Run(args) => run::cmd_run(&args),
+        Command::EmitC(args) => oracle::cmd_emit_c(&args),
+        Command::Oracle(args) => oracle::cmd_oracle(&args),
         Command::Kernels { export, primitives } => {
             if primitives {
                 print_primitives()

@@ -89,7 +89,7 @@ static inline void tc_register(void)
 	int i;
 
 	memset(&t, 0, sizeof(t));
-	snprintf(t.name, sizeof(t.name), "%s", tc_name);
+	snprintf(t.name, sizeof(t.name), "%.40s", tc_name);
 	t.levels = tc_nspid(t.nspid, 8);
 	i = __atomic_fetch_add(tc_ntasks, 1, __ATOMIC_SEQ_CST);
 	if (i < 1024)
@@ -171,8 +171,8 @@ static inline pid_t tc_forked(pid_t r, const char *call)
 	if (r == 0) {
 		char parent[48];
 
-		snprintf(parent, sizeof(parent), "%s", tc_name);
-		snprintf(tc_name, sizeof(tc_name), "%s.%d", parent, tc_forks);
+		snprintf(parent, sizeof(parent), "%.40s", tc_name);
+		snprintf(tc_name, sizeof(tc_name), "%.32s.%d", parent, tc_forks);
 		tc_forks = 0;
 		tc_threads = 0;
 		tc_thread_name[0] = 0;
@@ -181,7 +181,7 @@ static inline pid_t tc_forked(pid_t r, const char *call)
 	} else if (r > 0) {
 		char child[48];
 
-		snprintf(child, sizeof(child), "%s.%d", tc_name, tc_forks);
+		snprintf(child, sizeof(child), "%.32s.%d", tc_name, tc_forks);
 		tc_say("%s = %d (%s)", call, (int)r, child);
 	} else {
 		tc_say("%s = -1 %s", call, tc_errno(e));
@@ -311,7 +311,7 @@ static inline void *tc_thread_main(void *p)
 	struct tc_thread_start s = *(struct tc_thread_start *)p;
 
 	free(p);
-	snprintf(tc_thread_name, sizeof(tc_thread_name), "%s", s.name);
+	snprintf(tc_thread_name, sizeof(tc_thread_name), "%.40s", s.name);
 	tc_say("starts (pthread_create)");
 	return s.fn(s.arg);
 }
@@ -325,7 +325,7 @@ static inline int tc_pthread_create(pthread_t *t, const pthread_attr_t *attr, vo
 		return EAGAIN;
 	s->fn = fn;
 	s->arg = arg;
-	snprintf(s->name, sizeof(s->name), "%s/t%d", tc_name, ++tc_threads);
+	snprintf(s->name, sizeof(s->name), "%.32s/t%d", tc_name, ++tc_threads);
 	r = pthread_create(t, attr, tc_thread_main, s);
 	tc_say("pthread_create() = %d (%s)", r, s->name);
 	return r;

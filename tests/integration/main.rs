@@ -6,6 +6,7 @@ mod diagnostics;
 mod errors;
 mod exhaustive;
 mod hung;
+mod oracle;
 mod patches;
 mod reports;
 mod robustness;
