@@ -145,7 +145,7 @@ impl Watch<'_> {
         &self.sys.prog
     }
     pub fn show_task(&self, t: TaskId) -> Vec<String> {
-        super::show::sched_show_task(self.sys, self.map, self.k, self.times, t)
+        super::show::sched_show_task(self.sys, self.map, self.k, self.times, t, self.release)
     }
 }
 

@@ -58,6 +58,15 @@ pub fn run_state_name(k: &Kernel, times: &[TaskTimes], t: TaskId) -> &'static st
     }
 }
 
+/// (major, minor) of a release string like `6.1.0`; a user model counts as new.
+fn release_version(release: &str) -> (u32, u32) {
+    let mut it = release.split(|c: char| !c.is_ascii_digit()).filter(|x| !x.is_empty()).map(|x| x.parse().unwrap_or(0));
+    match (it.next(), it.next()) {
+        (Some(a), Some(b)) => (a, b),
+        _ => (u32::MAX, 0),
+    }
+}
+
 /// The pid the kernel prints (`task_pid_nr()`, the init namespace's number).
 pub fn pid(k: &Kernel, t: TaskId) -> PidNr {
     k.global_pid(t)
@@ -104,31 +113,48 @@ fn line_of(map: &SourceMap, s: crate::lang::ast::Span) -> String {
 
 /// sched_show_task(): the `task:` line, then the call trace (kernel frames
 /// between `<TASK>` and `</TASK>`; the user code it came from after).
-pub fn sched_show_task(sys: &System, map: &SourceMap, k: &Kernel, times: &[TaskTimes], t: TaskId) -> Vec<String> {
+pub fn sched_show_task(
+    sys: &System,
+    map: &SourceMap,
+    k: &Kernel,
+    times: &[TaskTimes],
+    t: TaskId,
+    release: &str,
+) -> Vec<String> {
     let task = k.task(t);
     let letter = run_state_char(k, times, t);
     let running = if letter == 'R' { "  running task    " } else { "" };
     // TIF_SIGPENDING is bit 2 of the thread flags on x86.
     let tif = if task.sigpending { 0x4 } else { 0 };
-    let mut out = vec![format!(
-        "task:{:<15} state:{}{} stack:0     pid:{:<5} ppid:{:<6} flags:0x{:08x}",
-        comm(k, t),
-        letter,
-        running,
-        pid(k, t),
-        ppid(k, t),
-        tif
-    )];
+    let (comm, state, pid, ppid) = (comm(k, t), letter, pid(k, t), ppid(k, t));
+    let version = release_version(release);
+    // The field layout of the kernel the model stands for: right-aligned
+    // before 0f03d6805bfc (v6.0), `tgid:` from v6.6 on.
+    let fields = if version < (6, 0) {
+        format!(" stack:{:5} pid:{pid:5} ppid:{ppid:6} flags:0x{tif:08x}", 0)
+    } else if version < (6, 6) {
+        format!(" stack:{:<5} pid:{pid:<5} ppid:{ppid:<6} flags:0x{tif:08x}", 0)
+    } else {
+        let tgid = k.tgid_nr_in(t, crate::kernel::objects::NsId(0)).unwrap_or(pid);
+        format!(" stack:{:<5} pid:{pid:<5} tgid:{tgid:<5} ppid:{ppid:<6} flags:0x{tif:08x}", 0)
+    };
+    let mut out = vec![format!("task:{comm:<15} state:{state}{running}{fields}")];
     let frames = frames(sys, map, k, t);
     if frames.is_empty() {
         return out;
     }
+    // The `<TASK>` markers of show_trace_log_lvl() came with v5.16 (x86).
+    let markers = version >= (5, 16);
     out.push("Call Trace:".into());
-    out.push(" <TASK>".into());
+    if markers {
+        out.push(" <TASK>".into());
+    }
     for (f, at, _) in frames.iter().filter(|f| f.2) {
         out.push(format!(" {f} {at}"));
     }
-    out.push(" </TASK>".into());
+    if markers {
+        out.push(" </TASK>".into());
+    }
     for (f, at, _) in frames.iter().filter(|f| !f.2).take(1) {
         out.push(format!("user: {f} {at}"));
     }

@@ -224,3 +224,31 @@ fn bad_detector_flags_are_usage_errors() {
     assert_eq!(code, Some(2));
     assert!(out.contains("step 1 of the schedule (4.0) is not possible"), "{out}");
 }
+
+/// The `Replay:` schedule of `check` on `kernel`.
+fn schedule_on(scenario: &str, kernel: &str) -> String {
+    let out = taskcheck().args(["check", scenario, "--kernel", kernel, "--format", "json"]).output().unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    v["results"][0]["schedule"].as_str().unwrap().to_string()
+}
+
+#[test]
+fn sched_show_task_prints_the_fields_of_each_kernel() {
+    let scenario = "scenarios/zap_waits_for_outside_parent.c";
+    let line = |kernel: &str| {
+        let s = schedule_on(scenario, kernel);
+        let (_, out) = run(&[scenario, "--kernel", kernel, "--schedule", &s, "--watchdog", "do_exit=30"]);
+        let at = out.lines().position(|l| l.contains("do_exit watchdog: task b:")).unwrap_or_else(|| panic!("{out}"));
+        out.lines().skip(at + 1).take(3).map(|l| l.split_once("] ").map_or(l, |x| x.1).to_string()).collect::<Vec<_>>()
+    };
+    // v6.6 added tgid; v6.0 left-aligned the fields; <TASK> came with v5.16.
+    assert_eq!(
+        line("v6.11")[0],
+        "task:b               state:S stack:0     pid:101   tgid:101   ppid:100    flags:0x00000000"
+    );
+    assert_eq!(line("v6.1")[0], "task:b               state:S stack:0     pid:101   ppid:100    flags:0x00000000");
+    let old = line("unprotected");
+    assert_eq!(old[0], "task:b               state:S stack:    0 pid:  101 ppid:   100 flags:0x00000000");
+    assert_eq!(old[1], "Call Trace:");
+    assert!(!old[2].contains("<TASK>"), "{old:?}");
+}
