@@ -55,6 +55,9 @@ pub struct OracleArgs {
     /// Bound of the model's search, in seconds.
     #[arg(long, value_name = "SECS", default_value_t = 120.0)]
     time_limit: f64,
+    /// Bound of the search for what the program may print, in states.
+    #[arg(long, value_name = "N", default_value_t = 2_000_000)]
+    max_states: u64,
 }
 
 pub fn cmd_oracle(a: &OracleArgs) -> u8 {
@@ -70,7 +73,7 @@ pub fn cmd_oracle(a: &OracleArgs) -> u8 {
         Err(e) => return usage_error(&e),
     };
     let mut map = SourceMap::default();
-    let (sys, _) = match check::build(&mut map, &model, &name, &text) {
+    let (mut sys, _) = match check::build(&mut map, &model, &name, &text) {
         Ok(s) => s,
         Err(d) => {
             eprint!("{}", diag::render(&map, &d, false));
@@ -82,6 +85,14 @@ pub fn cmd_oracle(a: &OracleArgs) -> u8 {
         ..Options::default()
     };
     let r = check::check(&map, &sys, &model.name, &opts);
+    // What the program may print: every finished interleaving's lines.
+    let printing = text.contains("printf");
+    let allowed = if printing {
+        sys.outcomes = true;
+        Some(emit::outcomes::model_outcomes(&sys, a.max_states))
+    } else {
+        None
+    };
     let dir = std::env::temp_dir().join(format!("taskcheck-oracle-{}", std::process::id()));
     let bin = match oracle::compile(&emit::emit_c(&name, &text), &dir) {
         Ok(b) => b,
@@ -130,6 +141,21 @@ pub fn cmd_oracle(a: &OracleArgs) -> u8 {
         if proves_ok && run.end == (oracle::RealEnd::Hung { running: false }) {
             mismatches.push((i + 1, "every task slept for ever, which the model says cannot happen".into()));
         }
+        if let (Some(Ok(set)), oracle::RealEnd::Exited(_) | oracle::RealEnd::Killed(_)) = (&allowed, &run.end) {
+            let seen = run.outcome();
+            if !set.is_empty() && !set.contains(&seen) {
+                mismatches
+                    .push((i + 1, format!("it printed what no interleaving of the model prints:\n{}", show(&seen))));
+            }
+        }
+    }
+    match &allowed {
+        Some(Ok(set)) => println!("  model: {} possible outputs of finished runs", set.len()),
+        Some(Err(emit::outcomes::Incomplete::States(n))) => {
+            println!("  model: outputs not compared (more than {n} states; raise --max-states)")
+        }
+        Some(Err(emit::outcomes::Incomplete::Fault(f))) => println!("  model: outputs not compared ({f})"),
+        None => {}
     }
     for (what, n) in &ends {
         println!("  runs: {n} x {what}");
@@ -137,6 +163,14 @@ pub fn cmd_oracle(a: &OracleArgs) -> u8 {
     if mismatches.is_empty() {
         println!("  agree");
         return EXIT_OK;
+    }
+    if let Some(Ok(set)) = &allowed {
+        if mismatches.iter().any(|(_, m)| m.starts_with("it printed")) {
+            println!("  the model allows, for example:");
+            for o in set.iter().take(3) {
+                println!("{}", show(o));
+            }
+        }
     }
     for (i, m) in &mismatches {
         println!("  MISMATCH in run {i}: {m}");
@@ -147,4 +181,9 @@ pub fn cmd_oracle(a: &OracleArgs) -> u8 {
         }
     }
     EXIT_FOUND
+}
+
+/// An outcome, a line per process.
+fn show(o: &emit::outcomes::Outcome) -> String {
+    o.values().map(|lines| format!("      {}", lines.join(" | "))).collect::<Vec<_>>().join("\n")
 }

@@ -339,11 +339,32 @@ static inline int tc_pthread_join(pthread_t t, void **ret)
 	return r;
 }
 
+/* What the program prints itself: one `out:` event per line. */
+static inline int tc_printf(const char *fmt, ...)
+{
+	char buf[400];
+	char *line, *next;
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	for (line = buf; line && *line; line = next) {
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = 0;
+		tc_say("out: %s", line);
+	}
+	return n;
+}
+
 static inline void tc_rcu_trigger(const char *what)
 {
 	tc_say("%s(): no-op in user space (a real trigger: tear down a perf \"function\" trace event)", what);
 }
 
+#define printf(...) tc_printf(__VA_ARGS__)
 #define fork() tc_fork()
 #define clone_exit_signal(sig) tc_clone_exit_signal(sig)
 #define waitpid(p, s, o) tc_waitpid(p, s, o)

@@ -9,6 +9,7 @@
 //! no-ops that say so, and an alarm ends a run that hangs.
 
 pub mod oracle;
+pub mod outcomes;
 
 /// The header every scenario includes; here, inlined.
 const TASKCHECK_H: &str = include_str!("../../scenarios/taskcheck.h");

@@ -59,6 +59,10 @@ impl RealRun {
     pub fn assertion_failed(&self) -> bool {
         self.stderr.contains("Assertion") || self.end == RealEnd::Killed(libc_sigabrt())
     }
+    /// The lines the program printed itself, grouped as the model groups them.
+    pub fn outcome(&self) -> super::outcomes::Outcome {
+        super::outcomes::outcome_of(self.events.iter().filter_map(|e| e.split_once(" out: ").map(|x| x.1)))
+    }
     /// `unshare(CLONE_NEWPID)` refused for want of privilege.
     pub fn lacks_privilege(&self) -> bool {
         self.events.iter().any(|e| e.contains("unshare(0x20000000) = -1 EPERM"))

@@ -14,6 +14,13 @@ use crate::lang::value;
 use crate::vm::{Host, PrimEffect};
 
 impl Host for Kernel {
+    fn keeps_output(&self) -> bool {
+        self.outcomes
+    }
+    fn user_output(&mut self, t: TaskId, line: &str) {
+        let id = super::output_line_id(line);
+        self.task_mut(t).out.push(id);
+    }
     fn vm(&self, t: TaskId) -> &TaskVm {
         &self.task(t).vm
     }

@@ -70,6 +70,29 @@ pub struct Kernel {
     pub rcu_tasks: Shared<RcuTasks>,
     pub trampolines: Shared<Vec<TrampolineState>>,
     pub kernel_globals: Shared<Vec<i64>>,
+    /// Keep what user code prints in the state (`taskcheck oracle` and
+    /// `fuzz` enumerate the possible outputs); off for `check`.
+    pub outcomes: bool,
+}
+
+/// The text of a printed line by id (ids are shared by every state).
+static OUTPUT_LINES: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
+
+/// The id of a printed line, interning it.
+pub fn output_line_id(line: &str) -> u32 {
+    let Ok(mut lines) = OUTPUT_LINES.lock() else { return u32::MAX };
+    match lines.iter().position(|l| l == line) {
+        Some(i) => i as u32,
+        None => {
+            lines.push(line.to_string());
+            (lines.len() - 1) as u32
+        }
+    }
+}
+
+/// The line of an id from `output_line_id`.
+pub fn output_line(id: u32) -> String {
+    OUTPUT_LINES.lock().ok().and_then(|l| l.get(id as usize).cloned()).unwrap_or_default()
 }
 
 impl Kernel {

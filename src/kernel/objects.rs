@@ -133,6 +133,9 @@ pub struct Task {
     pub completion_done: bool,
     /// A `pthread_join()`/`CLONE_CHILD_CLEARTID` word: cleared at exit_mm().
     pub tid_cleared: bool,
+    /// What the task's user code printed, as ids of `output_line()`, when the
+    /// kernel keeps outcomes (`Kernel::outcomes`); empty otherwise.
+    pub out: Vec<u32>,
     pub vm: TaskVm,
     pub hash: TaskHash,
 }
@@ -179,6 +182,7 @@ impl Task {
             in_trampoline: None,
             completion_done: false,
             tid_cleared: false,
+            out: Vec::new(),
             vm,
             hash: TaskHash::default(),
         }

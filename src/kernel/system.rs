@@ -50,6 +50,8 @@ pub struct System {
     /// that change most after the tasks.
     groups_seen: Interner<super::Shared<Vec<SignalStruct>>>,
     pids_seen: Interner<super::Shared<Vec<Pid>>>,
+    /// Boot kernels that keep what user code prints (`Kernel::outcomes`).
+    pub outcomes: bool,
 }
 
 /// pid numbers of the boot tasks, as on the machine of the original report.
@@ -66,6 +68,7 @@ impl System {
             tasks_seen: Default::default(),
             groups_seen: Default::default(),
             pids_seen: Default::default(),
+            outcomes: false,
         }
     }
 
@@ -146,6 +149,7 @@ impl System {
             // traceable function entry (only when the scenario updates it).
             trampolines: Shared::new(if self.prog.uses_trampolines { vec![TrampolineState::Live] } else { Vec::new() }),
             kernel_globals: Shared::new(self.prog.kernel_globals.clone()),
+            outcomes: self.outcomes,
         };
         let vm_of = |f: crate::lang::bytecode::FuncId| TaskVm::new(f, vec![0; self.prog.func(f).locals as usize]);
         let init = self.boot_task(&mut k, "init", INIT_PID, None, vm_of(self.entries.init_start), false);

@@ -129,6 +129,13 @@ pub trait Host {
     fn prim_pure(&self, prim: u16) -> bool;
     /// Run a read-only primitive for task `t`.
     fn call_pure(&self, prog: &Program, t: TaskId, prim: u16, args: &[i64]) -> Result<i64, Fault>;
+    /// Whether the host keeps what user code prints (`user_output`): off on
+    /// the search's hot path, where nothing is formatted.
+    fn keeps_output(&self) -> bool {
+        false
+    }
+    /// A line user code printed (printf), for a host that keeps them.
+    fn user_output(&mut self, _t: TaskId, _line: &str) {}
     /// Run a primitive that changes kernel state, for task `t` whose machine
     /// state (already past the call) is `vm`.
     fn call_prim(

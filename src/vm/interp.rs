@@ -583,8 +583,14 @@ fn exec<H: Host>(
         Op::Printf { fmt, argc } => {
             let n = argc as usize;
             let args = vm.stack.split_off(vm.stack.len().saturating_sub(n));
-            if let Some(l) = log {
-                l.output.push(format_printf(prog.strings.get(fmt as usize).map(|s| s.as_str()).unwrap_or(""), &args));
+            if log.is_some() || k.keeps_output() {
+                let line = format_printf(prog.strings.get(fmt as usize).map(|s| s.as_str()).unwrap_or(""), &args);
+                if k.keeps_output() {
+                    k.user_output(t, &line);
+                }
+                if let Some(l) = log {
+                    l.output.push(line);
+                }
             }
             vm.stack.push(0);
         }
