@@ -107,6 +107,8 @@ enum Command {
     EmitC(oracle::EmitArgs),
     /// Run a scenario's C program on the running kernel and compare with the model.
     Oracle(oracle::OracleArgs),
+    /// Random process-lifecycle programs, each run on the model and on the running kernel.
+    Fuzz(oracle::FuzzArgs),
     /// Run every scenario of a directory against the kernels of its `//! expect` lines.
     Test {
         dir: PathBuf,
@@ -139,6 +141,7 @@ pub fn main() -> ExitCode {
         Command::Run(args) => run::cmd_run(&args),
         Command::EmitC(args) => oracle::cmd_emit_c(&args),
         Command::Oracle(args) => oracle::cmd_oracle(&args),
+        Command::Fuzz(args) => oracle::cmd_fuzz(&args),
         Command::Kernels { export, primitives } => {
             if primitives {
                 print_primitives()

@@ -8,6 +8,7 @@
 //! errno values, getpid/getppid numbers, kills; RCU Tasks triggers are
 //! no-ops that say so, and an alarm ends a run that hangs.
 
+pub mod fuzz;
 pub mod oracle;
 pub mod outcomes;
 

@@ -50,12 +50,24 @@ pub enum RealEnd {
 
 #[derive(Clone, Debug)]
 pub struct RealRun {
+    /// How main ended.
     pub end: RealEnd,
+    /// Main ended, but some of its descendants were still there at the
+    /// timeout: whether one of them was running.
+    pub leftover: Option<bool>,
     pub events: Vec<String>,
     pub stderr: String,
 }
 
 impl RealRun {
+    /// Every process of the run ended (so everything it printed is there).
+    pub fn finished(&self) -> bool {
+        matches!(self.end, RealEnd::Exited(_) | RealEnd::Killed(_)) && self.leftover.is_none()
+    }
+    /// Every task left at the timeout was asleep: a real deadlock.
+    pub fn all_asleep(&self) -> bool {
+        self.end == (RealEnd::Hung { running: false }) || self.leftover == Some(false)
+    }
     pub fn assertion_failed(&self) -> bool {
         self.stderr.contains("Assertion") || self.end == RealEnd::Killed(libc_sigabrt())
     }
@@ -189,13 +201,30 @@ pub fn run_once(bin: &Path, timeout: Duration) -> Result<RealRun, String> {
             Err(e) => return Err(format!("waiting for {}: {e}", bin.display())),
         }
     };
-    // Whatever of the group outlived main (a spinner on purpose) goes too.
+    // Main is done: wait for the rest of the group (reparented to us) to end
+    // too, up to the timeout, then kill what is left.
+    let mut leftover = None;
+    if !matches!(end, RealEnd::Hung { .. }) {
+        loop {
+            reap_orphans();
+            let members = group_members(pgrp);
+            let live: Vec<&(i32, char)> = members.iter().filter(|m| m.1 != 'Z').collect();
+            if live.is_empty() {
+                break;
+            }
+            if start.elapsed() >= timeout {
+                leftover = Some(live.iter().any(|m| m.1 == 'R'));
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(5));
+        }
+    }
     kill_group(pgrp);
     reap_orphans();
     let stdout = out_t.join().unwrap_or_default();
     let stderr = err_t.join().unwrap_or_default();
     let events = stdout.lines().filter(|l| l.starts_with("tc: ")).map(|l| l[4..].to_string()).collect();
-    Ok(RealRun { end, events, stderr })
+    Ok(RealRun { end, leftover, events, stderr })
 }
 
 #[cfg(test)]

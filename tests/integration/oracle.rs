@@ -143,3 +143,41 @@ fn a_model_that_says_einval_where_the_kernel_says_esrch_is_caught() {
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stdout));
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn a_bounded_differential_batch_finds_no_disagreement() {
+    if !have_cc() || !is_root() {
+        eprintln!("skipped: needs cc and root (CLONE_NEWPID)");
+        return;
+    }
+    let dir = tempdir("fuzz");
+    let out = taskcheck()
+        .args(["fuzz", "--seed", "0", "--count", "40", "--runs", "2", "--timeout", "2", "--out"])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    let summary = text.lines().find(|l| l.starts_with("fuzz: 40 programs")).unwrap_or_else(|| panic!("{text}"));
+    assert!(summary.contains(", 0 disagree,"), "{summary}");
+    // Most programs are small enough to compare.
+    let agree: u64 =
+        summary.split(" agree").next().and_then(|s| s.rsplit(' ').next()).and_then(|n| n.parse().ok()).unwrap();
+    assert!(agree >= 25, "{summary}");
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn fuzz_programs_are_scenarios_the_model_compiles() {
+    // The generator's output is a scenario: `check` takes it as it is.
+    let dir = tempdir("show");
+    for seed in 0..20u64 {
+        let out =
+            taskcheck().args(["fuzz", "--show", "--count", "1", "--seed"]).arg(seed.to_string()).output().unwrap();
+        let file = dir.join(format!("f{seed}.c"));
+        std::fs::write(&file, &out.stdout).unwrap();
+        let r = taskcheck().args(["check", "--kernel", "v6.11", "--max-states", "20000"]).arg(&file).output().unwrap();
+        assert_ne!(r.status.code(), Some(2), "seed {seed}: {}", String::from_utf8_lossy(&r.stderr));
+    }
+    std::fs::remove_dir_all(&dir).ok();
+}
