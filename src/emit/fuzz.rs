@@ -1,8 +1,10 @@
 //! Random process-lifecycle programs for differential testing against the
-//! running kernel (`taskcheck fuzz`): fork trees with waits (blocking and
-//! WNOHANG, by pid and any), kills (SIGKILL, SIGTERM, 0; kill(-1) only
-//! inside a new PID namespace), SIGCHLD ignored, child subreapers,
-//! unshare(CLONE_NEWPID), getpid/getppid inside namespaces, `_exit`/`exit`.
+//! running kernel (`taskcheck fuzz`): fork trees (fork, and clone with exit
+//! signal 0, SIGUSR1 or SIGCHLD) with waits (blocking and WNOHANG, with and
+//! without __WALL, by pid and any), kills (SIGKILL, SIGTERM, 0; kill(-1)
+//! only inside a new PID namespace), SIGCHLD ignored, child subreapers,
+//! unshare(CLONE_NEWPID) (nested too), getpid/getppid inside namespaces,
+//! `_exit`/`exit`.
 //! Every program prints what it observes in words a model run prints too
 //! (`main.1 wait c1 exit 3`), each line starting with the printing process's
 //! name, so the model's set of outputs and a real run compare directly.
@@ -13,18 +15,22 @@ use rand_pcg::Pcg64Mcg;
 /// One statement of a generated program.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Stmt {
-    /// `pid_t var = fork();` the child runs `body`, then exits with `code`.
+    /// `pid_t var = fork();` (or `clone_exit_signal(sig)`: a child whose
+    /// death signals `sig`, 0 for none) the child runs `body`, then exits
+    /// with `code`.
     Fork {
         var: String,
         child: String,
         body: Vec<Stmt>,
         code: i64,
         libc_exit: bool,
+        exit_signal: Option<&'static str>,
     },
-    /// `waitpid(var or -1, &s, nohang ? WNOHANG : 0)`, printing what came back.
+    /// `waitpid(var or -1, &s, options)`, printing what came back.
     Wait {
         target: Option<String>,
         known: Vec<String>,
+        wall: bool,
         nohang: bool,
     },
     Kill {
@@ -78,10 +84,16 @@ impl Gen {
                 let child = format!("{name}.{forks}");
                 let body = self.body(&child, depth + 1, in_ns || unshared);
                 children.push(var.clone());
-                Stmt::Fork { var, child, body, code: self.below(4) as i64, libc_exit: self.below(2) == 0 }
+                let exit_signal = match self.below(6) {
+                    0 => Some("0"),
+                    1 => Some("SIGUSR1"),
+                    2 => Some("SIGCHLD"),
+                    _ => None,
+                };
+                Stmt::Fork { var, child, body, code: self.below(4) as i64, libc_exit: self.below(2) == 0, exit_signal }
             } else if k < 55 && !children.is_empty() {
                 let target = (self.below(3) > 0).then(|| children[self.below(children.len() as u64) as usize].clone());
-                Stmt::Wait { target, known: children.clone(), nohang: self.below(4) == 0 }
+                Stmt::Wait { target, known: children.clone(), nohang: self.below(4) == 0, wall: self.below(2) == 0 }
             } else if k < 65 && !children.is_empty() {
                 let var = children[self.below(children.len() as u64) as usize].clone();
                 let sig = ["SIGKILL", "SIGTERM", "0"][self.below(3) as usize];
@@ -92,7 +104,7 @@ impl Gen {
                 Stmt::IgnoreSigchld
             } else if k < 78 {
                 Stmt::Subreaper
-            } else if k < 86 && !unshared && !in_ns {
+            } else if k < 86 && !unshared {
                 unshared = true;
                 Stmt::Unshare
             } else if k < 93 && in_ns {
@@ -100,7 +112,7 @@ impl Gen {
             } else if in_ns {
                 Stmt::GetPpid
             } else if !children.is_empty() {
-                Stmt::Wait { target: None, known: children.clone(), nohang: false }
+                Stmt::Wait { target: None, known: children.clone(), nohang: false, wall: true }
             } else {
                 continue;
             };
@@ -109,7 +121,7 @@ impl Gen {
         // Reap what is left, so that most runs end with every child waited for.
         for c in &children {
             if self.below(3) > 0 {
-                out.push(Stmt::Wait { target: Some(c.clone()), known: children.clone(), nohang: false });
+                out.push(Stmt::Wait { target: Some(c.clone()), known: children.clone(), nohang: false, wall: true });
             }
         }
         out
@@ -132,8 +144,12 @@ fn status_prints(out: &mut String, ind: &str, who: &str, what: &str) {
 fn render_body(out: &mut String, stmts: &[Stmt], who: &str, ind: &str) {
     for s in stmts {
         match s {
-            Stmt::Fork { var, child, body, code, libc_exit } => {
-                out.push_str(&format!("{ind}pid_t {var} = fork();\n{ind}if ({var} == 0) {{\n"));
+            Stmt::Fork { var, child, body, code, libc_exit, exit_signal } => {
+                let call = match exit_signal {
+                    Some(sig) => format!("clone_exit_signal({sig})"),
+                    None => "fork()".to_string(),
+                };
+                out.push_str(&format!("{ind}pid_t {var} = {call};\n{ind}if ({var} == 0) {{\n"));
                 render_body(out, body, child, &format!("{ind}\t"));
                 let exit = if *libc_exit { "exit" } else { "_exit" };
                 out.push_str(&format!("{ind}\t{exit}({code});\n{ind}}}\n"));
@@ -141,8 +157,13 @@ fn render_body(out: &mut String, stmts: &[Stmt], who: &str, ind: &str) {
                     "{ind}if ({var} == -1)\n{ind}\tprintf(\"{who} fork {var} err %d\\n\", errno);\n"
                 ));
             }
-            Stmt::Wait { target, known, nohang } => {
-                let opts = if *nohang { "WNOHANG" } else { "0" };
+            Stmt::Wait { target, known, nohang, wall } => {
+                let opts = match (*nohang, *wall) {
+                    (true, true) => "WNOHANG | __WALL",
+                    (true, false) => "WNOHANG",
+                    (false, true) => "__WALL",
+                    (false, false) => "0",
+                };
                 let arg = target.clone().unwrap_or_else(|| "-1".into());
                 let label = target.clone().unwrap_or_else(|| "any".into());
                 out.push_str(&format!("{ind}r = waitpid({arg}, &s, {opts});\n"));
@@ -226,16 +247,12 @@ pub fn shrink(p: &Program) -> Vec<Program> {
                 v = strip_var(&v, var);
             }
             out.push(v);
-            if let Stmt::Fork { var, child, body, code, libc_exit } = &stmts[i] {
+            if let Stmt::Fork { body, .. } = &stmts[i] {
                 for b in variants(body) {
                     let mut v = stmts.to_vec();
-                    v[i] = Stmt::Fork {
-                        var: var.clone(),
-                        child: child.clone(),
-                        body: b,
-                        code: *code,
-                        libc_exit: *libc_exit,
-                    };
+                    if let Stmt::Fork { body, .. } = &mut v[i] {
+                        *body = b;
+                    }
                     out.push(v);
                 }
             }
@@ -251,10 +268,11 @@ fn strip_var(stmts: &[Stmt], var: &str) -> Vec<Stmt> {
         .filter_map(|s| match s {
             Stmt::Kill { var: v, .. } if v == var => None,
             Stmt::Wait { target: Some(t), .. } if t == var => None,
-            Stmt::Wait { target, known, nohang } => Some(Stmt::Wait {
+            Stmt::Wait { target, known, nohang, wall } => Some(Stmt::Wait {
                 target: target.clone(),
                 known: known.iter().filter(|k| *k != var).cloned().collect(),
                 nohang: *nohang,
+                wall: *wall,
             }),
             other => Some(other.clone()),
         })
