@@ -252,3 +252,27 @@ fn sched_show_task_prints_the_fields_of_each_kernel() {
     assert_eq!(old[1], "Call Trace:");
     assert!(!old[2].contains("<TASK>"), "{old:?}");
 }
+
+#[test]
+fn run_json_carries_the_log_the_end_and_the_tasks() {
+    let schedule = seed_schedule();
+    let out = taskcheck()
+        .args(["run", SEED, "--kernel", "v6.1", "--schedule", &schedule, "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let r = &v["runs"][0];
+    assert_eq!(r["kernel"], "v6.1");
+    assert_eq!(r["end"], "hung");
+    let hung: Vec<&str> = r["hung"].as_array().unwrap().iter().map(|x| x.as_str().unwrap()).collect();
+    for t in ["main", "rcu_tasks_kthread", "b", "c"] {
+        assert!(hung.contains(&t), "{hung:?}");
+    }
+    let first = &r["log"][0];
+    assert_eq!(first["t"], 240.0);
+    assert_eq!(first["line"], "INFO: task rcu_tasks_kthre:11 blocked for more than 120 seconds.");
+    let main = r["tasks"].as_array().unwrap().iter().find(|t| t["task"] == "main").unwrap();
+    assert_eq!(main["state"], "TASK_UNINTERRUPTIBLE");
+    assert!(main["stack"][0].as_str().unwrap().starts_with("wait_for_completion "));
+}
