@@ -125,6 +125,8 @@ pub struct Features {
     /// `init_utsname()->release` for the report's version line.
     pub release: String,
     pub stall: StallFeatures,
+    /// Where the kernels the model stands for differ (for tables).
+    pub note: String,
 }
 
 /// What the detectors see at one moment.
@@ -483,6 +485,7 @@ impl Features {
         let has = |d: &str| model.diagnostics.iter().any(|x| x == d);
         Features {
             release: model.release.clone(),
+            note: model.diagnostics_note.clone(),
             stall: StallFeatures {
                 holdout_stall: has("holdout-stall"),
                 stall_info: has("stall-info"),

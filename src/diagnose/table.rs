@@ -50,6 +50,8 @@ pub struct Table {
     pub do_exit_watchdog_secs: u64,
     /// How long the clock ran after the trace.
     pub horizon: Micros,
+    /// Where the kernels the model stands for differ in their diagnostics.
+    pub note: String,
 }
 
 pub fn table(
@@ -97,5 +99,6 @@ pub fn table(
         hung_task_timeout_secs: tunables.hung_task_timeout_secs,
         do_exit_watchdog_secs: tunables.do_exit_watchdog_secs.unwrap_or(DO_EXIT_WATCHDOG_DEFAULT_SECS),
         horizon: opts.until,
+        note: features.note.clone(),
     }
 }

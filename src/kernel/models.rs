@@ -24,6 +24,9 @@ pub struct KernelModel {
     /// The stall diagnostics that kernel carries (the series' `diagnostics:`):
     /// `holdout-stall`, `stall-info`, `stall-info-since-boot`, `postscan-stall`.
     pub diagnostics: Vec<String>,
+    /// Where the kernels the model stands for differ in their diagnostics
+    /// (the series' `diagnostics-note:`), for tables.
+    pub diagnostics_note: String,
     /// (file name, text). `*.kc` are kernel code; `init.c` is the init program.
     pub files: Vec<(String, String)>,
 }
@@ -58,6 +61,7 @@ struct Builtin {
     description: &'static str,
     release: &'static str,
     diagnostics: &'static str,
+    diagnostics_note: &'static str,
     patches: Vec<&'static str>,
 }
 
@@ -80,6 +84,7 @@ fn parse_series(text: &'static str) -> Result<Vec<Builtin>, String> {
                 description: "",
                 release: "",
                 diagnostics: "",
+                diagnostics_note: "",
                 patches: Vec::new(),
             });
             continue;
@@ -103,6 +108,7 @@ fn parse_series(text: &'static str) -> Result<Vec<Builtin>, String> {
                 }
                 b.diagnostics = value
             }
+            "diagnostics-note" => b.diagnostics_note = value,
             "patch" if PATCHES.iter().any(|(n, _)| *n == value) => b.patches.push(value),
             "patch" => return Err(format!("line {}: patch `{value}` is not embedded (see PATCHES)", i + 1)),
             _ => return Err(format!("line {}: unknown key `{key}`", i + 1)),
@@ -130,6 +136,7 @@ pub fn builtin(name: &str) -> Option<KernelModel> {
         description: b.description.to_string(),
         release: b.release.to_string(),
         diagnostics: b.diagnostics.split(',').map(|d| d.trim().to_string()).filter(|d| !d.is_empty()).collect(),
+        diagnostics_note: b.diagnostics_note.to_string(),
         files: BASE.iter().map(|(n, t)| (format!("{}/{}", b.name, n), t.to_string())).collect(),
     };
     for p in &b.patches {
@@ -374,6 +381,7 @@ pub fn load_dir(dir: &Path) -> Result<KernelModel, String> {
         // A model of one's own: the warnings every recent kernel prints.
         release: "user-model".into(),
         diagnostics: vec!["holdout-stall".into(), "stall-info".into(), "stall-info-since-boot".into()],
+        diagnostics_note: String::new(),
         files,
     })
 }

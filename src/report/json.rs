@@ -60,6 +60,9 @@ pub struct JsonResult<'a> {
     /// For a deadlock: per stuck task and detector, whether it fires.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub diagnostics: Vec<JsonDiagnostic<'a>>,
+    /// Where the kernels the model stands for differ in their diagnostics.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub diagnostics_note: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -126,6 +129,7 @@ pub fn result(r: &CheckResult, seconds: bool) -> JsonResult<'_> {
                 line: d.line.as_deref(),
             })
             .collect(),
+        diagnostics_note: r.diagnostics.as_ref().map(|t| t.note.as_str()).filter(|n| !n.is_empty()),
     }
 }
 

@@ -169,6 +169,9 @@ fn diagnostics(out: &mut String, t: &Table) {
          postscan: tasks_rcu_exit_srcu_stall(); gp_sync: stall warnings on the grace period's synchronize_*(); \
          do_exit: a watchdog from PF_EXITING to do_task_dead())"
     );
+    if !t.note.is_empty() {
+        let _ = writeln!(out, "  Note: {}.", t.note);
+    }
     if !firsts.is_empty() {
         let _ = writeln!(out, "  First lines:");
         for f in firsts {
