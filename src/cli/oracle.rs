@@ -60,7 +60,30 @@ pub struct OracleArgs {
     max_states: u64,
 }
 
+/// A temporary directory removed when it goes out of scope.
+struct TempDir(std::path::PathBuf);
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn check_runs(runs: u32) -> Result<(), String> {
+    if (1..=10_000).contains(&runs) {
+        Ok(())
+    } else {
+        Err(format!("--runs {runs}: between 1 and 10000"))
+    }
+}
+
 pub fn cmd_oracle(a: &OracleArgs) -> u8 {
+    if let Err(e) = check_runs(a.runs) {
+        return usage_error(&e);
+    }
+    let Ok(time_limit) = Duration::try_from_secs_f64(a.time_limit) else {
+        return usage_error(&format!("--time-limit {}: not a number of seconds", a.time_limit));
+    };
     let name = a.scenario.display().to_string();
     let text = match super::read_scenario(&a.scenario) {
         Ok(t) => t,
@@ -80,10 +103,7 @@ pub fn cmd_oracle(a: &OracleArgs) -> u8 {
             return EXIT_USAGE;
         }
     };
-    let opts = Options {
-        bounds: Bounds { time_limit: Some(Duration::from_secs_f64(a.time_limit.max(0.0))), ..Bounds::default() },
-        ..Options::default()
-    };
+    let opts = Options { bounds: Bounds { time_limit: Some(time_limit), ..Bounds::default() }, ..Options::default() };
     let r = check::check(&map, &sys, &model.name, &opts);
     // What the program may print: every finished interleaving's lines.
     let printing = text.contains("printf");
@@ -93,8 +113,8 @@ pub fn cmd_oracle(a: &OracleArgs) -> u8 {
     } else {
         None
     };
-    let dir = std::env::temp_dir().join(format!("taskcheck-oracle-{}", std::process::id()));
-    let bin = match oracle::compile(&emit::emit_c(&name, &text), &dir) {
+    let dir = TempDir(std::env::temp_dir().join(format!("taskcheck-oracle-{}", std::process::id())));
+    let bin = match oracle::compile(&emit::emit_c(&name, &text), &dir.0) {
         Ok(b) => b,
         Err(e) => return usage_error(&e),
     };
@@ -106,7 +126,7 @@ pub fn cmd_oracle(a: &OracleArgs) -> u8 {
             Err(e) => return usage_error(&e),
         }
     }
-    let _ = std::fs::remove_dir_all(&dir);
+    drop(dir);
     println!("{name} on the running kernel {release}, against the model {} ({} runs)", model.name, runs.len());
     if runs.iter().any(|r| r.lacks_privilege()) {
         println!("  unshare(CLONE_NEWPID) failed with EPERM: run as root (CAP_SYS_ADMIN) to compare this scenario");
@@ -249,6 +269,7 @@ fn differ(
         Err(emit::outcomes::Incomplete::Fault(f)) => return Err(format!("not modelled: {f}")),
     };
     let bin = oracle::compile(&emit::emit_c(&name, &text), dir)?;
+    let mut finished = 0;
     for _ in 0..a.runs {
         let run = oracle::run_once(&bin, Duration::from_secs(a.timeout.max(1)))?;
         if run.lacks_privilege() {
@@ -257,15 +278,22 @@ fn differ(
         if !run.finished() {
             continue;
         }
+        finished += 1;
         let seen = run.outcome();
         if !allowed.contains(&seen) {
             return Ok(Some(Disagreement { seen, allowed, events: run.events }));
         }
     }
+    if finished == 0 {
+        return Err("no real run finished within the timeout".into());
+    }
     Ok(None)
 }
 
 pub fn cmd_fuzz(a: &FuzzArgs) -> u8 {
+    if let Err(e) = check_runs(a.runs) {
+        return usage_error(&e);
+    }
     if a.show {
         for i in 0..a.count {
             let seed = a.seed.wrapping_add(i);
@@ -280,7 +308,8 @@ pub fn cmd_fuzz(a: &FuzzArgs) -> u8 {
         Err(e) => return usage_error(&e),
     };
     oracle::adopt_orphans();
-    let dir = std::env::temp_dir().join(format!("taskcheck-fuzz-{}", std::process::id()));
+    let tmp = TempDir(std::env::temp_dir().join(format!("taskcheck-fuzz-{}", std::process::id())));
+    let dir = tmp.0.clone();
     let start = std::time::Instant::now();
     let (mut agree, mut skipped, mut found) = (0u64, Vec::new(), Vec::new());
     for i in 0..a.count {
@@ -289,12 +318,10 @@ pub fn cmd_fuzz(a: &FuzzArgs) -> u8 {
             Ok(None) => agree += 1,
             Err(why) if why.starts_with("the generator") || why.starts_with("cannot run cc") => {
                 eprintln!("seed {}: {why}", p.seed);
-                let _ = std::fs::remove_dir_all(&dir);
                 return EXIT_USAGE;
             }
             Err(why) if why.contains("needs root") => {
                 println!("fuzz: unshare(CLONE_NEWPID) failed with EPERM: run as root");
-                let _ = std::fs::remove_dir_all(&dir);
                 return EXIT_NO_PRIVILEGE;
             }
             Err(why) => skipped.push((p.seed, why)),
@@ -334,7 +361,7 @@ pub fn cmd_fuzz(a: &FuzzArgs) -> u8 {
             }
         }
     }
-    let _ = std::fs::remove_dir_all(&dir);
+    drop(tmp);
     println!(
         "fuzz: {} programs (seeds {}..{}) against {} on {release} in {:.1}s: {agree} agree, {} disagree, {} not compared",
         a.count,

@@ -7,13 +7,14 @@
  * WHO names the process or thread by how it was created (main, main.1 for
  * main's first child, main.1/t1 for its first thread, ...). Pids are shown
  * as the caller sees them, with the name of the task they stand for where
- * it is known ("= 4711 (main.2)"). An alarm (TC_TIMEOUT seconds, default 10)
- * ends a run that hangs: main prints "tc: main timeout" and kills the
- * process group.
+ * it is known ("= 4711 (main.2)"). Run by hand, an alarm (TC_TIMEOUT seconds
+ * from the environment, default 10) ends a run that hangs: main prints
+ * "tc: main timeout" and kills the process group.
  */
 #include <fcntl.h>
 #include <stdarg.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 
 #ifndef TC_TIMEOUT
 #define TC_TIMEOUT 10
@@ -119,21 +120,79 @@ static inline void tc_timeout(int sig)
 	kill(0, SIGKILL);
 }
 
+/* Under `taskcheck oracle` and `fuzz` (TC_SANDBOX=1), the program runs in
+ * a PID namespace of its own, below a small init that reaps every task and
+ * ends when the last one has: no signal of the program (kill(-1)
+ * included) can leave the namespace, the run ends when all its tasks have,
+ * and killing the process group from outside ends everything (the init
+ * dies of PR_SET_PDEATHSIG, and the namespace with it). main's status is
+ * passed out through `status` and re-created by the outermost process. */
+static inline void tc_sandbox(int *status)
+{
+	struct rlimit no_core = { 0, 0 };
+	pid_t init, prog;
+	int st = 0;
+
+	if (unshare(CLONE_NEWPID) != 0) {
+		perror("tc: unshare(CLONE_NEWPID) for the sandbox");
+		_exit(124);
+	}
+	init = fork();
+	if (init < 0)
+		_exit(124);
+	if (init > 0) {
+		/* Outside: wait for the sandbox, then end as main ended. */
+		while (waitpid(init, &st, 0) < 0 && errno == EINTR)
+			;
+		st = *status;
+		if (WIFSIGNALED(st)) {
+			setrlimit(RLIMIT_CORE, &no_core);
+			signal(WTERMSIG(st), SIG_DFL);
+			kill(getpid(), WTERMSIG(st));
+		}
+		_exit(WIFEXITED(st) ? WEXITSTATUS(st) : 125);
+	}
+	/* pid 1 of the sandbox. */
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	prog = fork();
+	if (prog < 0)
+		_exit(124);
+	if (prog > 0) {
+		for (;;) {
+			pid_t r = waitpid(-1, &st, __WALL);
+
+			if (r == prog)
+				*status = st;
+			if (r < 0 && errno == ECHILD)
+				_exit(0);
+		}
+	}
+	/* The program itself: on to main(). */
+}
+
 __attribute__((constructor)) static void tc_start(void)
 {
 	void *m = mmap(NULL, 1024 * sizeof(struct tc_task) + 64, PROT_READ | PROT_WRITE,
 		       MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	const char *sandbox = getenv("TC_SANDBOX");
+	const char *timeout = getenv("TC_TIMEOUT");
 
 	if (m == MAP_FAILED) {
 		perror("tc: mmap");
 		_exit(125);
 	}
-	tc_ntasks = m;
+	tc_ntasks = (int *)m;
 	tc_tasks = (struct tc_task *)((char *)m + 64);
 	setvbuf(stdout, NULL, _IONBF, 0);
-	setpgid(0, 0);
-	signal(SIGALRM, tc_timeout);
-	alarm(TC_TIMEOUT);
+	if (sandbox && sandbox[0] == '1') {
+		unsetenv("TC_SANDBOX");
+		tc_sandbox((int *)((char *)m + 32));
+	} else {
+		/* A run by hand: a group of its own and an alarm. */
+		setpgid(0, 0);
+		signal(SIGALRM, tc_timeout);
+		alarm(timeout && atoi(timeout) > 0 ? atoi(timeout) : TC_TIMEOUT);
+	}
 	tc_register();
 }
 
@@ -233,10 +292,12 @@ static inline int tc_kill(pid_t pid, int sig)
 {
 	int r = kill(pid, sig), e = errno;
 
+	const char *who = pid == -1 ? "every process it may signal" : tc_name_of(pid);
+
 	if (r == 0)
-		tc_say("kill(%d (%s), %d) = 0", (int)pid, tc_name_of(pid), sig);
+		tc_say("kill(%d (%s), %d) = 0", (int)pid, who, sig);
 	else
-		tc_say("kill(%d (%s), %d) = -1 %s", (int)pid, tc_name_of(pid), sig, tc_errno(e));
+		tc_say("kill(%d (%s), %d) = -1 %s", (int)pid, who, sig, tc_errno(e));
 	errno = e;
 	return r;
 }
@@ -282,8 +343,9 @@ static inline void (*tc_signal(int sig, void (*handler)(int)))(int)
 {
 	void (*old)(int) = signal(sig, handler);
 
-	tc_say("signal(%d, %s) = %s", sig, handler == SIG_IGN ? "SIG_IGN" : "SIG_DFL",
-	       old == SIG_IGN ? "SIG_IGN" : old == SIG_DFL ? "SIG_DFL" : "?");
+	tc_say("signal(%d, %s) = %s", sig,
+	       handler == SIG_IGN ? "SIG_IGN" : handler == SIG_DFL ? "SIG_DFL" : "a handler",
+	       old == SIG_IGN ? "SIG_IGN" : old == SIG_DFL ? "SIG_DFL" : old == SIG_ERR ? "SIG_ERR" : "a handler");
 	return old;
 }
 

@@ -166,7 +166,11 @@ fn render_body(out: &mut String, stmts: &[Stmt], who: &str, ind: &str) {
                 };
                 let arg = target.clone().unwrap_or_else(|| "-1".into());
                 let label = target.clone().unwrap_or_else(|| "any".into());
-                out.push_str(&format!("{ind}r = waitpid({arg}, &s, {opts});\n"));
+                // A child whose fork failed is -1: never wait for "any" in its name.
+                match target {
+                    Some(t) => out.push_str(&format!("{ind}r = {t} > 0 ? waitpid({arg}, &s, {opts}) : -2;\n")),
+                    None => out.push_str(&format!("{ind}r = waitpid({arg}, &s, {opts});\n")),
+                }
                 let mut first = true;
                 for k in known {
                     if target.as_ref().is_some_and(|t| t != k) {
@@ -179,15 +183,19 @@ fn render_body(out: &mut String, stmts: &[Stmt], who: &str, ind: &str) {
                 }
                 let kw = if first { "if" } else { "} else if" };
                 out.push_str(&format!(
-                    "{ind}{kw} (r == 0) {{\n{ind}\tprintf(\"{who} wait {label} none\\n\");\n\
+                    "{ind}{kw} (r == -2) {{\n{ind}\tprintf(\"{who} wait {label} not forked\\n\");\n\
+                     {ind}}} else if (r == 0) {{\n{ind}\tprintf(\"{who} wait {label} none\\n\");\n\
                      {ind}}} else if (r == -1) {{\n{ind}\tprintf(\"{who} wait {label} err %d\\n\", errno);\n{ind}}} else {{\n"
                 ));
                 status_prints(out, ind, who, &format!("wait {label} other"));
                 out.push_str(&format!("{ind}}}\n"));
             }
             Stmt::Kill { var, sig } => {
+                // Never kill(-1) because a fork failed.
                 out.push_str(&format!(
-                    "{ind}r = kill({var}, {sig});\n{ind}if (r == -1)\n{ind}\tprintf(\"{who} kill {var} {sig} err %d\\n\", errno);\n\
+                    "{ind}r = {var} > 0 ? kill({var}, {sig}) : -2;\n\
+                     {ind}if (r == -2)\n{ind}\tprintf(\"{who} kill {var} not forked\\n\");\n\
+                     {ind}else if (r == -1)\n{ind}\tprintf(\"{who} kill {var} {sig} err %d\\n\", errno);\n\
                      {ind}else\n{ind}\tprintf(\"{who} kill {var} {sig} ok\\n\");\n"
                 ));
             }

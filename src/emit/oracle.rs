@@ -75,9 +75,11 @@ impl RealRun {
     pub fn outcome(&self) -> super::outcomes::Outcome {
         super::outcomes::outcome_of(self.events.iter().filter_map(|e| e.split_once(" out: ").map(|x| x.1)))
     }
-    /// `unshare(CLONE_NEWPID)` refused for want of privilege.
+    /// The sandbox (or the scenario's own unshare(CLONE_NEWPID)) was refused
+    /// for want of privilege.
     pub fn lacks_privilege(&self) -> bool {
-        self.events.iter().any(|e| e.contains("unshare(0x20000000) = -1 EPERM"))
+        self.stderr.contains("tc: unshare(CLONE_NEWPID) for the sandbox")
+            || self.events.iter().any(|e| e.contains("unshare(0x20000000) = -1 EPERM"))
     }
 }
 
@@ -103,18 +105,23 @@ pub fn compile(c_text: &str, dir: &Path) -> Result<PathBuf, String> {
     Ok(bin)
 }
 
-/// The processes of process group `pgrp`: (pid, state letter).
+/// The threads of process group `pgrp`: (tid, state letter), every thread
+/// (a spinning thread beside a sleeping main thread is running).
 fn group_members(pgrp: i32) -> Vec<(i32, char)> {
     let mut out = Vec::new();
     let Ok(dir) = std::fs::read_dir("/proc") else { return out };
     for e in dir.flatten() {
         let Some(pid) = e.file_name().to_str().and_then(|s| s.parse::<i32>().ok()) else { continue };
-        let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else { continue };
-        // pid (comm) state ppid pgrp ...: comm may hold spaces, so split after ')'.
-        let Some(rest) = stat.rsplit_once(')').map(|x| x.1) else { continue };
-        let f: Vec<&str> = rest.split_whitespace().collect();
-        if f.len() > 2 && f[2].parse::<i32>().ok() == Some(pgrp) {
-            out.push((pid, f[0].chars().next().unwrap_or('?')));
+        let Ok(tasks) = std::fs::read_dir(format!("/proc/{pid}/task")) else { continue };
+        for t in tasks.flatten() {
+            let Ok(stat) = std::fs::read_to_string(t.path().join("stat")) else { continue };
+            // tid (comm) state ppid pgrp ...: comm may hold spaces, so split after ')'.
+            let Some(rest) = stat.rsplit_once(')').map(|x| x.1) else { continue };
+            let f: Vec<&str> = rest.split_whitespace().collect();
+            if f.len() > 2 && f[2].parse::<i32>().ok() == Some(pgrp) {
+                let tid = t.file_name().to_str().and_then(|s| s.parse().ok()).unwrap_or(pid);
+                out.push((tid, f[0].chars().next().unwrap_or('?')));
+            }
         }
     }
     out
@@ -152,12 +159,17 @@ pub fn adopt_orphans() {
     }
 }
 
-/// Run the program once; kill its process group after `timeout`.
+/// Run the program once, in its sandbox (a PID namespace of its own; see
+/// events.h): it ends when every task of the run has; after `timeout` the
+/// process group is killed, which ends the sandbox and all in it.
 #[cfg(unix)]
 pub fn run_once(bin: &Path, timeout: Duration) -> Result<RealRun, String> {
-    use std::os::unix::process::ExitStatusExt;
+    use std::os::unix::process::{CommandExt, ExitStatusExt};
     let mut child = Command::new(bin)
-        .env("TC_TIMEOUT", timeout.as_secs().max(1).to_string())
+        .env("TC_SANDBOX", "1")
+        .env("TC_TIMEOUT", timeout.as_secs().saturating_add(5).to_string())
+        // The group is set before exec: no window where a kill misses it.
+        .process_group(0)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -166,20 +178,17 @@ pub fn run_once(bin: &Path, timeout: Duration) -> Result<RealRun, String> {
     let mut stdout = child.stdout.take();
     let mut stderr = child.stderr.take();
     // Read the pipes on threads, so a chatty program never blocks on them.
-    let out_t = std::thread::spawn(move || {
-        let mut s = String::new();
-        if let Some(o) = stdout.as_mut() {
-            let _ = o.read_to_string(&mut s);
-        }
-        s
-    });
-    let err_t = std::thread::spawn(move || {
-        let mut s = String::new();
-        if let Some(e) = stderr.as_mut() {
-            let _ = e.read_to_string(&mut s);
-        }
-        s
-    });
+    let read = |pipe: Option<Box<dyn Read + Send>>| {
+        std::thread::spawn(move || {
+            let mut bytes = Vec::new();
+            if let Some(mut p) = pipe {
+                let _ = p.read_to_end(&mut bytes);
+            }
+            String::from_utf8_lossy(&bytes).into_owned()
+        })
+    };
+    let out_t = read(stdout.take().map(|p| Box::new(p) as Box<dyn Read + Send>));
+    let err_t = read(stderr.take().map(|p| Box::new(p) as Box<dyn Read + Send>));
     let start = Instant::now();
     let end = loop {
         match child.try_wait() {
@@ -192,39 +201,22 @@ pub fn run_once(bin: &Path, timeout: Duration) -> Result<RealRun, String> {
             }
             Ok(None) if start.elapsed() < timeout => std::thread::sleep(Duration::from_millis(5)),
             Ok(None) => {
-                let members = group_members(pgrp);
-                let running = members.iter().any(|&(_, s)| s == 'R');
-                kill_group(pgrp);
+                let running = group_members(pgrp).iter().any(|&(_, s)| s == 'R');
+                // The group leader is not reaped yet, so `pgrp` is still ours.
+                if pgrp > 1 {
+                    kill_group(pgrp);
+                }
                 let _ = child.wait();
                 break RealEnd::Hung { running };
             }
             Err(e) => return Err(format!("waiting for {}: {e}", bin.display())),
         }
     };
-    // Main is done: wait for the rest of the group (reparented to us) to end
-    // too, up to the timeout, then kill what is left.
-    let mut leftover = None;
-    if !matches!(end, RealEnd::Hung { .. }) {
-        loop {
-            reap_orphans();
-            let members = group_members(pgrp);
-            let live: Vec<&(i32, char)> = members.iter().filter(|m| m.1 != 'Z').collect();
-            if live.is_empty() {
-                break;
-            }
-            if start.elapsed() >= timeout {
-                leftover = Some(live.iter().any(|m| m.1 == 'R'));
-                break;
-            }
-            std::thread::sleep(Duration::from_millis(5));
-        }
-    }
-    kill_group(pgrp);
     reap_orphans();
     let stdout = out_t.join().unwrap_or_default();
     let stderr = err_t.join().unwrap_or_default();
-    let events = stdout.lines().filter(|l| l.starts_with("tc: ")).map(|l| l[4..].to_string()).collect();
-    Ok(RealRun { end, leftover, events, stderr })
+    let events = stdout.lines().filter_map(|l| l.strip_prefix("tc: ")).map(str::to_string).collect();
+    Ok(RealRun { end, leftover: None, events, stderr })
 }
 
 #[cfg(test)]

@@ -44,7 +44,9 @@ pub fn model_outcomes(sys: &System, max_states: u64) -> Result<BTreeSet<Outcome>
     while let Some(k) = queue.pop_front() {
         steps.clear();
         sys.steps(&k, &mut steps);
-        if steps.is_empty() {
+        // Only runs where every task finished: a deadlocked state's partial
+        // output is not what a finished real run prints.
+        if steps.is_empty() && sys.waiting(&k) == 0 {
             // Task by task, so that each task's lines keep their order.
             let mut o = Outcome::new();
             for t in &k.tasks {
@@ -54,6 +56,9 @@ pub fn model_outcomes(sys: &System, max_states: u64) -> Result<BTreeSet<Outcome>
                 }
             }
             outcomes.insert(o);
+            continue;
+        }
+        if steps.is_empty() {
             continue;
         }
         for &s in &steps {

@@ -75,24 +75,27 @@ pub struct Kernel {
     pub outcomes: bool,
 }
 
-/// The text of a printed line by id (ids are shared by every state).
-static OUTPUT_LINES: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
+/// The printed lines by id, and the ids by line (shared by every state).
+type OutputLines = (Vec<String>, Option<std::collections::HashMap<String, u32>>);
+static OUTPUT_LINES: std::sync::Mutex<OutputLines> = std::sync::Mutex::new((Vec::new(), None));
 
 /// The id of a printed line, interning it.
 pub fn output_line_id(line: &str) -> u32 {
-    let Ok(mut lines) = OUTPUT_LINES.lock() else { return u32::MAX };
-    match lines.iter().position(|l| l == line) {
-        Some(i) => i as u32,
-        None => {
-            lines.push(line.to_string());
-            (lines.len() - 1) as u32
-        }
+    let Ok(mut guard) = OUTPUT_LINES.lock() else { return u32::MAX };
+    let (lines, ids) = &mut *guard;
+    let ids = ids.get_or_insert_with(Default::default);
+    if let Some(&id) = ids.get(line) {
+        return id;
     }
+    lines.push(line.to_string());
+    let id = (lines.len() - 1) as u32;
+    ids.insert(line.to_string(), id);
+    id
 }
 
 /// The line of an id from `output_line_id`.
 pub fn output_line(id: u32) -> String {
-    OUTPUT_LINES.lock().ok().and_then(|l| l.get(id as usize).cloned()).unwrap_or_default()
+    OUTPUT_LINES.lock().ok().and_then(|l| l.0.get(id as usize).cloned()).unwrap_or_default()
 }
 
 impl Kernel {
