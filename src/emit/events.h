@@ -152,8 +152,19 @@ static inline void tc_sandbox(int *status)
 		}
 		_exit(WIFEXITED(st) ? WEXITSTATUS(st) : 125);
 	}
-	/* pid 1 of the sandbox. */
+	/* pid 1 of the sandbox. main gets pid 100, as in the model (init 1,
+	 * rcu_tasks_kthread 11, main 100), so that its pid numbers cannot
+	 * collide with those of a namespace it creates. */
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	{
+		int fd = open("/proc/sys/kernel/ns_last_pid", O_WRONLY);
+
+		if (fd < 0 || write(fd, "99", 2) != 2) {
+			perror("tc: ns_last_pid");
+			_exit(124);
+		}
+		close(fd);
+	}
 	prog = fork();
 	if (prog < 0)
 		_exit(124);

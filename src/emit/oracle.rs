@@ -178,11 +178,21 @@ pub fn run_once(bin: &Path, timeout: Duration) -> Result<RealRun, String> {
     let mut stdout = child.stdout.take();
     let mut stderr = child.stderr.take();
     // Read the pipes on threads, so a chatty program never blocks on them.
+    // A program may print for ever (a spinner calling getpid()): keep the
+    // first MiB, drain the rest.
     let read = |pipe: Option<Box<dyn Read + Send>>| {
         std::thread::spawn(move || {
             let mut bytes = Vec::new();
             if let Some(mut p) = pipe {
-                let _ = p.read_to_end(&mut bytes);
+                let mut buf = [0u8; 8192];
+                while let Ok(n) = p.read(&mut buf) {
+                    if n == 0 {
+                        break;
+                    }
+                    if bytes.len() < 1 << 20 {
+                        bytes.extend_from_slice(&buf[..n]);
+                    }
+                }
             }
             String::from_utf8_lossy(&bytes).into_owned()
         })
@@ -201,7 +211,13 @@ pub fn run_once(bin: &Path, timeout: Duration) -> Result<RealRun, String> {
             }
             Ok(None) if start.elapsed() < timeout => std::thread::sleep(Duration::from_millis(5)),
             Ok(None) => {
-                let running = group_members(pgrp).iter().any(|&(_, s)| s == 'R');
+                // Several looks: a spinner that prints may be caught asleep
+                // in write() once, not every time.
+                let mut running = false;
+                for _ in 0..10 {
+                    running |= group_members(pgrp).iter().any(|&(_, s)| s == 'R');
+                    std::thread::sleep(Duration::from_millis(10));
+                }
                 // The group leader is not reaped yet, so `pgrp` is still ours.
                 if pgrp > 1 {
                     kill_group(pgrp);
