@@ -3,7 +3,9 @@
 //! signal 0, SIGUSR1 or SIGCHLD) with waits (blocking and WNOHANG, with and
 //! without __WALL, by pid and any), kills (SIGKILL, SIGTERM, 0; kill(-1)
 //! only inside a new PID namespace), SIGCHLD ignored, child subreapers,
-//! unshare(CLONE_NEWPID) (nested too), getpid/getppid inside namespaces,
+//! unshare(CLONE_NEWPID) (nested too), getpid/getppid inside namespaces, a
+//! thread per process that waits, kills or reads its pid (children's pids
+//! are globals a thread shares),
 //! `_exit`/`exit`.
 //! Every program prints what it observes in words a model run prints too
 //! (`main.1 wait c1 exit 3`), each line starting with the printing process's
@@ -42,6 +44,14 @@ pub enum Stmt {
         sig: &'static str,
     },
     IgnoreSigchld,
+    /// A thread of the process runs `body` (named `name`), joined at the end
+    /// of the process's statements when `join`.
+    Thread {
+        tvar: String,
+        name: String,
+        body: Vec<Stmt>,
+        join: bool,
+    },
     Subreaper,
     Unshare,
     GetPid,
@@ -72,6 +82,7 @@ impl Gen {
         let mut out = Vec::new();
         let mut children: Vec<String> = Vec::new();
         let mut forks = 0;
+        let mut threads = 0;
         let mut unshared = false;
         let n = 1 + self.below(4);
         for _ in 0..n {
@@ -100,6 +111,12 @@ impl Gen {
                 Stmt::Kill { var, sig }
             } else if k < 68 && in_ns {
                 Stmt::KillAll { sig: ["SIGKILL", "SIGTERM"][self.below(2) as usize] }
+            } else if (66..70).contains(&k) && threads < 1 {
+                threads += 1;
+                self.vars += 1;
+                let tname = format!("{name}/t{threads}");
+                let body = self.thread_body(&tname, &children, in_ns || unshared);
+                Stmt::Thread { tvar: format!("t{}", self.vars), name: tname, body, join: self.below(3) > 0 }
             } else if k < 73 {
                 Stmt::IgnoreSigchld
             } else if k < 78 {
@@ -128,6 +145,30 @@ impl Gen {
     }
 }
 
+impl Gen {
+    /// A thread's statements: waits and kills on the process's children so
+    /// far, getpid inside a namespace, SIGCHLD ignored.
+    fn thread_body(&mut self, name: &str, children: &[String], in_ns: bool) -> Vec<Stmt> {
+        let mut out = Vec::new();
+        for _ in 0..1 + self.below(3) {
+            let k = self.below(100);
+            out.push(if k < 40 && !children.is_empty() {
+                let target = (self.below(2) == 0).then(|| children[self.below(children.len() as u64) as usize].clone());
+                Stmt::Wait { target, known: children.to_vec(), nohang: self.below(3) == 0, wall: self.below(2) == 0 }
+            } else if k < 60 && !children.is_empty() {
+                let var = children[self.below(children.len() as u64) as usize].clone();
+                Stmt::Kill { var, sig: ["SIGKILL", "SIGTERM", "0"][self.below(3) as usize] }
+            } else if k < 80 && in_ns {
+                Stmt::GetPid
+            } else {
+                Stmt::IgnoreSigchld
+            });
+        }
+        let _ = name;
+        out
+    }
+}
+
 pub fn generate(seed: u64) -> Program {
     let mut g = Gen { rng: Pcg64Mcg::seed_from_u64(seed), forks_left: 4, vars: 0 };
     let main = g.body("main", 0, false);
@@ -141,16 +182,39 @@ fn status_prints(out: &mut String, ind: &str, who: &str, what: &str) {
     ));
 }
 
-fn render_body(out: &mut String, stmts: &[Stmt], who: &str, ind: &str) {
+/// What rendering collects besides the text of main: the thread
+/// functions, and the children's pids they share as globals.
+#[derive(Default)]
+struct Unit {
+    funcs: Vec<String>,
+    pids: Vec<String>,
+}
+
+fn render_body(out: &mut String, stmts: &[Stmt], who: &str, ind: &str, unit: &mut Unit) {
+    let mut joins = Vec::new();
     for s in stmts {
         match s {
+            Stmt::Thread { tvar, name, body, join } => {
+                let func = format!("thread_{tvar}");
+                let mut f = format!("void *{func}(void *arg)\n{{\n\tint s = 0;\n\tint r = 0;\n\n");
+                render_body(&mut f, body, name, "\t", unit);
+                f.push_str("\treturn NULL;\n}\n\n");
+                unit.funcs.push(f);
+                out.push_str(&format!(
+                    "{ind}pthread_t {tvar};\n{ind}if (pthread_create(&{tvar}, NULL, {func}, NULL) != 0)\n{ind}\tprintf(\"{who} pthread_create failed\\n\");\n"
+                ));
+                if *join {
+                    joins.push(tvar.clone());
+                }
+            }
             Stmt::Fork { var, child, body, code, libc_exit, exit_signal } => {
                 let call = match exit_signal {
                     Some(sig) => format!("clone_exit_signal({sig})"),
                     None => "fork()".to_string(),
                 };
-                out.push_str(&format!("{ind}pid_t {var} = {call};\n{ind}if ({var} == 0) {{\n"));
-                render_body(out, body, child, &format!("{ind}\t"));
+                unit.pids.push(var.clone());
+                out.push_str(&format!("{ind}{var} = {call};\n{ind}if ({var} == 0) {{\n"));
+                render_body(out, body, child, &format!("{ind}\t"), unit);
                 let exit = if *libc_exit { "exit" } else { "_exit" };
                 out.push_str(&format!("{ind}\t{exit}({code});\n{ind}}}\n"));
                 out.push_str(&format!(
@@ -225,19 +289,37 @@ fn render_body(out: &mut String, stmts: &[Stmt], who: &str, ind: &str) {
             Stmt::GetPpid => out.push_str(&format!("{ind}printf(\"{who} getppid %d\\n\", getppid());\n")),
         }
     }
+    for t in joins {
+        out.push_str(&format!("{ind}pthread_join({t}, NULL);\n"));
+    }
 }
 
 /// The program as a scenario (a C file taskcheck and cc both take).
 pub fn render(p: &Program, header: &str) -> String {
+    let mut unit = Unit::default();
+    let mut body = String::new();
+    render_body(&mut body, &p.main, "main", "\t", &mut unit);
     let mut out = String::new();
     for l in header.lines() {
         out.push_str(&format!("// {l}\n"));
     }
     out.push_str(
-        "#include <errno.h>\n#include <signal.h>\n#include <stdio.h>\n#include <sys/prctl.h>\n\
-         #include <sys/wait.h>\n#include <unistd.h>\n#include \"taskcheck.h\"\n\nint main(void)\n{\n\tint s = 0;\n\tint r = 0;\n\n",
+        "#include <errno.h>\n#include <pthread.h>\n#include <signal.h>\n#include <stddef.h>\n#include <stdio.h>\n\
+         #include <sys/prctl.h>\n#include <sys/wait.h>\n#include <unistd.h>\n#include \"taskcheck.h\"\n\n",
     );
-    render_body(&mut out, &p.main, "main", "\t");
+    // Children's pids are globals: a thread reads its process's.
+    for v in &unit.pids {
+        out.push_str(&format!("pid_t {v};\n"));
+    }
+    if !unit.pids.is_empty() {
+        out.push('\n');
+    }
+    // A thread function before its use; a nested one's before its creator's.
+    for f in unit.funcs.iter().rev() {
+        out.push_str(f);
+    }
+    out.push_str("int main(void)\n{\n\tint s = 0;\n\tint r = 0;\n\n");
+    out.push_str(&body);
     out.push_str("\treturn 0;\n}\n");
     out
 }
@@ -255,10 +337,10 @@ pub fn shrink(p: &Program) -> Vec<Program> {
                 v = strip_var(&v, var);
             }
             out.push(v);
-            if let Stmt::Fork { body, .. } = &stmts[i] {
+            if let Stmt::Fork { body, .. } | Stmt::Thread { body, .. } = &stmts[i] {
                 for b in variants(body) {
                     let mut v = stmts.to_vec();
-                    if let Stmt::Fork { body, .. } = &mut v[i] {
+                    if let Stmt::Fork { body, .. } | Stmt::Thread { body, .. } = &mut v[i] {
                         *body = b;
                     }
                     out.push(v);
@@ -275,6 +357,9 @@ fn strip_var(stmts: &[Stmt], var: &str) -> Vec<Stmt> {
         .iter()
         .filter_map(|s| match s {
             Stmt::Kill { var: v, .. } if v == var => None,
+            Stmt::Thread { tvar, name, body, join } => {
+                Some(Stmt::Thread { tvar: tvar.clone(), name: name.clone(), body: strip_var(body, var), join: *join })
+            }
             Stmt::Wait { target: Some(t), .. } if t == var => None,
             Stmt::Wait { target, known, nohang, wall } => Some(Stmt::Wait {
                 target: target.clone(),
@@ -289,7 +374,15 @@ fn strip_var(stmts: &[Stmt], var: &str) -> Vec<Stmt> {
 
 /// Statements in the whole tree.
 pub fn size(stmts: &[Stmt]) -> usize {
-    stmts.iter().map(|s| 1 + if let Stmt::Fork { body, .. } = s { size(body) } else { 0 }).sum()
+    stmts
+        .iter()
+        .map(|s| {
+            1 + match s {
+                Stmt::Fork { body, .. } | Stmt::Thread { body, .. } => size(body),
+                _ => 0,
+            }
+        })
+        .sum()
 }
 
 #[cfg(test)]
