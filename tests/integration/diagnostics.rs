@@ -19,11 +19,9 @@ fn run(args: &[&str]) -> (Option<i32>, String) {
     (out.status.code(), String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr))
 }
 
-/// The schedule of `check`'s report: the shortest way into the deadlock.
+/// The schedule of `check`'s report on the seed: the shortest way into the deadlock.
 fn seed_schedule() -> String {
-    let out = taskcheck().args(["check", SEED, "--kernel", "v6.1", "--format", "json"]).output().unwrap();
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    v["results"][0]["schedule"].as_str().unwrap().to_string()
+    schedule_on(SEED, "v6.1")
 }
 
 /// (seconds, text) of each kernel log line.
