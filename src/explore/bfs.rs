@@ -2,15 +2,13 @@
 //! discovered state keeps a compact record (parent, step, depth) from which
 //! its shortest trace is rebuilt.
 
-use std::collections::hash_map::Entry;
 use std::collections::VecDeque;
 use std::sync::atomic::Ordering;
 use std::time::Instant;
 
-use rustc_hash::FxHashMap;
-
 use super::scc::{self, Graph};
-use super::{ActorSet, Finding, Fingerprint, Model, Outcome, Progress, SearchConfig, Stats, StopReason, Trace};
+use super::visited::VisitedSet;
+use super::{ActorSet, Finding, Model, Outcome, Progress, SearchConfig, Stats, StopReason, Trace};
 
 /// How often (in expansions) the clock and the interrupt flag are read.
 const CHECK_EVERY: u64 = 1024;
@@ -30,7 +28,7 @@ pub(super) struct Search<'a, M: Model> {
     /// Discovered states never exceed this (also keeps indices within u32).
     pub(super) max_states: u64,
     pub(super) records: Vec<Record<M::Step>>,
-    pub(super) visited: FxHashMap<Fingerprint, u32>,
+    pub(super) visited: VisitedSet,
     pub(super) frontier: VecDeque<(u32, M::State)>,
     /// Only kept when partial deadlocks are wanted.
     pub(super) graph: Option<Graph>,
@@ -53,7 +51,7 @@ impl<'a, M: Model> Search<'a, M> {
             start: Instant::now(),
             max_states: config.bounds.max_states.unwrap_or(u64::MAX).min(u64::from(u32::MAX)),
             records: Vec::new(),
-            visited: FxHashMap::default(),
+            visited: VisitedSet::default(),
             frontier: VecDeque::new(),
             graph: config.partial_deadlocks.then(Graph::new),
             stats: Stats::default(),
@@ -160,16 +158,14 @@ impl<M: Model> Search<'_, M> {
                     }
                 };
                 self.stats.transitions += 1;
-                let target = match self.visited.entry(model.fingerprint(&next)) {
-                    Entry::Occupied(e) => *e.get(),
-                    Entry::Vacant(e) => {
-                        let Ok(target) = u32::try_from(self.records.len()) else {
-                            return (None, StopReason::MaxStates);
-                        };
+                let fp = model.fingerprint(&next);
+                let target = match self.visited.insert(fp) {
+                    Some(Ok(old)) => old,
+                    None => return (None, StopReason::MaxStates),
+                    Some(Err(target)) => {
                         if self.stats.states >= self.max_states {
                             return (None, StopReason::MaxStates);
                         }
-                        e.insert(target);
                         let depth = depth.saturating_add(1);
                         self.records.push(Record { parent: index, step: Some(step), depth });
                         self.stats.states += 1;
@@ -214,7 +210,7 @@ impl<M: Model> Search<'_, M> {
         if self.max_states == 0 {
             return Some((None, StopReason::MaxStates));
         }
-        self.visited.insert(self.model.fingerprint(&initial), 0);
+        self.visited.insert(self.model.fingerprint(&initial));
         self.records.push(Record { parent: 0, step: None, depth: 0 });
         self.stats.states = 1;
         self.frontier.push_back((0, initial));

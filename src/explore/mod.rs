@@ -13,6 +13,7 @@ pub mod random;
 pub mod scc;
 #[cfg(test)]
 pub mod toy;
+pub mod visited;
 
 use std::fmt::Debug;
 use std::sync::atomic::AtomicBool;

@@ -8,11 +8,8 @@
 //! time and the memory limits are checked once per chunk: where they stop a
 //! search depends on timing anyway.)
 
-use std::collections::hash_map::Entry;
-
-use rustc_hash::FxHashMap;
-
 use super::bfs::{bit, Record, Search};
+use super::visited::VisitedSet;
 use super::{ActorSet, Finding, Fingerprint, Model, Outcome, SearchConfig, StopReason};
 
 /// Parent states expanded between two merges.
@@ -40,7 +37,7 @@ type Successor<M> = Result<(Fingerprint, Option<<M as Model>::State>), <M as Mod
 fn expand<M: Model>(
     model: &M,
     config: &SearchConfig,
-    visited: &FxHashMap<Fingerprint, u32>,
+    visited: &VisitedSet,
     index: u32,
     depth: u32,
     state: &M::State,
@@ -72,7 +69,7 @@ fn expand<M: Model>(
         e.moves |= bit(model.actor(step));
         let next = model.next(state, step).map(|n| {
             let fp = model.fingerprint(&n);
-            (fp, (!visited.contains_key(&fp)).then_some(n))
+            (fp, (!visited.contains(fp)).then_some(n))
         });
         e.successors.push((step, next));
     }
@@ -179,23 +176,18 @@ where
                     }
                 };
                 s.stats.transitions += 1;
-                let target = match s.visited.entry(fp) {
-                    Entry::Occupied(o) => *o.get(),
-                    Entry::Vacant(v) => {
+                let target = match s.visited.insert(fp) {
+                    Some(Ok(old)) => old,
+                    None => {
+                        event = Some(snapshot(s, None, StopReason::MaxStates));
+                        break 'merge;
+                    }
+                    Some(Err(target)) => {
                         // Not visited before the chunk: the state was kept.
-                        let Some(next) = next else {
+                        let (Some(next), false) = (next, s.stats.states >= s.max_states) else {
                             event = Some(snapshot(s, None, StopReason::MaxStates));
                             break 'merge;
                         };
-                        let Ok(target) = u32::try_from(s.records.len()) else {
-                            event = Some(snapshot(s, None, StopReason::MaxStates));
-                            break 'merge;
-                        };
-                        if s.stats.states >= s.max_states {
-                            event = Some(snapshot(s, None, StopReason::MaxStates));
-                            break 'merge;
-                        }
-                        v.insert(target);
                         let depth = e.depth.saturating_add(1);
                         s.records.push(Record { parent: e.index, step: Some(step), depth });
                         s.stats.states += 1;

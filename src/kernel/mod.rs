@@ -31,12 +31,29 @@ pub fn fault<T>(msg: impl Into<String>) -> KResult<T> {
 /// reading goes through `Deref`, writing through `DerefMut` copies it first
 /// if another state still holds it. Cloning a state is then a few reference
 /// counts instead of a deep copy (most steps change one task and little else).
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Default)]
-pub struct Shared<T: Clone>(Arc<T>);
+///
+/// The part's fingerprint is kept beside it once computed, so a state's
+/// fingerprint hashes only the parts its last step wrote: `Hash` writes that
+/// 128-bit fingerprint, not the contents.
+#[derive(Clone, Debug, Default)]
+pub struct Shared<T: Clone>(Arc<SharedPart<T>>);
+
+#[derive(Debug, Default)]
+struct SharedPart<T> {
+    value: T,
+    fingerprint: std::sync::OnceLock<u128>,
+}
+
+impl<T: Clone> Clone for SharedPart<T> {
+    /// A copy is made to be written: its fingerprint is computed anew.
+    fn clone(&self) -> Self {
+        SharedPart { value: self.value.clone(), fingerprint: std::sync::OnceLock::new() }
+    }
+}
 
 impl<T: Clone> Shared<T> {
     pub fn new(v: T) -> Self {
-        Shared(Arc::new(v))
+        Shared(Arc::new(SharedPart { value: v, fingerprint: std::sync::OnceLock::new() }))
     }
     /// Held by one state only (a copy a step just made).
     pub fn is_unique(&self) -> bool {
@@ -44,16 +61,40 @@ impl<T: Clone> Shared<T> {
     }
 }
 
+impl<T: Clone + std::hash::Hash> Shared<T> {
+    /// xxh3-128 of the part's canonical bytes, computed once per version.
+    pub fn fingerprint(&self) -> u128 {
+        *self.0.fingerprint.get_or_init(|| system::hash_of(&self.0.value))
+    }
+}
+
 impl<T: Clone> std::ops::Deref for Shared<T> {
     type Target = T;
     fn deref(&self) -> &T {
-        &self.0
+        &self.0.value
     }
 }
 
 impl<T: Clone> std::ops::DerefMut for Shared<T> {
     fn deref_mut(&mut self) -> &mut T {
-        Arc::make_mut(&mut self.0)
+        let part = Arc::make_mut(&mut self.0);
+        // Written (or about to be): the old fingerprint no longer holds.
+        part.fingerprint = std::sync::OnceLock::new();
+        &mut part.value
+    }
+}
+
+impl<T: Clone + PartialEq> PartialEq for Shared<T> {
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.0, &other.0) || self.0.value == other.0.value
+    }
+}
+
+impl<T: Clone + Eq> Eq for Shared<T> {}
+
+impl<T: Clone + std::hash::Hash> std::hash::Hash for Shared<T> {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        state.write_u128(self.fingerprint());
     }
 }
 

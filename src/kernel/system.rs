@@ -213,18 +213,18 @@ impl System {
 /// Keep states finite and canonical: only whether a holdout's `nvcsw` moved
 /// since the scan is observable (by check_holdout_task()), not the count.
 fn canonicalize(k: &mut Kernel) {
-    let holdouts = k.rcu_tasks.holdouts.clone();
-    for i in 0..k.tasks.len() {
-        let id = TaskId(i as u16);
-        let t = k.task(id);
-        let (nvcsw, snap) = if holdouts.contains(&id) {
+    let holdouts = &k.rcu_tasks.holdouts;
+    for (i, slot) in k.tasks.iter_mut().enumerate() {
+        let t: &Task = slot;
+        let (nvcsw, snap) = if holdouts.contains(&TaskId(i as u16)) {
             (if t.nvcsw != t.rcu_tasks_nvcsw { t.rcu_tasks_nvcsw.wrapping_add(1) } else { t.nvcsw }, t.rcu_tasks_nvcsw)
         } else {
             (0, 0)
         };
         // Write only what changes: unchanged tasks stay shared.
         if t.nvcsw != nvcsw || t.rcu_tasks_nvcsw != snap {
-            let t = k.task_mut(id);
+            let t = std::sync::Arc::make_mut(slot);
+            t.hash = TaskHash::default();
             t.nvcsw = nvcsw;
             t.rcu_tasks_nvcsw = snap;
         }
@@ -273,6 +273,9 @@ impl Hasher for StateBytes {
     fn write_usize(&mut self, i: usize) {
         self.0.extend_from_slice(&(i as u64).to_le_bytes());
     }
+    fn write_u128(&mut self, i: u128) {
+        self.0.extend_from_slice(&i.to_le_bytes());
+    }
     fn write_i64(&mut self, i: i64) {
         self.0.extend_from_slice(&i.to_le_bytes());
     }
@@ -283,7 +286,7 @@ thread_local! {
 }
 
 /// xxh3-128 of a value's canonical bytes.
-fn hash_of<T: std::hash::Hash + ?Sized>(v: &T) -> u128 {
+pub(super) fn hash_of<T: std::hash::Hash + ?Sized>(v: &T) -> u128 {
     STATE_BYTES.with(|cell| {
         let mut buf = std::mem::take(&mut *cell.borrow_mut());
         buf.clear();
@@ -326,7 +329,7 @@ fn intern_part<T: Clone + std::hash::Hash>(seen: &Interner<super::Shared<T>>, pa
     if !part.is_unique() {
         return;
     }
-    if let Some(same) = seen.get_or_insert(hash_of(&**part), part) {
+    if let Some(same) = seen.get_or_insert(part.fingerprint(), part) {
         *part = same;
     }
 }
