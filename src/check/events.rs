@@ -123,3 +123,67 @@ pub fn diff(a: &Kernel, b: &Kernel) -> Vec<String> {
     }
     ev
 }
+
+/// What a step of one task did to another, drawn as an arrow between lanes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ArrowKind {
+    /// The step created the task (fork, clone).
+    Fork,
+    /// The step woke the task up.
+    Wakeup,
+    /// The step made a fatal signal pending for the task.
+    Signal,
+    /// The step reaped the task (released it: off the task list, pid freed).
+    Reap,
+}
+
+impl ArrowKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            ArrowKind::Fork => "fork",
+            ArrowKind::Wakeup => "wakeup",
+            ArrowKind::Signal => "signal",
+            ArrowKind::Reap => "reap",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Arrow {
+    pub kind: ArrowKind,
+    /// The task at the arrow's head (its index in the task table).
+    pub to: u16,
+}
+
+/// The arrows a step of `actor` draws to other tasks, read off the states
+/// before (`a`) and after (`b`) it.
+pub fn arrows(a: &Kernel, b: &Kernel, actor: TaskId) -> Vec<Arrow> {
+    let mut out = Vec::new();
+    for t in b.task_ids() {
+        if t == actor {
+            continue;
+        }
+        let nt = b.task(t);
+        let to = t.0;
+        let Some(ot) = a.tasks.get(t.0 as usize) else {
+            out.push(Arrow { kind: ArrowKind::Fork, to });
+            continue;
+        };
+        if !ot.attached && nt.attached {
+            out.push(Arrow { kind: ArrowKind::Fork, to });
+        }
+        if nt.pending & (1 << SIGKILL) != 0 && ot.pending & (1 << SIGKILL) == 0 {
+            out.push(Arrow { kind: ArrowKind::Signal, to });
+        }
+        let woken = (ot.sleeping && !nt.sleeping)
+            || (nt.sleeping && ot.state != RunState::Running && nt.state == RunState::Running);
+        if woken {
+            out.push(Arrow { kind: ArrowKind::Wakeup, to });
+        }
+        if ot.hashed && !nt.hashed {
+            out.push(Arrow { kind: ArrowKind::Reap, to });
+        }
+    }
+    out
+}

@@ -4,6 +4,7 @@
 
 pub mod events;
 pub mod expect;
+pub mod slice;
 
 use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
@@ -96,11 +97,16 @@ impl Verdict {
 #[derive(Clone, Debug)]
 pub struct WaitReport {
     pub task: String,
+    /// The task's index in the kernel's task table (a lane of the diagrams).
+    pub task_id: u16,
     pub pids: String,
     pub state: char,
     pub waits_in: Vec<String>,
     pub waits_for: String,
     pub reason: String,
+    /// The wait in a few words (`SRCU reader`, `zombie reaper`...): the
+    /// label of the wait-for edge.
+    pub edge: String,
     pub kernel_thread: bool,
 }
 
@@ -108,10 +114,16 @@ pub struct WaitReport {
 pub struct TraceStep {
     pub step: usize,
     pub task: String,
+    /// The task's index in the kernel's task table.
+    pub task_id: u16,
+    /// The function the step's visible action is in (kernel or scenario).
+    pub func: String,
     pub action: String,
     pub at: String,
     pub events: Vec<String>,
     pub output: Vec<String>,
+    /// What the step did to other tasks (forks, wakeups, signals, reaps).
+    pub arrows: Vec<events::Arrow>,
 }
 
 #[derive(Clone, Debug)]
@@ -137,6 +149,12 @@ pub struct CheckResult {
     pub random: Option<(u64, u64)>,
     /// For a deadlock: which kernel diagnostic would catch each stuck task.
     pub diagnostics: Option<crate::diagnose::table::Table>,
+    /// Steps of the found trace that the shown (sliced) trace leaves out,
+    /// and the tasks they belong to.
+    pub left_out: usize,
+    pub left_out_tasks: Vec<String>,
+    /// The whole schedule found, when the trace shown is a slice of it.
+    pub full_schedule: Option<String>,
 }
 
 impl CheckResult {
@@ -157,6 +175,9 @@ impl CheckResult {
             schedule: String::new(),
             random: None,
             diagnostics: None,
+            left_out: 0,
+            left_out_tasks: Vec::new(),
+            full_schedule: None,
         }
     }
 
@@ -180,6 +201,8 @@ pub struct Options {
     /// Work out which kernel diagnostics catch a deadlock's tasks, with these
     /// tunables, for a kernel with these detectors.
     pub diagnose: Option<(crate::diagnose::Tunables, crate::diagnose::Features)>,
+    /// Show every step of a deadlock's trace, not only those that matter to it.
+    pub full_trace: bool,
 }
 
 /// Search `sys` (exhaustively, or along random schedules) and explain what was found.
@@ -227,6 +250,27 @@ pub fn check(map: &SourceMap, sys: &System, kernel: &str, opts: &Options) -> Che
             let tasks = explain_deadlock(sys, &last, stuck, &mut r);
             if let Some((tunables, features)) = &opts.diagnose {
                 r.diagnostics = Some(crate::diagnose::table::table(sys, map, &trace, &tasks, features, tunables));
+            }
+            if !opts.full_trace {
+                let must_hang = if r.cycle.is_empty() {
+                    stuck
+                } else {
+                    r.cycle.iter().fold(0, |set, w| set | 1u64.checked_shl(u32::from(w.task_id)).unwrap_or(0))
+                };
+                if let Some(sliced) = slice::slice(sys, &trace, must_hang) {
+                    let mut left: Vec<String> = Vec::new();
+                    for (s, &kept) in r.trace.iter().zip(&sliced.kept) {
+                        if !kept && !left.contains(&s.task) {
+                            left.push(s.task.clone());
+                        }
+                    }
+                    let sliced = sliced.steps;
+                    r.left_out = trace.len() - sliced.len();
+                    r.left_out_tasks = left;
+                    r.full_schedule = Some(std::mem::take(&mut r.schedule));
+                    r.trace = replay(map, sys, &sliced).0;
+                    r.schedule = schedule_line(&sliced);
+                }
             }
         }
     }
@@ -284,11 +328,12 @@ pub fn replay(map: &SourceMap, sys: &System, trace: &[Step]) -> (Vec<TraceStep>,
             Ok(n) => (n, None),
             Err(v) => (k.clone(), Some(v)),
         };
-        let (action, at) = match &log.action {
-            Some((func, what, span)) => (describe_action(func, what, s.choice), map.location(*span)),
-            None => (String::from("runs"), String::new()),
+        let (action, at, func) = match &log.action {
+            Some((func, what, span)) => (describe_action(func, what, s.choice), map.location(*span), func.clone()),
+            None => (String::from("runs"), String::new(), String::new()),
         };
         let mut events = events::diff(&k, &next);
+        let arrows = events::arrows(&k, &next, TaskId(u16::from(s.task)));
         if let Some(v) = &err {
             let at = v.span.map(|sp| format!(" at {}", map.location(sp))).unwrap_or_default();
             events.push(match &v.kind {
@@ -299,7 +344,17 @@ pub fn replay(map: &SourceMap, sys: &System, trace: &[Step]) -> (Vec<TraceStep>,
                 ViolationKind::Leak { .. } => "a zombie is left at the end of the run".into(),
             });
         }
-        out.push(TraceStep { step: i + 1, task: name, action, at, events, output: log.output });
+        out.push(TraceStep {
+            step: i + 1,
+            task: name,
+            task_id: u16::from(s.task),
+            func,
+            action,
+            at,
+            events,
+            output: log.output,
+            arrows,
+        });
         k = next;
     }
     (out, k)
@@ -342,6 +397,8 @@ fn explain_deadlock(sys: &System, k: &Kernel, stuck: u64, r: &mut CheckResult) -
     }
     let report = |w: &waitfor::Wait| WaitReport {
         task: task_name(k, w.task),
+        task_id: w.task.0,
+        edge: w.label.to_string(),
         pids: k.describe_pids(w.task),
         state: w.state,
         waits_in: w.stack.clone(),

@@ -67,6 +67,10 @@ struct SearchArgs {
     /// are hardly faster yet); verdicts, traces and state counts never depend on it.
     #[arg(long, value_name = "N")]
     threads: Option<usize>,
+    /// Show every step of a deadlock's trace; by default the trace shows the
+    /// steps of the stuck tasks and of those that changed what they wait on.
+    #[arg(long)]
+    full_trace: bool,
     #[command(flatten)]
     detectors: run::DetectorArgs,
 }
@@ -244,6 +248,7 @@ fn options(search: &SearchArgs, interrupt: Arc<AtomicBool>) -> Result<Options, S
             None => 1,
         },
         diagnose: None,
+        full_trace: search.full_trace,
     })
 }
 

@@ -21,6 +21,8 @@ pub struct Wait {
     /// names the likely ones).
     pub any: bool,
     pub reason: String,
+    /// What the wait is, in a few words (a wait-for graph's edge label).
+    pub label: &'static str,
 }
 
 /// The function names on a task's stack, innermost first.
@@ -138,7 +140,21 @@ fn describe(prog: &Program, k: &Kernel, hw: &hung::Wait) -> Wait {
         WaitsOn::PidAllocated { ns } => pid_holders(k, *ns, task.group).into_iter().map(|(u, _)| u).collect(),
         _ => waits_for,
     };
-    Wait { task: t, stack, state, waits_for, any, reason }
+    Wait { task: t, stack, state, waits_for, any, reason, label: label(&hw.on) }
+}
+
+/// A wait in a few words: the label of its edges in a wait-for graph.
+pub fn label(on: &WaitsOn) -> &'static str {
+    match on {
+        WaitsOn::SrcuReaders { .. } => "SRCU reader",
+        WaitsOn::GracePeriod => "grace period",
+        WaitsOn::PreemptDisabled { .. } => "preempt-disabled region",
+        WaitsOn::ThreadExit { .. } => "thread exit",
+        WaitsOn::Children => "child in do_wait()",
+        WaitsOn::PidAllocated { .. } => "pid_allocated",
+        WaitsOn::Reaper => "zombie reaper",
+        WaitsOn::Unknown => "wakeup",
+    }
 }
 
 /// The children of t's thread group that have not exited yet.

@@ -99,7 +99,18 @@ pub fn render(scenario: &str, r: &CheckResult) -> String {
         diagnostics(&mut out, t);
     }
     if !r.trace.is_empty() {
-        let _ = writeln!(out, "\nTrace ({} steps):", r.trace.len());
+        if r.left_out > 0 {
+            let _ = writeln!(
+                out,
+                "\nTrace ({} steps; {} step{} of {} left out, which the deadlock does not need; --full-trace shows all):",
+                r.trace.len(),
+                r.left_out,
+                if r.left_out == 1 { "" } else { "s" },
+                r.left_out_tasks.join(", ")
+            );
+        } else {
+            let _ = writeln!(out, "\nTrace ({} steps):", r.trace.len());
+        }
         let width = r.trace.iter().map(|s| s.task.len()).max().unwrap_or(4);
         for s in &r.trace {
             let at = if s.at.is_empty() { String::new() } else { format!("  [{}]", s.at) };
