@@ -103,6 +103,8 @@ pub struct WaitReport {
     pub state: char,
     pub waits_in: Vec<String>,
     pub waits_for: String,
+    /// The tasks it waits for, by index (on a cycle: the next one).
+    pub waits_for_ids: Vec<u16>,
     pub reason: String,
     /// The wait in a few words (`SRCU reader`, `zombie reaper`...): the
     /// label of the wait-for edge.
@@ -403,6 +405,7 @@ fn explain_deadlock(sys: &System, k: &Kernel, stuck: u64, r: &mut CheckResult) -
         state: w.state,
         waits_in: w.stack.clone(),
         waits_for: w.waits_for.iter().map(|&t| task_name(k, t)).collect::<Vec<_>>().join(", "),
+        waits_for_ids: w.waits_for.iter().map(|t| t.0).collect(),
         reason: w.reason.clone(),
         kernel_thread: k.task(w.task).is_kthread(),
     };
@@ -414,6 +417,7 @@ fn explain_deadlock(sys: &System, k: &Kernel, stuck: u64, r: &mut CheckResult) -
             // In the cycle, name the one it waits for on the cycle.
             let pos = cycle.iter().position(|&x| x == t).unwrap_or(0);
             rep.waits_for = task_name(k, cycle[(pos + 1) % cycle.len()]);
+            rep.waits_for_ids = vec![cycle[(pos + 1) % cycle.len()].0];
             r.cycle.push(rep);
         }
     }

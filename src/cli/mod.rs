@@ -75,6 +75,14 @@ struct SearchArgs {
     detectors: run::DetectorArgs,
 }
 
+/// Reports to write beside the one on standard output.
+#[derive(clap::Args, Clone, Default)]
+struct Pictures {
+    /// Write the wait-for graph of the deadlock (of the first kernel with one) in Graphviz DOT.
+    #[arg(long, value_name = "FILE")]
+    dot: Option<PathBuf>,
+}
+
 /// Which kernel models, and the user's patches on top.
 #[derive(clap::Args, Clone)]
 struct KernelArgs {
@@ -102,6 +110,8 @@ enum Command {
         /// Follow one schedule (from a report's `Replay:` line) instead of searching.
         #[arg(long, value_name = "SCHEDULE")]
         replay: Option<String>,
+        #[command(flatten)]
+        pictures: Pictures,
     },
     /// Run a scenario once in virtual time and print what the kernel would log
     /// (hung-task reports, RCU Tasks stall warnings, the proposed watchdogs).
@@ -140,7 +150,9 @@ pub fn main() -> ExitCode {
         }
     };
     let code = match cli.command {
-        Command::Check { scenario, search, format, replay } => cmd_check(&scenario, &search, format, replay.as_deref()),
+        Command::Check { scenario, search, format, replay, pictures } => {
+            cmd_check(&scenario, &search, format, replay.as_deref(), &pictures)
+        }
         Command::Test { dir, search } => cmd_test(&dir, &search),
         Command::Run(args) => run::cmd_run(&args),
         Command::EmitC(args) => oracle::cmd_emit_c(&args),
@@ -331,7 +343,7 @@ fn exit_code(results: &[CheckResult]) -> u8 {
     }
 }
 
-fn cmd_check(path: &Path, search: &SearchArgs, format: Format, replay: Option<&str>) -> u8 {
+fn cmd_check(path: &Path, search: &SearchArgs, format: Format, replay: Option<&str>, pictures: &Pictures) -> u8 {
     let text = match read_scenario(path) {
         Ok(t) => t,
         Err(e) => return usage_error(&e),
@@ -364,6 +376,9 @@ fn cmd_check(path: &Path, search: &SearchArgs, format: Format, replay: Option<&s
             }
         }
     }
+    if let Err(e) = write_pictures(&name, &results, pictures) {
+        return usage_error(&e);
+    }
     match format {
         Format::Json => println!("{}", crate::report::json::render(&name, &results, true)),
         Format::Text => {
@@ -380,6 +395,28 @@ fn cmd_check(path: &Path, search: &SearchArgs, format: Format, replay: Option<&s
         }
     }
     exit_code(&results)
+}
+
+/// The result the pictures show: the first kernel's with a deadlock, else
+/// the first with a trace, else the first.
+fn pictured(results: &[CheckResult]) -> Option<&CheckResult> {
+    results
+        .iter()
+        .find(|r| r.verdict == Verdict::Deadlock)
+        .or_else(|| results.iter().find(|r| !r.trace.is_empty()))
+        .or_else(|| results.first())
+}
+
+/// Write the `--dot` file.
+fn write_pictures(name: &str, results: &[CheckResult], pictures: &Pictures) -> Result<(), String> {
+    let Some(r) = pictured(results) else { return Ok(()) };
+    let write = |path: &Path, text: String| {
+        std::fs::write(path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))
+    };
+    if let Some(path) = &pictures.dot {
+        write(path, crate::report::dot::render(name, r))?;
+    }
+    Ok(())
 }
 
 /// The verdict matrix of one scenario over several kernels.

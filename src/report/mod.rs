@@ -1,5 +1,6 @@
 //! Reports: text for people, JSON for tools.
 
+pub mod dot;
 pub mod json;
 pub mod run;
 pub mod text;

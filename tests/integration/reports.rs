@@ -36,3 +36,13 @@ fn trampoline_use_after_free_text_report_on_unprotected() {
     let r = result("exit_tail_trampoline.c", "unprotected");
     insta::assert_snapshot!(taskcheck::report::text::render("scenarios/exit_tail_trampoline.c", &r));
 }
+
+#[test]
+fn seed_wait_for_graph_dot_on_v6_1() {
+    let r = result("seed_unshare_deadlock.c", "v6.1");
+    let dot = taskcheck::report::dot::render("scenarios/seed_unshare_deadlock.c", &r);
+    for edge in ["main -> rcu_tasks_kthread", "rcu_tasks_kthread -> b", "b -> c", "c -> main"] {
+        assert!(dot.contains(edge), "no edge {edge} in\n{dot}");
+    }
+    insta::assert_snapshot!(dot);
+}
