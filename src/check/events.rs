@@ -166,8 +166,11 @@ pub fn arrows(a: &Kernel, b: &Kernel, actor: TaskId) -> Vec<Arrow> {
         }
         let nt = b.task(t);
         let to = t.0;
+        // Forked when it joins the task list (copy_process() under tasklist_lock).
         let Some(ot) = a.tasks.get(t.0 as usize) else {
-            out.push(Arrow { kind: ArrowKind::Fork, to });
+            if nt.attached {
+                out.push(Arrow { kind: ArrowKind::Fork, to });
+            }
             continue;
         };
         if !ot.attached && nt.attached {

@@ -93,6 +93,27 @@ impl Verdict {
     }
 }
 
+/// A task of the trace's last state: a lane of the diagrams.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct TaskInfo {
+    pub id: u16,
+    pub name: String,
+    pub pids: String,
+    pub kernel_thread: bool,
+}
+
+/// The tasks of a kernel state, in task order.
+pub fn task_infos(k: &Kernel) -> Vec<TaskInfo> {
+    k.task_ids()
+        .map(|t| TaskInfo {
+            id: t.0,
+            name: k.task(t).name.clone(),
+            pids: k.describe_pids(t),
+            kernel_thread: k.task(t).is_kthread(),
+        })
+        .collect()
+}
+
 /// One task of a wait-for cycle (or otherwise stuck), for reports.
 #[derive(Clone, Debug)]
 pub struct WaitReport {
@@ -157,6 +178,8 @@ pub struct CheckResult {
     pub left_out_tasks: Vec<String>,
     /// The whole schedule found, when the trace shown is a slice of it.
     pub full_schedule: Option<String>,
+    /// The tasks at the end of the trace shown.
+    pub tasks: Vec<TaskInfo>,
 }
 
 impl CheckResult {
@@ -180,6 +203,7 @@ impl CheckResult {
             left_out: 0,
             left_out_tasks: Vec::new(),
             full_schedule: None,
+            tasks: Vec::new(),
         }
     }
 
@@ -238,14 +262,17 @@ pub fn check(map: &SourceMap, sys: &System, kernel: &str, opts: &Options) -> Che
             }
         }
         Some(Finding::Violation { violation, trace }) => {
-            let (steps, _) = replay(map, sys, &trace);
+            let (steps, last) = replay(map, sys, &trace);
             r.trace = steps;
+            r.tasks = task_infos(&last);
+            r.tasks = task_infos(&last);
             r.schedule = schedule_line(&trace);
             r.violation(map, sys, &trace, &violation);
         }
         Some(Finding::Deadlock { stuck, terminal, trace }) => {
             let (steps, last) = replay(map, sys, &trace);
             r.trace = steps;
+            r.tasks = task_infos(&last);
             r.schedule = schedule_line(&trace);
             r.verdict = Verdict::Deadlock;
             r.global = terminal;
@@ -270,7 +297,17 @@ pub fn check(map: &SourceMap, sys: &System, kernel: &str, opts: &Options) -> Che
                     r.left_out = trace.len() - sliced.len();
                     r.left_out_tasks = left;
                     r.full_schedule = Some(std::mem::take(&mut r.schedule));
-                    r.trace = replay(map, sys, &sliced).0;
+                    let (steps, last) = replay(map, sys, &sliced);
+                    r.trace = steps;
+                    r.tasks = task_infos(&last);
+                    // Explain the deadlock as the shown trace leaves it (tasks
+                    // are numbered by creation, so the slice renumbers them).
+                    let mut enabled = Vec::new();
+                    sys.steps(&last, &mut enabled);
+                    let stuck = if enabled.is_empty() { sys.waiting(&last) } else { sys.hung(&last) };
+                    r.cycle.clear();
+                    r.also_stuck.clear();
+                    explain_deadlock(sys, &last, stuck, &mut r);
                     r.schedule = schedule_line(&sliced);
                 }
             }
@@ -514,6 +551,7 @@ pub fn replay_schedule(map: &SourceMap, sys: &System, kernel: &str, schedule: &s
     let (tsteps, last) = replay(map, sys, &steps);
     let mut r = CheckResult::new(kernel);
     r.trace = tsteps;
+    r.tasks = task_infos(&last);
     r.schedule = schedule_line(&steps);
     if let Some(v) = violation {
         r.violation(map, sys, &steps, &v);

@@ -81,6 +81,10 @@ struct Pictures {
     /// Write the wait-for graph of the deadlock (of the first kernel with one) in Graphviz DOT.
     #[arg(long, value_name = "FILE")]
     dot: Option<PathBuf>,
+    /// Write the trace as a lane diagram in SVG (a lane per task, arrows for forks,
+    /// wakeups, signals and reaps, the wait-for cycle at the bottom).
+    #[arg(long, value_name = "FILE")]
+    svg: Option<PathBuf>,
 }
 
 /// Which kernel models, and the user's patches on top.
@@ -407,7 +411,7 @@ fn pictured(results: &[CheckResult]) -> Option<&CheckResult> {
         .or_else(|| results.first())
 }
 
-/// Write the `--dot` file.
+/// Write the `--dot` and `--svg` files.
 fn write_pictures(name: &str, results: &[CheckResult], pictures: &Pictures) -> Result<(), String> {
     let Some(r) = pictured(results) else { return Ok(()) };
     let write = |path: &Path, text: String| {
@@ -415,6 +419,9 @@ fn write_pictures(name: &str, results: &[CheckResult], pictures: &Pictures) -> R
     };
     if let Some(path) = &pictures.dot {
         write(path, crate::report::dot::render(name, r))?;
+    }
+    if let Some(path) = &pictures.svg {
+        write(path, crate::report::svg::render(name, r))?;
     }
     Ok(())
 }

@@ -3,4 +3,5 @@
 pub mod dot;
 pub mod json;
 pub mod run;
+pub mod svg;
 pub mod text;

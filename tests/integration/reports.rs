@@ -46,3 +46,21 @@ fn seed_wait_for_graph_dot_on_v6_1() {
     }
     insta::assert_snapshot!(dot);
 }
+
+#[test]
+fn seed_lane_diagram_svg_on_v6_1_is_xml_with_a_lane_per_task() {
+    let r = result("seed_unshare_deadlock.c", "v6.1");
+    let svg = taskcheck::report::svg::render("scenarios/seed_unshare_deadlock.c", &r);
+    let doc = roxmltree::Document::parse(&svg).expect("the SVG is well-formed XML");
+    assert_eq!(doc.root_element().tag_name().name(), "svg");
+    let texts: Vec<&str> = doc.descendants().filter(|n| n.has_tag_name("text")).filter_map(|n| n.text()).collect();
+    for task in ["main", "rcu_tasks_kthread (kthread)", "b", "c"] {
+        assert!(texts.contains(&task), "no lane named {task}");
+    }
+    // A box per step, and the four edges of the cycle at the bottom.
+    let class = |c: &str| doc.descendants().filter(|n| n.attribute("class") == Some(c)).count();
+    assert_eq!(class("step"), r.trace.len());
+    assert_eq!(class("wait"), 4);
+    assert!(class("arrow fork") >= 2 && class("arrow signal") >= 1);
+    insta::assert_snapshot!(svg);
+}
