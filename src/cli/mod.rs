@@ -85,6 +85,10 @@ struct Pictures {
     /// wakeups, signals and reaps, the wait-for cycle at the bottom).
     #[arg(long, value_name = "FILE")]
     svg: Option<PathBuf>,
+    /// Write a self-contained HTML report: the verdicts, the cycle, what the kernel
+    /// would print, the lane diagram and the trace beside its source lines.
+    #[arg(long = "report", value_name = "FILE.html")]
+    html: Option<PathBuf>,
 }
 
 /// Which kernel models, and the user's patches on top.
@@ -380,7 +384,7 @@ fn cmd_check(path: &Path, search: &SearchArgs, format: Format, replay: Option<&s
             }
         }
     }
-    if let Err(e) = write_pictures(&name, &results, pictures) {
+    if let Err(e) = write_pictures(&name, &text, &results, &kernels, &exps, pictures) {
         return usage_error(&e);
     }
     match format {
@@ -411,8 +415,15 @@ fn pictured(results: &[CheckResult]) -> Option<&CheckResult> {
         .or_else(|| results.first())
 }
 
-/// Write the `--dot` and `--svg` files.
-fn write_pictures(name: &str, results: &[CheckResult], pictures: &Pictures) -> Result<(), String> {
+/// Write the `--dot`, `--svg` and `--report` files.
+fn write_pictures(
+    name: &str,
+    text: &str,
+    results: &[CheckResult],
+    kernels: &[KernelModel],
+    exps: &[expect::Expectation],
+    pictures: &Pictures,
+) -> Result<(), String> {
     let Some(r) = pictured(results) else { return Ok(()) };
     let write = |path: &Path, text: String| {
         std::fs::write(path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))
@@ -423,17 +434,36 @@ fn write_pictures(name: &str, results: &[CheckResult], pictures: &Pictures) -> R
     if let Some(path) = &pictures.svg {
         write(path, crate::report::svg::render(name, r))?;
     }
+    if let Some(path) = &pictures.html {
+        let rows: Vec<crate::report::html::Row> = results
+            .iter()
+            .map(|r| crate::report::html::Row { result: r, expectation: expectation_text(exps, r) })
+            .collect();
+        let mut sources = std::collections::BTreeMap::new();
+        sources.insert(name.to_string(), text.to_string());
+        if let Some(m) = kernels.iter().find(|m| m.name == r.kernel) {
+            for (file, body) in &m.files {
+                sources.insert(file.clone(), body.clone());
+            }
+        }
+        write(path, crate::report::html::render(name, &rows, r, &sources, &[]))?;
+    }
     Ok(())
+}
+
+/// What the scenario expects of the kernel, and whether the result meets it.
+fn expectation_text(exps: &[expect::Expectation], r: &CheckResult) -> Option<String> {
+    expect::for_kernel(exps, &r.kernel).map(|e| match expect::meets(e, r) {
+        Ok(()) => "as expected".to_string(),
+        Err(why) => format!("UNEXPECTED: {why}"),
+    })
 }
 
 /// The verdict matrix of one scenario over several kernels.
 fn matrix(name: &str, results: &[CheckResult], exps: &[expect::Expectation]) -> String {
     let mut s = format!("{name}\n");
     for r in results {
-        let exp = expect::for_kernel(exps, &r.kernel).map(|e| match expect::meets(e, r) {
-            Ok(()) => "as expected".to_string(),
-            Err(why) => format!("UNEXPECTED: {why}"),
-        });
+        let exp = expectation_text(exps, r);
         s.push_str(&format!(
             "  {:<12} {:<26} {:>8} states{}\n",
             r.kernel,

@@ -64,3 +64,40 @@ fn seed_lane_diagram_svg_on_v6_1_is_xml_with_a_lane_per_task() {
     assert!(class("arrow fork") >= 2 && class("arrow signal") >= 1);
     insta::assert_snapshot!(svg);
 }
+
+#[test]
+fn seed_html_report_on_v6_1_is_self_contained_and_links_every_step_to_its_source() {
+    let r = result("seed_unshare_deadlock.c", "v6.1");
+    let model = models::builtin("v6.1").unwrap();
+    let mut sources: std::collections::BTreeMap<String, String> = model.files.iter().cloned().collect();
+    let scenario = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/seed_unshare_deadlock.c");
+    sources.insert("scenarios/seed_unshare_deadlock.c".into(), std::fs::read_to_string(scenario).unwrap());
+    let rows = [taskcheck::report::html::Row { result: &r, expectation: Some("as expected".into()) }];
+    let page = taskcheck::report::html::render("scenarios/seed_unshare_deadlock.c", &rows, &r, &sources, &[]);
+    let doc = scraper::Html::parse_document(&page);
+    let sel = |s: &str| scraper::Selector::parse(s).unwrap();
+    // Self-contained: nothing fetched from elsewhere.
+    assert_eq!(doc.select(&sel("script, link, img, iframe, object")).count(), 0);
+    for el in doc.select(&sel("[src], [href]")) {
+        for attr in ["src", "href"] {
+            if let Some(v) = el.value().attr(attr) {
+                assert!(v.starts_with('#'), "{attr}={v} leaves the page");
+            }
+        }
+    }
+    // The diagram inline, and the kernel functions of the cycle named.
+    assert_eq!(doc.select(&sel("svg")).count(), 1);
+    let text: String = doc.root_element().text().collect();
+    for f in ["zap_pid_ns_processes", "synchronize_srcu", "wait_for_completion", "hung_task"] {
+        assert!(text.contains(f), "the page does not name {f}");
+    }
+    // Every step links to a source snippet that is on the page and marks the line.
+    let steps: Vec<_> = doc.select(&sel("div.trace li")).collect();
+    assert_eq!(steps.len(), r.trace.len());
+    for step in steps {
+        let link = step.select(&sel("a")).next().expect("a step without a source link");
+        let id = &link.value().attr("href").unwrap()[1..];
+        let snippet = doc.select(&sel(&format!("div.src[id='{id}']"))).next().expect("a link to nowhere");
+        assert_eq!(snippet.select(&sel(".hit")).count(), 1);
+    }
+}
