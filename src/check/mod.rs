@@ -2,6 +2,7 @@
 //! and turn what the search found into a verdict with a wait-for cycle and a
 //! numbered trace in kernel terms.
 
+pub mod compare;
 pub mod events;
 pub mod expect;
 pub mod slice;

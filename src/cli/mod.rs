@@ -384,11 +384,12 @@ fn cmd_check(path: &Path, search: &SearchArgs, format: Format, replay: Option<&s
             }
         }
     }
-    if let Err(e) = write_pictures(&name, &text, &results, &kernels, &exps, pictures) {
+    let comparisons = if replay.is_none() { fix_beside_bug(&name, &text, &results, &kernels) } else { Vec::new() };
+    if let Err(e) = write_pictures(&name, &text, &results, &kernels, &exps, &comparisons, pictures) {
         return usage_error(&e);
     }
     match format {
-        Format::Json => println!("{}", crate::report::json::render(&name, &results, true)),
+        Format::Json => println!("{}", crate::report::json::render_with(&name, &results, &comparisons, true)),
         Format::Text => {
             if results.len() > 1 {
                 print!("{}", matrix(&name, &results, &exps));
@@ -400,9 +401,35 @@ fn cmd_check(path: &Path, search: &SearchArgs, format: Format, replay: Option<&s
                 }
                 println!("{}", crate::report::text::render(&name, r));
             }
+            for c in &comparisons {
+                println!("{}", crate::check::compare::render(c));
+            }
         }
     }
     exit_code(&results)
+}
+
+/// Each kernel without a finding beside the first that deadlocks: the
+/// deadlock's schedule replayed on it.
+fn fix_beside_bug(
+    name: &str,
+    text: &str,
+    results: &[CheckResult],
+    kernels: &[KernelModel],
+) -> Vec<crate::check::compare::Comparison> {
+    let Some(bug) = results.iter().find(|r| r.verdict == Verdict::Deadlock) else { return Vec::new() };
+    let mut out = Vec::new();
+    for (r, m) in results.iter().zip(kernels) {
+        if r.verdict != Verdict::Ok {
+            continue;
+        }
+        let mut map = SourceMap::default();
+        let Ok((sys, _)) = check::build(&mut map, m, name, text) else { continue };
+        if let Some(c) = crate::check::compare::compare(bug, &map, &sys, &m.name) {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// The result the pictures show: the first kernel's with a deadlock, else
@@ -422,6 +449,7 @@ fn write_pictures(
     results: &[CheckResult],
     kernels: &[KernelModel],
     exps: &[expect::Expectation],
+    comparisons: &[crate::check::compare::Comparison],
     pictures: &Pictures,
 ) -> Result<(), String> {
     let Some(r) = pictured(results) else { return Ok(()) };
@@ -446,7 +474,8 @@ fn write_pictures(
                 sources.insert(file.clone(), body.clone());
             }
         }
-        write(path, crate::report::html::render(name, &rows, r, &sources, &[]))?;
+        let compared: Vec<String> = comparisons.iter().map(crate::check::compare::render).collect();
+        write(path, crate::report::html::render(name, &rows, r, &sources, &compared))?;
     }
     Ok(())
 }

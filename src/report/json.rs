@@ -2,12 +2,17 @@
 
 use serde::Serialize;
 
+use crate::check::compare::Comparison;
 use crate::check::CheckResult;
 
 #[derive(Serialize)]
 pub struct Document<'a> {
     pub scenario: &'a str,
     pub results: Vec<JsonResult<'a>>,
+    /// A kernel that deadlocks beside one that does not: the first's schedule
+    /// replayed on the second.
+    #[serde(skip_serializing_if = "<[Comparison]>::is_empty")]
+    pub comparisons: &'a [Comparison],
 }
 
 #[derive(Serialize)]
@@ -25,6 +30,8 @@ pub struct JsonWait<'a> {
     pub waits_in: &'a [String],
     pub waits_for: &'a str,
     pub reason: &'a str,
+    /// What it waits on, in a few words (the wait-for edge's label).
+    pub edge: &'a str,
 }
 
 #[derive(Serialize)]
@@ -37,6 +44,15 @@ pub struct JsonStep<'a> {
     pub events: &'a [String],
     #[serde(skip_serializing_if = "<[String]>::is_empty")]
     pub output: &'a [String],
+    /// Forks, wakeups, fatal signals and reaps the step did to other tasks.
+    #[serde(skip_serializing_if = "<[JsonArrow]>::is_empty")]
+    pub arrows: Vec<JsonArrow<'a>>,
+}
+
+#[derive(Serialize)]
+pub struct JsonArrow<'a> {
+    pub kind: &'static str,
+    pub to: &'a str,
 }
 
 #[derive(Serialize)]
@@ -57,6 +73,14 @@ pub struct JsonResult<'a> {
     pub trace: Vec<JsonStep<'a>>,
     #[serde(skip_serializing_if = "str::is_empty")]
     pub schedule: &'a str,
+    /// Steps of the found schedule the trace leaves out (not needed for the
+    /// deadlock), their tasks, and the whole schedule.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub trace_left_out: usize,
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    pub trace_left_out_tasks: &'a [String],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub full_schedule: Option<&'a str>,
     /// For a deadlock: per stuck task and detector, whether it fires.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub diagnostics: Vec<JsonDiagnostic<'a>>,
@@ -77,6 +101,10 @@ pub struct JsonDiagnostic<'a> {
     pub line: Option<&'a str>,
 }
 
+fn is_zero(n: &usize) -> bool {
+    *n == 0
+}
+
 fn wait(w: &crate::check::WaitReport) -> JsonWait<'_> {
     JsonWait {
         task: &w.task,
@@ -85,6 +113,7 @@ fn wait(w: &crate::check::WaitReport) -> JsonWait<'_> {
         waits_in: &w.waits_in,
         waits_for: &w.waits_for,
         reason: &w.reason,
+        edge: &w.edge,
     }
 }
 
@@ -112,9 +141,20 @@ pub fn result(r: &CheckResult, seconds: bool) -> JsonResult<'_> {
                 at: &s.at,
                 events: &s.events,
                 output: &s.output,
+                arrows: s
+                    .arrows
+                    .iter()
+                    .map(|a| JsonArrow {
+                        kind: a.kind.name(),
+                        to: r.tasks.iter().find(|t| t.id == a.to).map_or("", |t| t.name.as_str()),
+                    })
+                    .collect(),
             })
             .collect(),
         schedule: &r.schedule,
+        trace_left_out: r.left_out,
+        trace_left_out_tasks: &r.left_out_tasks,
+        full_schedule: r.full_schedule.as_deref(),
         diagnostics: r
             .diagnostics
             .iter()
@@ -134,6 +174,11 @@ pub fn result(r: &CheckResult, seconds: bool) -> JsonResult<'_> {
 }
 
 pub fn render(scenario: &str, results: &[CheckResult], seconds: bool) -> String {
-    let doc = Document { scenario, results: results.iter().map(|r| result(r, seconds)).collect() };
+    render_with(scenario, results, &[], seconds)
+}
+
+/// The document with the fix-beside-bug comparisons.
+pub fn render_with(scenario: &str, results: &[CheckResult], comparisons: &[Comparison], seconds: bool) -> String {
+    let doc = Document { scenario, results: results.iter().map(|r| result(r, seconds)).collect(), comparisons };
     serde_json::to_string_pretty(&doc).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
 }

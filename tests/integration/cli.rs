@@ -184,3 +184,104 @@ fn a_memory_limit_that_is_hit_exits_3_and_says_so() {
         .code(3)
         .stdout(predicate::str::contains("stopped at --memory-limit"));
 }
+
+/// The acceptance of the pictures: `check seed --kernel v6.1 --kernel v6.3
+/// --dot --svg --report` writes all three, and the text sets the fix beside
+/// the bug.
+#[test]
+fn seed_pictures_and_the_fix_beside_the_bug() {
+    let dir = std::env::temp_dir().join(format!("taskcheck-pictures-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let (dot, svg, html) = (dir.join("w.dot"), dir.join("t.svg"), dir.join("r.html"));
+    let out = taskcheck()
+        .args(["check", "scenarios/seed_unshare_deadlock.c", "--kernel", "v6.1", "--kernel", "v6.3"])
+        .arg("--dot")
+        .arg(&dot)
+        .arg("--svg")
+        .arg(&svg)
+        .arg("--report")
+        .arg(&html)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8(out.stdout).unwrap();
+    // Where v6.3 parts from v6.1: b leaves the SRCU section before it sleeps.
+    assert!(text.contains("v6.3 beside v6.1"), "{text}");
+    assert!(text.contains("v6.3     exit_tasks_rcu_stop: __srcu_read_unlock()"), "{text}");
+    assert!(text.contains("-> b leaves its tasks_rcu_exit_srcu read-side section"), "{text}");
+    assert!(text.contains("no rcu_tasks_kthread -> b (SRCU reader)"), "{text}");
+    let dot = std::fs::read_to_string(&dot).unwrap();
+    for edge in ["main -> rcu_tasks_kthread", "rcu_tasks_kthread -> b", "b -> c", "c -> main"] {
+        assert!(dot.contains(edge), "{dot}");
+    }
+    let svg = std::fs::read_to_string(&svg).unwrap();
+    for lane in [">main<", ">rcu_tasks_kthread (kthread)<", ">b<", ">c<"] {
+        assert!(svg.contains(lane), "no lane {lane}");
+    }
+    let html = std::fs::read_to_string(&html).unwrap();
+    for word in ["zap_pid_ns_processes", "synchronize_srcu", "<svg", "A fix beside the bug"] {
+        assert!(html.contains(word), "the page has no {word}");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+
+    // The same comparison in JSON.
+    let out = taskcheck()
+        .args([
+            "check",
+            "scenarios/seed_unshare_deadlock.c",
+            "--kernel",
+            "v6.1",
+            "--kernel",
+            "v6.3",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let c = &v["comparisons"][0];
+    assert_eq!(c["fix_kernel"], "v6.3");
+    assert_eq!(c["parting"]["task"], "b");
+    let missing: Vec<&str> = c["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["at_end"] == false)
+        .map(|e| e["from"].as_str().unwrap())
+        .collect();
+    assert!(missing.contains(&"rcu_tasks_kthread"));
+}
+
+/// With bystanders, the trace shown has no step of theirs
+/// (`../shared/bench/gen_scaled.py 2 1`, found by random schedules).
+#[test]
+fn sliced_trace_of_the_seed_with_two_helpers_has_no_bystander_step() {
+    let out = taskcheck()
+        .args(["check", "tests/integration/report_cases/seed_with_two_helpers.c", "--kernel", "v6.1"])
+        .args(["--random", "200", "--seed", "1", "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let r = &v["results"][0];
+    assert_eq!(r["verdict"], "deadlock");
+    let tasks: Vec<&str> = r["trace"].as_array().unwrap().iter().map(|s| s["task"].as_str().unwrap()).collect();
+    for t in &tasks {
+        assert!(["main", "b", "c", "rcu_tasks_kthread"].contains(t), "a step of {t} in the sliced trace");
+    }
+    assert!(r["trace_left_out"].as_u64().unwrap() > 0);
+    // The slice replays to the same deadlock.
+    let schedule = r["schedule"].as_str().unwrap();
+    taskcheck()
+        .args([
+            "check",
+            "tests/integration/report_cases/seed_with_two_helpers.c",
+            "--kernel",
+            "v6.1",
+            "--replay",
+            schedule,
+        ])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("wait-for cycle: main -> rcu_tasks_kthread -> b -> c -> main"));
+}
