@@ -57,6 +57,8 @@ pub struct System {
 /// pid numbers of the boot tasks, as on the machine of the original report.
 pub const INIT_PID: PidNr = 1;
 pub const KTHREAD_PID: PidNr = 11;
+/// Steps init and rcu_tasks_kthread may take at boot to reach their first sleep.
+const BOOT_STEPS: usize = 1000;
 /// The first pid the scenario's `main` gets.
 pub const MAIN_PID: PidNr = 100;
 
@@ -155,8 +157,27 @@ impl System {
         let init = self.boot_task(&mut k, "init", INIT_PID, None, vm_of(self.entries.init_start), false);
         k.ns_mut(NsId(0)).child_reaper = Some(init);
         k.group_mut(GroupId(0)).flags |= SIGNAL_UNKILLABLE;
-        self.boot_task(&mut k, "rcu_tasks_kthread", KTHREAD_PID, None, vm_of(self.entries.kthread), true);
+        let kthread = self.boot_task(&mut k, "rcu_tasks_kthread", KTHREAD_PID, None, vm_of(self.entries.kthread), true);
         self.boot_task(&mut k, "main", MAIN_PID, Some(init), vm_of(self.entries.main_start), false);
+        // init and rcu_tasks_kthread have run since boot when main starts:
+        // init sleeps in do_wait() for its child main, the kthread waits for
+        // callbacks. Run each to that first sleep, so that no interleaving
+        // has them still starting up beside the scenario (which would also
+        // make every state exist once per step of their start-up).
+        for t in [init, kthread] {
+            for _ in 0..BOOT_STEPS {
+                if !matches!(interp::choices(&self.prog, &k, t), Ok(n) if n > 0) {
+                    break;
+                }
+                let mut next = k.clone();
+                // A fault here is left for the search to report, at that step.
+                if interp::step(&self.prog, &mut next, t, 0, None).is_err() {
+                    break;
+                }
+                canonicalize(&mut next);
+                k = next;
+            }
+        }
         k
     }
 

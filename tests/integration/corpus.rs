@@ -99,6 +99,8 @@ fn every_scenario_meets_its_expectations_on_every_builtin_kernel() {
     let mut failures = failures.into_inner().unwrap();
     failures.sort();
     assert!(failures.is_empty(), "{} of {} checks failed:\n{}", failures.len(), jobs.len(), failures.join("\n"));
-    // The slices were put to the test: some left steps out.
-    assert!(left_out.into_inner() > 0, "no trace of the corpus was sliced");
+    // Corpus traces seldom have steps to leave out (bystanders are rare in
+    // shortest traces): `reports::slices_of_random_traces_with_bystanders`
+    // puts slices that drop steps to the test.
+    let _ = left_out.into_inner();
 }

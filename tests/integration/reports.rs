@@ -101,3 +101,30 @@ fn seed_html_report_on_v6_1_is_self_contained_and_links_every_step_to_its_source
         assert_eq!(snippet.select(&sel(".hit")).count(), 1);
     }
 }
+
+/// Random schedules of the seed with two helpers (`gen_scaled.py 2 1`) wander
+/// through the helpers; each finding's slice drops steps, keeps every step
+/// of the stuck tasks, and replays to the same cycle.
+#[test]
+fn slices_of_random_traces_with_bystanders() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/integration/report_cases/seed_with_two_helpers.c");
+    let text = std::fs::read_to_string(path).unwrap();
+    let mut map = SourceMap::default();
+    let model = models::builtin("v6.1").unwrap();
+    let (sys, _) = check::build(&mut map, &model, "seed_with_two_helpers.c", &text).unwrap();
+    for seed in 1..=8 {
+        let random = Some(taskcheck::explore::RandomConfig { schedules: 200, seed, ..Default::default() });
+        let sliced = check::check(&map, &sys, "v6.1", &Options { random, ..Options::default() });
+        let full = check::check(&map, &sys, "v6.1", &Options { random, full_trace: true, ..Options::default() });
+        assert_eq!(sliced.verdict, check::Verdict::Deadlock, "seed {seed}");
+        assert!(sliced.left_out > 0, "seed {seed}: nothing left out");
+        assert_eq!(sliced.trace.len() + sliced.left_out, full.trace.len(), "seed {seed}");
+        let cycle = |r: &check::CheckResult| r.cycle.iter().map(|w| w.task.clone()).collect::<Vec<_>>();
+        for t in cycle(&full) {
+            let n = |r: &check::CheckResult| r.trace.iter().filter(|s| s.task == t).count();
+            assert_eq!(n(&sliced), n(&full), "seed {seed}: steps of {t} were dropped");
+        }
+        let again = check::replay_schedule(&map, &sys, "v6.1", &sliced.schedule).unwrap();
+        assert_eq!(cycle(&again), cycle(&full), "seed {seed}: the slice replays elsewhere");
+    }
+}
