@@ -14,10 +14,13 @@ pub struct Graph {
     /// State `i`'s successors are `targets[offsets[i]..offsets[i + 1]]`.
     pub offsets: Vec<u32>,
     pub targets: Vec<u32>,
-    /// Per state: the model's `waiting` set.
-    pub waiting: Vec<ActorSet>,
-    /// Per state: the actors that have at least one step there.
-    pub moves: Vec<ActorSet>,
+    /// Per state: an index into `actor_sets` (few distinct pairs occur, so
+    /// 4 bytes a state instead of 16).
+    sets: Vec<u32>,
+    /// The distinct (waiting, moves) pairs: the model's `waiting` set, and
+    /// the actors that have at least one step there.
+    actor_sets: Vec<(ActorSet, ActorSet)>,
+    actor_set_ids: rustc_hash::FxHashMap<(ActorSet, ActorSet), u32>,
 }
 
 impl Default for Graph {
@@ -28,7 +31,13 @@ impl Default for Graph {
 
 impl Graph {
     pub fn new() -> Self {
-        Graph { offsets: vec![0], targets: Vec::new(), waiting: Vec::new(), moves: Vec::new() }
+        Graph {
+            offsets: vec![0],
+            targets: Vec::new(),
+            sets: Vec::new(),
+            actor_sets: Vec::new(),
+            actor_set_ids: Default::default(),
+        }
     }
 
     /// Number of states whose edges are recorded.
@@ -40,12 +49,27 @@ impl Graph {
         self.len() == 0
     }
 
-    /// Records the next state's successors (states must come in index order).
+    /// Record the next state's successors, its `waiting` set and the actors
+    /// with a step there.
     pub fn push_state(&mut self, successors: &[u32], waiting: ActorSet, moves: ActorSet) {
         self.targets.extend_from_slice(successors);
         self.offsets.push(self.targets.len() as u32);
-        self.waiting.push(waiting);
-        self.moves.push(moves);
+        let next = self.actor_sets.len() as u32;
+        let id = *self.actor_set_ids.entry((waiting, moves)).or_insert(next);
+        if id == next {
+            self.actor_sets.push((waiting, moves));
+        }
+        self.sets.push(id);
+    }
+
+    /// State `v`'s waiting set.
+    pub fn waiting(&self, v: usize) -> ActorSet {
+        self.sets.get(v).and_then(|&i| self.actor_sets.get(i as usize)).map_or(0, |p| p.0)
+    }
+
+    /// The actors with a step in state `v`.
+    pub fn moves(&self, v: usize) -> ActorSet {
+        self.sets.get(v).and_then(|&i| self.actor_sets.get(i as usize)).map_or(0, |p| p.1)
     }
 
     pub fn successors(&self, state: usize) -> &[u32] {
@@ -169,8 +193,8 @@ pub fn stuck_components(graph: &Graph) -> Vec<StuckComponent> {
             first[c] = v as u32;
         }
         size[c] = size[c].saturating_add(1);
-        waiting_all[c] &= graph.waiting.get(v).copied().unwrap_or(0);
-        moves_any[c] |= graph.moves.get(v).copied().unwrap_or(0);
+        waiting_all[c] &= graph.waiting(v);
+        moves_any[c] |= graph.moves(v);
         for &w in graph.successors(v) {
             if w as usize == v {
                 self_loop[c] = true;
