@@ -232,7 +232,8 @@ impl System {
 }
 
 /// Keep states finite and canonical: only whether a holdout's `nvcsw` moved
-/// since the scan is observable (by check_holdout_task()), not the count.
+/// since the scan is observable (by check_holdout_task()), not the count;
+/// and a reaped task keeps only what can still be read of it.
 fn canonicalize(k: &mut Kernel) {
     let holdouts = &k.rcu_tasks.holdouts;
     for (i, slot) in k.tasks.iter_mut().enumerate() {
@@ -242,6 +243,21 @@ fn canonicalize(k: &mut Kernel) {
         } else {
             (0, 0)
         };
+        // A reaped task (off the task list, its pid freed, EXIT_DEAD, never
+        // to run again) can no longer be found by pid or through a parent,
+        // child or thread list: what signals it had pending, its exit code
+        // and errno are read by no one. Forget them, so that states that
+        // differ only there are one.
+        let reaped = !t.hashed && t.vm.parked == Parked::Dead && t.exit_state == EXIT_DEAD;
+        if reaped && (t.pending != 0 || t.sigpending || t.vm.errno != 0 || t.exit_code != 0) {
+            let t = std::sync::Arc::make_mut(slot);
+            t.hash = TaskHash::default();
+            t.pending = 0;
+            t.sigpending = false;
+            t.vm.errno = 0;
+            t.exit_code = 0;
+        }
+        let t: &Task = slot;
         // Write only what changes: unchanged tasks stay shared.
         if t.nvcsw != nvcsw || t.rcu_tasks_nvcsw != snap {
             let t = std::sync::Arc::make_mut(slot);
