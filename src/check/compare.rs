@@ -60,12 +60,13 @@ impl Comparison {
     }
 }
 
-/// The wait-for edges of a state, by task names: (waiter, waited for, label).
-fn edges_of(sys: &System, k: &crate::kernel::Kernel) -> Vec<(String, String, &'static str)> {
+/// The wait-for edges of a state, by task index (the schedule is the same on
+/// both kernels, so are the tasks it creates): (waiter, waited for, label).
+fn edges_of(sys: &System, k: &crate::kernel::Kernel) -> Vec<(u16, u16, &'static str)> {
     let mut out = Vec::new();
     for w in waitfor::waits_of(&sys.prog, k) {
         for &t in &w.waits_for {
-            out.push((k.task(w.task).name.clone(), k.task(t).name.clone(), w.label));
+            out.push((w.task.0, t.0, w.label));
         }
     }
     out
@@ -77,6 +78,8 @@ pub fn compare(bug: &CheckResult, fix_map: &SourceMap, fix_sys: &System, fix_ker
         return None;
     }
     let schedule = parse_schedule(&bug.schedule).ok()?;
+    let ids: Vec<(u16, u16)> =
+        bug.cycle.iter().map(|w| (w.task_id, w.waits_for_ids.first().copied().unwrap_or(u16::MAX))).collect();
     let mut edges: Vec<EdgeFate> = bug
         .cycle
         .iter()
@@ -121,9 +124,13 @@ pub fn compare(bug: &CheckResult, fix_map: &SourceMap, fix_sys: &System, fix_ker
             Some((func, what, span)) => (describe_action(func, what, step.choice), fix_map.location(*span)),
             None => ("runs".to_string(), String::new()),
         };
+        let events = super::events::diff(&k, &next);
         if c.parting.is_none() {
             if let Some(b) = bug.trace.get(i) {
-                if b.action != action {
+                // The same action can end otherwise (a wait that sleeps on
+                // one kernel goes on at once on the other): what it changed
+                // counts too.
+                if b.action != action || b.events != events {
                     c.parting = Some(Parting {
                         step: n,
                         task: name.clone().unwrap_or_default(),
@@ -131,7 +138,7 @@ pub fn compare(bug: &CheckResult, fix_map: &SourceMap, fix_sys: &System, fix_ker
                         bug_at: b.at.clone(),
                         fix_action: action,
                         fix_at: at,
-                        fix_events: super::events::diff(&k, &next),
+                        fix_events: events,
                     });
                 }
             }
@@ -139,8 +146,8 @@ pub fn compare(bug: &CheckResult, fix_map: &SourceMap, fix_sys: &System, fix_ker
         k = next;
         c.followed = n;
         let now = edges_of(fix_sys, &k);
-        for e in &mut edges {
-            let stands = now.iter().any(|(f, t, l)| *f == e.from && *t == e.to && *l == e.label);
+        for (e, &(from, to)) in edges.iter_mut().zip(&ids) {
+            let stands = now.iter().any(|&(f, t, l)| f == from && t == to && l == e.label);
             if stands && !e.at_end {
                 e.formed.get_or_insert(n);
                 e.undone = None;

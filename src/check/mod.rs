@@ -266,7 +266,6 @@ pub fn check(map: &SourceMap, sys: &System, kernel: &str, opts: &Options) -> Che
             let (steps, last) = replay(map, sys, &trace);
             r.trace = steps;
             r.tasks = task_infos(&last);
-            r.tasks = task_infos(&last);
             r.schedule = schedule_line(&trace);
             r.violation(map, sys, &trace, &violation);
         }
@@ -277,40 +276,60 @@ pub fn check(map: &SourceMap, sys: &System, kernel: &str, opts: &Options) -> Che
             r.schedule = schedule_line(&trace);
             r.verdict = Verdict::Deadlock;
             r.global = terminal;
-            let tasks = explain_deadlock(sys, &last, stuck, &mut r);
-            if let Some((tunables, features)) = &opts.diagnose {
-                r.diagnostics = Some(crate::diagnose::table::table(sys, map, &trace, &tasks, features, tunables));
-            }
+            let mut tasks = explain_deadlock(sys, &last, stuck, &mut r);
+            let mut shown = trace;
             if !opts.full_trace {
                 let must_hang = if r.cycle.is_empty() {
                     stuck
                 } else {
                     r.cycle.iter().fold(0, |set, w| set | 1u64.checked_shl(u32::from(w.task_id)).unwrap_or(0))
                 };
-                if let Some(sliced) = slice::slice(sys, &trace, must_hang) {
+                if let Some(sliced) = slice::slice(sys, &shown, must_hang) {
+                    let (steps, sliced_last) = replay(map, sys, &sliced.steps);
+                    let sliced_tasks = task_infos(&sliced_last);
+                    // Name the tasks left out as the trace shown does; a task
+                    // the slice never creates keeps its name in the full
+                    // trace, said to be that one if the slice gives the name
+                    // to another (names follow creation order).
                     let mut left: Vec<String> = Vec::new();
                     for (s, &kept) in r.trace.iter().zip(&sliced.kept) {
-                        if !kept && !left.contains(&s.task) {
-                            left.push(s.task.clone());
+                        if kept {
+                            continue;
+                        }
+                        let now = sliced.renumbered.get(usize::from(s.task_id)).copied().flatten();
+                        let name = match now.and_then(|n| sliced_tasks.iter().find(|t| t.id == n)) {
+                            Some(t) => t.name.clone(),
+                            None if sliced_tasks.iter().any(|t| t.name == s.task) => {
+                                let pids = r.tasks.iter().find(|t| t.id == s.task_id).map_or("", |t| t.pids.as_str());
+                                format!("{} ({pids} in the full trace)", s.task)
+                            }
+                            None => s.task.clone(),
+                        };
+                        if !left.contains(&name) {
+                            left.push(name);
                         }
                     }
-                    let sliced = sliced.steps;
-                    r.left_out = trace.len() - sliced.len();
+                    r.left_out = shown.len() - sliced.steps.len();
                     r.left_out_tasks = left;
                     r.full_schedule = Some(std::mem::take(&mut r.schedule));
-                    let (steps, last) = replay(map, sys, &sliced);
                     r.trace = steps;
-                    r.tasks = task_infos(&last);
+                    r.tasks = sliced_tasks;
                     // Explain the deadlock as the shown trace leaves it (tasks
                     // are numbered by creation, so the slice renumbers them).
                     let mut enabled = Vec::new();
-                    sys.steps(&last, &mut enabled);
-                    let stuck = if enabled.is_empty() { sys.waiting(&last) } else { sys.hung(&last) };
+                    sys.steps(&sliced_last, &mut enabled);
+                    let stuck = if enabled.is_empty() { sys.waiting(&sliced_last) } else { sys.hung(&sliced_last) };
+                    r.global = enabled.is_empty();
                     r.cycle.clear();
                     r.also_stuck.clear();
-                    explain_deadlock(sys, &last, stuck, &mut r);
-                    r.schedule = schedule_line(&sliced);
+                    tasks = explain_deadlock(sys, &sliced_last, stuck, &mut r);
+                    r.schedule = schedule_line(&sliced.steps);
+                    shown = sliced.steps;
                 }
+            }
+            // What the kernel would print, along the trace shown.
+            if let Some((tunables, features)) = &opts.diagnose {
+                r.diagnostics = Some(crate::diagnose::table::table(sys, map, &shown, &tasks, features, tunables));
             }
         }
     }

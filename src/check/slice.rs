@@ -17,6 +17,9 @@ use crate::kernel::Kernel;
 pub struct Slice {
     pub steps: Vec<Step>,
     pub kept: Vec<bool>,
+    /// Each task of the trace (by number) as the slice numbers it, if the
+    /// slice creates it at all.
+    pub renumbered: Vec<Option<u16>>,
 }
 
 /// A schedule that reaches a state in which the tasks `must_hang` (numbered as
@@ -66,8 +69,8 @@ pub fn slice(sys: &System, trace: &[Step], must_hang: ActorSet) -> Option<Slice>
     if !dropped_any {
         return None;
     }
-    let steps = remap(sys, trace, &created, &keep, must_hang)?;
-    Some(Slice { steps, kept: keep })
+    let (steps, renumbered) = remap(sys, trace, &created, &keep, must_hang)?;
+    Some(Slice { steps, kept: keep, renumbered })
 }
 
 /// For each step of `trace`, the tasks it created (their numbers).
@@ -83,9 +86,15 @@ fn creations(sys: &System, trace: &[Step]) -> Option<Vec<Vec<u16>>> {
 }
 
 /// Replay the kept steps of `trace`, renumbering tasks as the slice creates
-/// them; the slice's schedule if every step is possible and the tasks of
-/// `must_hang` end up stuck.
-fn remap(sys: &System, trace: &[Step], created: &[Vec<u16>], keep: &[bool], must_hang: ActorSet) -> Option<Vec<Step>> {
+/// them; the slice's schedule and numbering if every step is possible and
+/// the tasks of `must_hang` end up stuck.
+fn remap(
+    sys: &System,
+    trace: &[Step],
+    created: &[Vec<u16>],
+    keep: &[bool],
+    must_hang: ActorSet,
+) -> Option<(Vec<Step>, Vec<Option<u16>>)> {
     let mut k: Kernel = sys.initial().ok()?;
     // The boot tasks keep their numbers.
     let mut map: Vec<Option<u16>> = vec![None; created.iter().flatten().map(|&t| t as usize + 1).max().unwrap_or(0)];
@@ -130,5 +139,5 @@ fn remap(sys: &System, trace: &[Step], created: &[Vec<u16>], keep: &[bool], must
     let mut steps = Vec::new();
     sys.steps(&k, &mut steps);
     let stuck = if steps.is_empty() { sys.waiting(&k) } else { sys.hung(&k) };
-    (stuck & want == want).then_some(out)
+    (stuck & want == want).then_some((out, map))
 }
