@@ -6,6 +6,7 @@ use std::collections::VecDeque;
 use std::sync::atomic::Ordering;
 use std::time::Instant;
 
+use super::chunked::ChunkedVec;
 use super::scc::{self, Graph};
 use super::visited::VisitedSet;
 use super::{ActorSet, Finding, Model, Outcome, Progress, SearchConfig, Stats, StopReason, Trace};
@@ -14,6 +15,7 @@ use super::{ActorSet, Finding, Model, Outcome, Progress, SearchConfig, Stats, St
 const CHECK_EVERY: u64 = 1024;
 
 /// What is kept of a discovered state.
+#[derive(Clone, Copy)]
 pub(super) struct Record<S> {
     pub(super) parent: u32,
     /// The step from the parent; `None` only for the initial state.
@@ -27,7 +29,7 @@ pub(super) struct Search<'a, M: Model> {
     pub(super) start: Instant,
     /// Discovered states never exceed this (also keeps indices within u32).
     pub(super) max_states: u64,
-    pub(super) records: Vec<Record<M::Step>>,
+    pub(super) records: ChunkedVec<Record<M::Step>>,
     pub(super) visited: VisitedSet,
     pub(super) frontier: VecDeque<(u32, M::State)>,
     /// Only kept when partial deadlocks are wanted.
@@ -50,7 +52,7 @@ impl<'a, M: Model> Search<'a, M> {
             config,
             start: Instant::now(),
             max_states: config.bounds.max_states.unwrap_or(u64::MAX).min(u64::from(u32::MAX)),
-            records: Vec::new(),
+            records: ChunkedVec::default(),
             visited: VisitedSet::default(),
             frontier: VecDeque::new(),
             graph: config.partial_deadlocks.then(Graph::new),
@@ -124,7 +126,9 @@ impl<M: Model> Search<'_, M> {
             if steps.is_empty() {
                 let waiting = model.waiting(&state);
                 if let Some(graph) = &mut self.graph {
-                    graph.push_state(&[], waiting, 0);
+                    if !graph.push_state(&[], waiting, 0) {
+                        return (None, StopReason::MaxStates);
+                    }
                 }
                 if waiting != 0 {
                     let trace = self.trace(index);
@@ -141,7 +145,9 @@ impl<M: Model> Search<'_, M> {
             if self.config.bounds.max_depth.is_some_and(|max| depth >= max) {
                 cut_off = true;
                 if let Some(graph) = &mut self.graph {
-                    graph.push_state(&[], 0, 0);
+                    if !graph.push_state(&[], 0, 0) {
+                        return (None, StopReason::MaxStates);
+                    }
                 }
                 continue;
             }
@@ -187,11 +193,10 @@ impl<M: Model> Search<'_, M> {
                 successors.push(target);
             }
             if let Some(graph) = &mut self.graph {
-                // Edge positions are u32 too: past that, treat it as the state bound.
-                if graph.targets.len() + successors.len() >= u32::MAX as usize {
+                // A graph that cannot hold more ends the search as the state bound does.
+                if !graph.push_state(&successors, model.waiting(&state), moves) {
                     return (None, StopReason::MaxStates);
                 }
-                graph.push_state(&successors, model.waiting(&state), moves);
             }
         }
         let stop = if cut_off { StopReason::MaxDepth } else { StopReason::Complete };

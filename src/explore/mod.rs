@@ -8,6 +8,7 @@
 //! still to expand, a `Trace` is the list of steps from the initial state.
 
 pub mod bfs;
+pub mod chunked;
 pub mod parallel;
 pub mod random;
 pub mod scc;

@@ -144,7 +144,10 @@ where
         'merge: for e in expanded {
             if e.terminal {
                 if let Some(graph) = &mut s.graph {
-                    graph.push_state(&[], e.waiting, 0);
+                    if !graph.push_state(&[], e.waiting, 0) {
+                        event = Some(snapshot(s, None, StopReason::MaxStates));
+                        break 'merge;
+                    }
                 }
                 let finding = if e.waiting != 0 {
                     Some(Finding::Deadlock { stuck: e.waiting, terminal: true, trace: s.trace(e.index) })
@@ -160,7 +163,10 @@ where
             if e.cut_off {
                 cut_off = true;
                 if let Some(graph) = &mut s.graph {
-                    graph.push_state(&[], 0, 0);
+                    if !graph.push_state(&[], 0, 0) {
+                        event = Some(snapshot(s, None, StopReason::MaxStates));
+                        break 'merge;
+                    }
                 }
                 continue;
             }
@@ -200,11 +206,10 @@ where
                 successors.push(target);
             }
             if let Some(graph) = &mut s.graph {
-                if graph.targets.len() + successors.len() >= u32::MAX as usize {
+                if !graph.push_state(&successors, e.waiting, e.moves) {
                     event = Some(snapshot(s, None, StopReason::MaxStates));
                     break 'merge;
                 }
-                graph.push_state(&successors, e.waiting, e.moves);
             }
         }
 

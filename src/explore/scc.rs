@@ -5,18 +5,20 @@
 //! states, so an actor that has a step in any state of it does move; the
 //! stuck actors are those waiting in every state and enabled in none.
 
+use super::chunked::{ChunkedRuns, ChunkedVec, RunAddr};
 use super::ActorSet;
 
 /// The explored state graph in compressed sparse row form, built by the
 /// search as it expands states in index order.
 #[derive(Clone, Debug)]
 pub struct Graph {
-    /// State `i`'s successors are `targets[offsets[i]..offsets[i + 1]]`.
-    pub offsets: Vec<u32>,
-    pub targets: Vec<u32>,
+    /// State `i`'s successors: `targets.run(starts[i], lens[i])`.
+    starts: ChunkedVec<RunAddr>,
+    lens: ChunkedVec<u16>,
+    targets: ChunkedRuns<u32>,
     /// Per state: an index into `actor_sets` (few distinct pairs occur, so
     /// 4 bytes a state instead of 16).
-    sets: Vec<u32>,
+    sets: ChunkedVec<u32>,
     /// The distinct (waiting, moves) pairs: the model's `waiting` set, and
     /// the actors that have at least one step there.
     actor_sets: Vec<(ActorSet, ActorSet)>,
@@ -32,9 +34,10 @@ impl Default for Graph {
 impl Graph {
     pub fn new() -> Self {
         Graph {
-            offsets: vec![0],
-            targets: Vec::new(),
-            sets: Vec::new(),
+            starts: ChunkedVec::default(),
+            lens: ChunkedVec::default(),
+            targets: ChunkedRuns::default(),
+            sets: ChunkedVec::default(),
             actor_sets: Vec::new(),
             actor_set_ids: Default::default(),
         }
@@ -42,7 +45,7 @@ impl Graph {
 
     /// Number of states whose edges are recorded.
     pub fn len(&self) -> usize {
-        self.offsets.len().saturating_sub(1)
+        self.starts.len()
     }
 
     pub fn is_empty(&self) -> bool {
@@ -50,16 +53,27 @@ impl Graph {
     }
 
     /// Record the next state's successors, its `waiting` set and the actors
-    /// with a step there.
-    pub fn push_state(&mut self, successors: &[u32], waiting: ActorSet, moves: ActorSet) {
-        self.targets.extend_from_slice(successors);
-        self.offsets.push(self.targets.len() as u32);
+    /// with a step there; false if the graph cannot hold more (then the
+    /// search stops as at its state bound).
+    #[must_use]
+    pub fn push_state(&mut self, successors: &[u32], waiting: ActorSet, moves: ActorSet) -> bool {
+        let (Some(start), Ok(len)) = (self.targets.push_run(successors), u16::try_from(successors.len())) else {
+            return false;
+        };
+        self.starts.push(start);
+        self.lens.push(len);
         let next = self.actor_sets.len() as u32;
         let id = *self.actor_set_ids.entry((waiting, moves)).or_insert(next);
         if id == next {
             self.actor_sets.push((waiting, moves));
         }
         self.sets.push(id);
+        true
+    }
+
+    /// Bytes held by the graph's tables.
+    pub fn bytes(&self) -> usize {
+        self.starts.bytes() + self.lens.bytes() + self.targets.bytes() + self.sets.bytes()
     }
 
     /// State `v`'s waiting set.
@@ -73,8 +87,8 @@ impl Graph {
     }
 
     pub fn successors(&self, state: usize) -> &[u32] {
-        match (self.offsets.get(state), self.offsets.get(state + 1)) {
-            (Some(&a), Some(&b)) => self.targets.get(a as usize..b as usize).unwrap_or(&[]),
+        match (self.starts.get(state), self.lens.get(state)) {
+            (Some(&a), Some(&n)) => self.targets.run(a, usize::from(n)),
             _ => &[],
         }
     }
@@ -227,7 +241,7 @@ mod tests {
         let mut g = Graph::new();
         for (v, succ) in adjacency.iter().enumerate() {
             let moves = if succ.is_empty() { 0 } else { 1 };
-            g.push_state(succ, waiting[v], moves);
+            assert!(g.push_state(succ, waiting[v], moves));
         }
         g
     }
@@ -256,7 +270,7 @@ mod tests {
         let n = 1_000_000u32;
         let mut g = Graph::new();
         for v in 0..n {
-            g.push_state(&[(v + 1) % n], 0b10, 0b01);
+            assert!(g.push_state(&[(v + 1) % n], 0b10, 0b01));
         }
         let (_, count) = components(&g);
         assert_eq!(count, 1);
@@ -285,8 +299,8 @@ mod tests {
     #[test]
     fn an_actor_that_moves_somewhere_in_the_component_is_not_stuck() {
         let mut g = Graph::new();
-        g.push_state(&[1], 0b10, 0b01);
-        g.push_state(&[0], 0b10, 0b11);
+        assert!(g.push_state(&[1], 0b10, 0b01));
+        assert!(g.push_state(&[0], 0b10, 0b11));
         assert_eq!(partial_deadlock(&g), None);
     }
 

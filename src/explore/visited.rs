@@ -9,11 +9,12 @@
 
 use hashbrown::HashTable;
 
+use super::chunked::ChunkedVec;
 use super::Fingerprint;
 
 #[derive(Default)]
 pub struct VisitedSet {
-    fingerprints: Vec<Fingerprint>,
+    fingerprints: ChunkedVec<Fingerprint>,
     table: HashTable<u32>,
 }
 
@@ -35,7 +36,7 @@ impl VisitedSet {
     /// The index of the state with this fingerprint, if discovered.
     pub fn get(&self, fp: Fingerprint) -> Option<u32> {
         let fps = &self.fingerprints;
-        self.table.find(low(fp), |&i| fps[i as usize] == fp).copied()
+        self.table.find(low(fp), |&i| fps.get(i as usize) == Some(&fp)).copied()
     }
 
     pub fn contains(&self, fp: Fingerprint) -> bool {
@@ -47,8 +48,8 @@ impl VisitedSet {
     /// stay within u32: past that, nothing is added and `None` is returned.
     pub fn insert(&mut self, fp: Fingerprint) -> Option<Result<u32, u32>> {
         let fps = &self.fingerprints;
-        let hasher = |&i: &u32| low(fps[i as usize]);
-        match self.table.entry(low(fp), |&i| fps[i as usize] == fp, hasher) {
+        let hasher = |&i: &u32| fps.get(i as usize).map_or(0, |&f| low(f));
+        match self.table.entry(low(fp), |&i| fps.get(i as usize) == Some(&fp), hasher) {
             hashbrown::hash_table::Entry::Occupied(o) => Some(Ok(*o.get())),
             hashbrown::hash_table::Entry::Vacant(v) => {
                 let index = u32::try_from(fps.len()).ok()?;
@@ -61,8 +62,7 @@ impl VisitedSet {
 
     /// Bytes held (capacity, not length).
     pub fn bytes(&self) -> usize {
-        self.fingerprints.capacity() * std::mem::size_of::<Fingerprint>()
-            + self.table.capacity() * (std::mem::size_of::<u32>() + 1)
+        self.fingerprints.bytes() + self.table.capacity() * (std::mem::size_of::<u32>() + 1)
     }
 }
 

@@ -1,0 +1,138 @@
+//! Growable arrays in fixed-size chunks, for the search's per-state tables.
+//! A `Vec` doubles when full: at its peak it holds up to twice what it
+//! needs, and each growth copies everything (and touches fresh pages). In
+//! chunks, the table never holds more than one partly filled chunk beyond
+//! its contents and never moves what it holds.
+
+/// Elements per chunk (a power of two: indices split into chunk and offset).
+const CHUNK_BITS: u32 = 16;
+const CHUNK: usize = 1 << CHUNK_BITS;
+
+#[derive(Clone, Debug)]
+pub struct ChunkedVec<T> {
+    chunks: Vec<Vec<T>>,
+    len: usize,
+}
+
+impl<T> Default for ChunkedVec<T> {
+    fn default() -> Self {
+        ChunkedVec { chunks: Vec::new(), len: 0 }
+    }
+}
+
+impl<T: Copy> ChunkedVec<T> {
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    pub fn push(&mut self, v: T) {
+        match self.chunks.last_mut() {
+            Some(c) if c.len() < CHUNK => c.push(v),
+            _ => {
+                let mut c = Vec::with_capacity(CHUNK);
+                c.push(v);
+                self.chunks.push(c);
+            }
+        }
+        self.len += 1;
+    }
+
+    pub fn get(&self, i: usize) -> Option<&T> {
+        self.chunks.get(i >> CHUNK_BITS)?.get(i & (CHUNK - 1))
+    }
+
+    /// Bytes held.
+    pub fn bytes(&self) -> usize {
+        self.chunks.iter().map(|c| c.capacity() * std::mem::size_of::<T>()).sum()
+    }
+}
+
+/// Runs of elements, each kept whole in one chunk (a state's successors):
+/// `push_run` gives the run's address, `run` reads it back.
+#[derive(Clone, Debug)]
+pub struct ChunkedRuns<T> {
+    chunks: Vec<Vec<T>>,
+    len: usize,
+}
+
+impl<T> Default for ChunkedRuns<T> {
+    fn default() -> Self {
+        ChunkedRuns { chunks: Vec::new(), len: 0 }
+    }
+}
+
+/// Where a run starts: its chunk in the high bits, its offset in the low.
+pub type RunAddr = u32;
+
+impl<T: Copy> ChunkedRuns<T> {
+    /// Elements stored.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// Store a run (at most one chunk long); its address, or None when the
+    /// addresses are used up (more than 2^16 chunks) or the run is too long.
+    pub fn push_run(&mut self, items: &[T]) -> Option<RunAddr> {
+        if items.len() > CHUNK {
+            return None;
+        }
+        let fits = self.chunks.last().is_some_and(|c| c.len() + items.len() <= CHUNK);
+        if !fits {
+            if self.chunks.len() >= 1 << (32 - CHUNK_BITS) {
+                return None;
+            }
+            self.chunks.push(Vec::with_capacity(CHUNK));
+        }
+        let chunk = self.chunks.len() - 1;
+        let c = self.chunks.last_mut()?;
+        let offset = c.len();
+        c.extend_from_slice(items);
+        self.len += items.len();
+        u32::try_from((chunk << CHUNK_BITS) | offset).ok()
+    }
+
+    /// The run of `len` elements at `addr`.
+    pub fn run(&self, addr: RunAddr, len: usize) -> &[T] {
+        let (chunk, offset) = ((addr >> CHUNK_BITS) as usize, addr as usize & (CHUNK - 1));
+        self.chunks.get(chunk).and_then(|c| c.get(offset..offset + len)).unwrap_or(&[])
+    }
+
+    pub fn bytes(&self) -> usize {
+        self.chunks.iter().map(|c| c.capacity() * std::mem::size_of::<T>()).sum()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn elements_and_runs_come_back_across_chunks() {
+        let mut v = ChunkedVec::default();
+        for i in 0..(3 * CHUNK + 5) as u32 {
+            v.push(i);
+        }
+        assert_eq!(v.len(), 3 * CHUNK + 5);
+        assert_eq!(v.get(CHUNK + 7), Some(&(CHUNK as u32 + 7)));
+        assert_eq!(v.get(3 * CHUNK + 5), None);
+
+        let mut r = ChunkedRuns::default();
+        let mut runs = Vec::new();
+        for i in 0..20_000u32 {
+            let run: Vec<u32> = (0..i % 13).map(|j| i * 100 + j).collect();
+            runs.push((r.push_run(&run).unwrap(), run));
+        }
+        for (addr, run) in &runs {
+            assert_eq!(r.run(*addr, run.len()), &run[..]);
+        }
+        assert!(r.push_run(&vec![0u32; CHUNK + 1]).is_none());
+    }
+}
