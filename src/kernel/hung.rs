@@ -122,8 +122,8 @@ impl Host for Recorder<'_> {
     fn prim_name(&self, prim: u16) -> &'static str {
         self.k.prim_name(prim)
     }
-    fn prim_visible(&self, prim: u16) -> bool {
-        self.k.prim_visible(prim)
+    fn prim_visible(&self, prim: u16, t: TaskId) -> bool {
+        self.k.prim_visible(prim, t)
     }
     fn prim_pure(&self, prim: u16) -> bool {
         self.k.prim_pure(prim)

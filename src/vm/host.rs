@@ -123,8 +123,9 @@ pub trait Host {
     fn task_handle(&self, t: TaskId) -> i64;
 
     fn prim_name(&self, prim: u16) -> &'static str;
-    /// A primitive that is a scheduling point (the step ends before it).
-    fn prim_visible(&self, prim: u16) -> bool;
+    /// A primitive that is a scheduling point when task `t` calls it (the
+    /// step ends before it): one whose effect no other task can observe is not.
+    fn prim_visible(&self, prim: u16, t: TaskId) -> bool;
     /// A primitive that only reads: may run in `wait_event()` conditions.
     fn prim_pure(&self, prim: u16) -> bool;
     /// Run a read-only primitive for task `t`.

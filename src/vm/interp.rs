@@ -49,7 +49,7 @@ fn is_visible<H: Host>(op: &Op, k: &H, t: TaskId, vm: &TaskVm) -> bool {
         return false;
     }
     match op {
-        Op::Prim { prim, .. } => k.prim_visible(*prim),
+        Op::Prim { prim, .. } => k.prim_visible(*prim, t),
         Op::Syscall { .. } | Op::WaitBegin | Op::SetCurrentState | Op::Schedule | Op::Yield | Op::Nondet => true,
         Op::Printf { .. } => true,
         Op::LoadGlobal(_) | Op::StoreGlobal(_) => k.globals_shared(t),
