@@ -166,7 +166,10 @@ impl System {
         // make every state exist once per step of their start-up).
         for t in [init, kthread] {
             for _ in 0..BOOT_STEPS {
-                if !matches!(interp::choices(&self.prog, &k, t), Ok(n) if n > 0) {
+                // Only while the way is unique: a choice (a nondet() or a live
+                // trampoline in an exported or patched model) is left for the
+                // search to explore both ways.
+                if !matches!(interp::choices(&self.prog, &k, t), Ok(1)) {
                     break;
                 }
                 let mut next = k.clone();

@@ -260,6 +260,14 @@ fn run<H: Host>(
                 vm.parked = Parked::Ready;
                 return Ok(());
             }
+            // A choice (nondet(), the entry of a live trampoline) must start
+            // its step, where `choices()` sees it and the search takes every
+            // branch: a step that reached one from invisible code (a task's
+            // first step) ends before it.
+            if fuel < FUEL && matches!(op, Op::Nondet | Op::TracePoint) {
+                vm.parked = Parked::Ready;
+                return Ok(());
+            }
             did_visible = true;
             if let Some(l) = log.as_deref_mut() {
                 l.action = Some((func.name.clone(), describe_op(k, prog, op, vm), op_span(prog, frame)));
