@@ -591,7 +591,7 @@ fn cmd_test(dir: &Path, search: &SearchArgs) -> u8 {
 }
 
 fn print_primitives() -> u8 {
-    use crate::kernel::prims::{PrimFn, PRIMS};
+    use crate::kernel::prims::{PrimFn, Visibility, PRIMS};
     println!("Primitives of the kernel object model (a scheduling point: the step ends before it, unless a spinlock is held):");
     for p in PRIMS {
         let params: Vec<String> = p.params.iter().map(|t| t.to_string()).collect();
@@ -604,7 +604,11 @@ fn print_primitives() -> u8 {
             p.name,
             params.join(", "),
             p.ret,
-            if p.visible { ", scheduling point" } else { "" }
+            match p.visible {
+                Visibility::Always => ", scheduling point",
+                Visibility::OtherThreads => ", scheduling point while another thread of the process is left",
+                Visibility::Never => "",
+            }
         );
     }
     println!("Builtins: wait_event(state, cond), wait_event_daemon(state, cond), set_current_state(s), __set_current_state(s), schedule(), schedule_timeout_idle(t), panic(msg), WARN_ON(cond); objects: current, tasklist_lock, pidmap_lock, tasks_rcu_exit_srcu");

@@ -5,7 +5,7 @@
 
 use super::fields::{self, handle_task, FIELDS};
 use super::objects::*;
-use super::prims::{Ctx, PrimFn, PRIMS};
+use super::prims::{Ctx, PrimFn, Visibility, PRIMS};
 use super::{consts, Fault, Kernel};
 use crate::lang::bytecode::Program;
 use crate::lang::compile::{FieldSig, PrimSig, Vocabulary};
@@ -110,19 +110,13 @@ impl Host for Kernel {
         PRIMS.get(prim as usize).map_or("?", |p| p.name)
     }
     fn prim_visible(&self, prim: u16, t: TaskId) -> bool {
-        let Some(p) = PRIMS.get(prim as usize) else { return false };
-        if !p.visible {
-            return false;
+        match PRIMS.get(prim as usize).map(|p| p.visible) {
+            Some(Visibility::Always) => true,
+            // exit_mm()'s clear of the CLONE_CHILD_CLEARTID word, say: only
+            // pthread_join() in a thread of the same process reads it.
+            Some(Visibility::OtherThreads) => !self.thread_group_empty(t),
+            Some(Visibility::Never) | None => false,
         }
-        // exit_mm()'s clear of the CLONE_CHILD_CLEARTID word is read only by
-        // pthread_join() in another thread of the same process
-        // (sys_futex_wait_tid() checks same_thread_group()): with no other
-        // thread left, no task can tell before from after, so it is no
-        // scheduling point (one step fewer for every exiting process).
-        if p.name == "mm_release_clear_tid" {
-            return !self.thread_group_empty(t);
-        }
-        true
     }
     fn prim_pure(&self, prim: u16) -> bool {
         PRIMS.get(prim as usize).is_some_and(|p| matches!(p.f, PrimFn::Pure(_)))

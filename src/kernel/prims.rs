@@ -35,159 +35,171 @@ pub enum PrimFn {
     Effect(EffectFn),
 }
 
+/// When a primitive is a scheduling point (a step ends before it).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Visibility {
+    /// Never: what it reads or writes is no other task's business mid-step.
+    Never,
+    Always,
+    /// Only while another thread of the caller's process is left: its effect
+    /// is read by threads of the same process only, so with none left no
+    /// task can tell before from after.
+    OtherThreads,
+}
+
 pub struct PrimDef {
     pub name: &'static str,
     pub params: &'static [Ty],
     pub ret: Ty,
-    pub visible: bool,
+    pub visible: Visibility,
     pub f: PrimFn,
 }
 
 macro_rules! prims {
-    ($( $name:literal ($($p:ident),*) -> $ret:ident, $vis:literal, $kind:ident $f:expr; )*) => {
+    ($( $name:literal ($($p:ident),*) -> $ret:ident, $vis:ident, $kind:ident $f:expr; )*) => {
         pub static PRIMS: &[PrimDef] = &[
-            $( PrimDef { name: $name, params: &[$(Ty::$p),*], ret: Ty::$ret, visible: $vis, f: PrimFn::$kind($f) }, )*
+            $( PrimDef { name: $name, params: &[$(Ty::$p),*], ret: Ty::$ret, visible: Visibility::$vis, f: PrimFn::$kind($f) }, )*
         ];
     };
 }
 
 prims! {
     // Locks (include/linux/spinlock.h, rwlock.h): the region they open runs as one step.
-    "spin_lock"(Lock) -> Void, true, Effect |_, _| Ok(PrimEffect::Lock);
-    "spin_lock_irq"(Lock) -> Void, true, Effect |_, _| Ok(PrimEffect::Lock);
-    "spin_lock_irqsave"(Lock) -> Void, true, Effect |_, _| Ok(PrimEffect::Lock);
-    "read_lock"(Lock) -> Void, true, Effect |_, _| Ok(PrimEffect::Lock);
-    "write_lock_irq"(Lock) -> Void, true, Effect |_, _| Ok(PrimEffect::Lock);
-    "spin_unlock"(Lock) -> Void, false, Effect |_, _| Ok(PrimEffect::Unlock);
-    "spin_unlock_irq"(Lock) -> Void, false, Effect |_, _| Ok(PrimEffect::Unlock);
-    "spin_unlock_irqrestore"(Lock) -> Void, false, Effect |_, _| Ok(PrimEffect::Unlock);
-    "read_unlock"(Lock) -> Void, false, Effect |_, _| Ok(PrimEffect::Unlock);
-    "write_unlock_irq"(Lock) -> Void, false, Effect |_, _| Ok(PrimEffect::Unlock);
+    "spin_lock"(Lock) -> Void, Always, Effect |_, _| Ok(PrimEffect::Lock);
+    "spin_lock_irq"(Lock) -> Void, Always, Effect |_, _| Ok(PrimEffect::Lock);
+    "spin_lock_irqsave"(Lock) -> Void, Always, Effect |_, _| Ok(PrimEffect::Lock);
+    "read_lock"(Lock) -> Void, Always, Effect |_, _| Ok(PrimEffect::Lock);
+    "write_lock_irq"(Lock) -> Void, Always, Effect |_, _| Ok(PrimEffect::Lock);
+    "spin_unlock"(Lock) -> Void, Never, Effect |_, _| Ok(PrimEffect::Unlock);
+    "spin_unlock_irq"(Lock) -> Void, Never, Effect |_, _| Ok(PrimEffect::Unlock);
+    "spin_unlock_irqrestore"(Lock) -> Void, Never, Effect |_, _| Ok(PrimEffect::Unlock);
+    "read_unlock"(Lock) -> Void, Never, Effect |_, _| Ok(PrimEffect::Unlock);
+    "write_unlock_irq"(Lock) -> Void, Never, Effect |_, _| Ok(PrimEffect::Unlock);
     // Plain RCU readers only matter to synchronize_rcu() through preemption.
-    "rcu_read_lock"() -> Void, false, Mut |_, _| Ok(0);
-    "rcu_read_unlock"() -> Void, false, Mut |_, _| Ok(0);
-    "preempt_disable"() -> Void, false, Mut preempt_disable;
-    "preempt_enable"() -> Void, false, Mut preempt_enable;
+    "rcu_read_lock"() -> Void, Never, Mut |_, _| Ok(0);
+    "rcu_read_unlock"() -> Void, Never, Mut |_, _| Ok(0);
+    "preempt_disable"() -> Void, Never, Mut preempt_disable;
+    "preempt_enable"() -> Void, Never, Mut preempt_enable;
 
     // include/linux/err.h
-    "ERR_PTR"(Int) -> Any, false, Pure |_, _, _, a| Ok(a[0]);
-    "PTR_ERR"(Any) -> Int, false, Pure |_, _, _, a| Ok(a[0]);
-    "IS_ERR"(Any) -> Int, false, Pure |_, _, _, a| Ok((a[0] < 0 && a[0] >= -4095) as i64);
+    "ERR_PTR"(Int) -> Any, Never, Pure |_, _, _, a| Ok(a[0]);
+    "PTR_ERR"(Any) -> Int, Never, Pure |_, _, _, a| Ok(a[0]);
+    "IS_ERR"(Any) -> Int, Never, Pure |_, _, _, a| Ok((a[0] < 0 && a[0] >= -4095) as i64);
 
     // kernel/sched/core.c
-    "wake_up_process"(Task) -> Int, true, Mut wake_up_process;
-    "wake_up_new_task"(Task) -> Void, true, Mut wake_up_new_task;
-    "do_task_dead"() -> Void, true, Effect do_task_dead;
-    "__set_current_state"(Int) -> Void, false, Mut |c, a| { c.k.task_mut(c.cur).state = RunState::from_model(a[0]).ok_or_else(|| Fault::Model(format!("__set_current_state({}): not a task state", a[0])))?; Ok(0) };
-    "is_idle_task"(Task) -> Int, false, Pure |_, _, _, _| Ok(0);
+    "wake_up_process"(Task) -> Int, Always, Mut wake_up_process;
+    "wake_up_new_task"(Task) -> Void, Always, Mut wake_up_new_task;
+    "do_task_dead"() -> Void, Always, Effect do_task_dead;
+    "__set_current_state"(Int) -> Void, Never, Mut |c, a| { c.k.task_mut(c.cur).state = RunState::from_model(a[0]).ok_or_else(|| Fault::Model(format!("__set_current_state({}): not a task state", a[0])))?; Ok(0) };
+    "is_idle_task"(Task) -> Int, Never, Pure |_, _, _, _| Ok(0);
 
     // kernel/pid.c
-    "pid_level"(Pid) -> Int, false, Pure |k, _, _, a| Ok(k.pid(pid_of(k, a[0], "pid")?).level());
-    "pid_ns_at"(Pid, Int) -> Ns, false, Pure pid_ns_at;
-    "idr_remove"(Pid, Int) -> Void, false, Mut idr_remove;
-    "pid_alloc_numbers"(Ns) -> Pid, true, Mut pid_alloc_numbers;
-    "pid_free_numbers"(Pid) -> Void, false, Mut pid_free_numbers;
-    "task_pid"(Task) -> Pid, false, Pure |k, _, _, a| Ok(handle_pid(k.task(task_of(k, a[0], "task")?).pid));
-    "task_pid_type"(Task, Int) -> Pid, false, Pure task_pid_type;
-    "pid_detach_task"(Pid, Task, Int) -> Int, false, Mut pid_detach_task;
-    "attach_pid_struct"(Task, Pid) -> Void, false, Mut attach_pid_struct;
-    "attach_pid"(Task, Int) -> Void, false, Mut attach_pid;
-    "is_child_reaper"(Pid) -> Int, false, Pure |k, _, _, a| Ok((k.pid(pid_of(k, a[0], "pid")?).numbers.last().map(|n| n.1) == Some(1)) as i64);
-    "pid_has_task"(Pid, Int) -> Int, false, Pure pid_has_task;
-    "find_vpid"(Int) -> Pid, false, Pure find_vpid;
-    "find_task_by_vpid"(Int) -> Task, false, Pure find_task_by_vpid;
-    "idr_next_nr"(Ns, Int) -> Int, false, Pure idr_next_nr;
-    "pid_task_nr"(Ns, Int) -> Task, false, Pure pid_task_nr;
-    "task_pid_vnr"(Task) -> Int, false, Pure task_pid_vnr;
-    "task_tgid_vnr"(Task) -> Int, false, Pure task_tgid_vnr;
-    "task_pid_nr_ns"(Task, Ns) -> Int, false, Pure task_pid_nr_ns;
-    "task_tgid_nr_ns"(Task, Ns) -> Int, false, Pure task_tgid_nr_ns;
+    "pid_level"(Pid) -> Int, Never, Pure |k, _, _, a| Ok(k.pid(pid_of(k, a[0], "pid")?).level());
+    "pid_ns_at"(Pid, Int) -> Ns, Never, Pure pid_ns_at;
+    "idr_remove"(Pid, Int) -> Void, Never, Mut idr_remove;
+    "pid_alloc_numbers"(Ns) -> Pid, Always, Mut pid_alloc_numbers;
+    "pid_free_numbers"(Pid) -> Void, Never, Mut pid_free_numbers;
+    "task_pid"(Task) -> Pid, Never, Pure |k, _, _, a| Ok(handle_pid(k.task(task_of(k, a[0], "task")?).pid));
+    "task_pid_type"(Task, Int) -> Pid, Never, Pure task_pid_type;
+    "pid_detach_task"(Pid, Task, Int) -> Int, Never, Mut pid_detach_task;
+    "attach_pid_struct"(Task, Pid) -> Void, Never, Mut attach_pid_struct;
+    "attach_pid"(Task, Int) -> Void, Never, Mut attach_pid;
+    "is_child_reaper"(Pid) -> Int, Never, Pure |k, _, _, a| Ok((k.pid(pid_of(k, a[0], "pid")?).numbers.last().map(|n| n.1) == Some(1)) as i64);
+    "pid_has_task"(Pid, Int) -> Int, Never, Pure pid_has_task;
+    "find_vpid"(Int) -> Pid, Never, Pure find_vpid;
+    "find_task_by_vpid"(Int) -> Task, Never, Pure find_task_by_vpid;
+    "idr_next_nr"(Ns, Int) -> Int, Never, Pure idr_next_nr;
+    "pid_task_nr"(Ns, Int) -> Task, Never, Pure pid_task_nr;
+    "task_pid_vnr"(Task) -> Int, Never, Pure task_pid_vnr;
+    "task_tgid_vnr"(Task) -> Int, Never, Pure task_tgid_vnr;
+    "task_pid_nr_ns"(Task, Ns) -> Int, Never, Pure task_pid_nr_ns;
+    "task_tgid_nr_ns"(Task, Ns) -> Int, Never, Pure task_tgid_nr_ns;
 
     // kernel/pid_namespace.c
-    "task_active_pid_ns"(Task) -> Ns, false, Pure |k, _, _, a| Ok(handle_ns(k.active_ns(task_of(k, a[0], "task")?)));
-    "create_pid_namespace"(Ns) -> Ns, false, Mut create_pid_namespace;
+    "task_active_pid_ns"(Task) -> Ns, Never, Pure |k, _, _, a| Ok(handle_ns(k.active_ns(task_of(k, a[0], "task")?)));
+    "create_pid_namespace"(Ns) -> Ns, Never, Mut create_pid_namespace;
 
     // kernel/fork.c
-    "dup_task_struct"(Task, Int, Int, Int) -> Task, false, Mut dup_task_struct;
-    "free_task"(Task) -> Void, false, Mut free_task;
-    "link_task"(Task) -> Void, false, Mut link_task;
+    "dup_task_struct"(Task, Int, Int, Int) -> Task, Never, Mut dup_task_struct;
+    "free_task"(Task) -> Void, Never, Mut free_task;
+    "link_task"(Task) -> Void, Never, Mut link_task;
 
     // kernel/exit.c and include/linux/sched/signal.h: lists and predicates
-    "thread_group_leader"(Task) -> Int, false, Pure |k, _, _, a| Ok(k.is_leader(task_of(k, a[0], "task")?) as i64);
-    "thread_group_empty"(Task) -> Int, false, Pure |k, _, _, a| Ok(k.thread_group_empty(task_of(k, a[0], "task")?) as i64);
-    "same_thread_group"(Task, Task) -> Int, false, Pure same_thread_group;
-    "delay_group_leader"(Task) -> Int, false, Pure |k, _, _, a| { let t = task_of(k, a[0], "task")?; Ok((k.is_leader(t) && !k.thread_group_empty(t)) as i64) };
-    "is_global_init"(Task) -> Int, false, Pure |k, _, _, a| { let t = task_of(k, a[0], "task")?; Ok((k.tgid_nr_in(t, NsId(0)) == Some(1)) as i64) };
-    "first_thread"(Task) -> Task, false, Pure first_thread;
-    "next_thread"(Task) -> Task, false, Pure next_thread;
-    "next_thread_cyclic"(Task, Task) -> Task, false, Pure next_thread_cyclic;
-    "first_child"(Task) -> Task, false, Pure first_child;
-    "next_sibling"(Task) -> Task, false, Pure next_sibling;
-    "next_process"(Task) -> Task, false, Pure next_process;
-    "children_splice"(Task, Task) -> Void, false, Mut children_splice;
-    "dead_list_add"(Task, Task) -> Void, false, Mut dead_list_add;
-    "dead_list_pop"(Task) -> Task, false, Mut dead_list_pop;
-    "unhash_task"(Task) -> Void, false, Mut unhash_task;
-    "release_thread"(Task) -> Void, false, Mut |_, _| Ok(0);
-    "exit_signals"(Task) -> Void, true, Mut exit_signals;
-    "mm_release_clear_tid"(Task) -> Void, true, Mut mm_release_clear_tid;
-    "tid_cleared"(Task) -> Int, false, Pure |k, _, _, a| Ok(k.task(task_of(k, a[0], "task")?).tid_cleared as i64);
-    "add_wait_queue_chldexit"(Task, Int, Pid) -> Void, false, Mut add_wait_queue_chldexit;
-    "remove_wait_queue_chldexit"(Task) -> Void, false, Mut remove_wait_queue_chldexit;
+    "thread_group_leader"(Task) -> Int, Never, Pure |k, _, _, a| Ok(k.is_leader(task_of(k, a[0], "task")?) as i64);
+    "thread_group_empty"(Task) -> Int, Never, Pure |k, _, _, a| Ok(k.thread_group_empty(task_of(k, a[0], "task")?) as i64);
+    "same_thread_group"(Task, Task) -> Int, Never, Pure same_thread_group;
+    "delay_group_leader"(Task) -> Int, Never, Pure |k, _, _, a| { let t = task_of(k, a[0], "task")?; Ok((k.is_leader(t) && !k.thread_group_empty(t)) as i64) };
+    "is_global_init"(Task) -> Int, Never, Pure |k, _, _, a| { let t = task_of(k, a[0], "task")?; Ok((k.tgid_nr_in(t, NsId(0)) == Some(1)) as i64) };
+    "first_thread"(Task) -> Task, Never, Pure first_thread;
+    "next_thread"(Task) -> Task, Never, Pure next_thread;
+    "next_thread_cyclic"(Task, Task) -> Task, Never, Pure next_thread_cyclic;
+    "first_child"(Task) -> Task, Never, Pure first_child;
+    "next_sibling"(Task) -> Task, Never, Pure next_sibling;
+    "next_process"(Task) -> Task, Never, Pure next_process;
+    "children_splice"(Task, Task) -> Void, Never, Mut children_splice;
+    "dead_list_add"(Task, Task) -> Void, Never, Mut dead_list_add;
+    "dead_list_pop"(Task) -> Task, Never, Mut dead_list_pop;
+    "unhash_task"(Task) -> Void, Never, Mut unhash_task;
+    "release_thread"(Task) -> Void, Never, Mut |_, _| Ok(0);
+    "exit_signals"(Task) -> Void, Always, Mut exit_signals;
+    "mm_release_clear_tid"(Task) -> Void, OtherThreads, Mut mm_release_clear_tid;
+    "tid_cleared"(Task) -> Int, Never, Pure |k, _, _, a| Ok(k.task(task_of(k, a[0], "task")?).tid_cleared as i64);
+    "add_wait_queue_chldexit"(Task, Int, Pid) -> Void, Never, Mut add_wait_queue_chldexit;
+    "remove_wait_queue_chldexit"(Task) -> Void, Never, Mut remove_wait_queue_chldexit;
 
     // kernel/signal.c
-    "signal_pending"(Task) -> Int, false, Pure |k, _, _, a| Ok(k.task(task_of(k, a[0], "task")?).sigpending as i64);
-    "fatal_signal_pending"(Task) -> Int, false, Pure fatal_signal_pending;
-    "__fatal_signal_pending"(Task) -> Int, false, Pure fatal_signal_pending;
-    "clear_thread_flag"(Int) -> Void, false, Mut |c, _| { c.k.task_mut(c.cur).sigpending = false; Ok(0) };
-    "__send_signal_locked"(Int, Task, Int, Int) -> Int, false, Mut send_signal_locked;
-    "__wake_up_parent"(Task, Task) -> Void, false, Mut wake_up_parent;
-    "zap_other_threads"(Task) -> Void, false, Mut zap_other_threads;
-    "propagate_has_child_subreaper"(Task) -> Void, false, Mut propagate_has_child_subreaper;
-    "dequeue_fatal_signal"(Task) -> Int, false, Mut dequeue_fatal_signal;
-    "sighand_set_sigchld"(Task, Int) -> Void, false, Mut |c, a| { let g = c.k.task(task_of(c.k, a[0], "task")?).group; c.k.group_mut(g).sigchld.ignored = a[1] == SIG_IGN; Ok(0) };
-    "sighand_set_sigchld_flags"(Task, Int) -> Void, false, Mut |c, a| { let g = c.k.task(task_of(c.k, a[0], "task")?).group; c.k.group_mut(g).sigchld.nocldwait = a[1] & SA_NOCLDWAIT != 0; Ok(0) };
-    "sighand_sigchld_ignored"(Task) -> Int, false, Pure |k, _, _, a| Ok(k.group(k.task(task_of(k, a[0], "task")?).group).sigchld.ignored as i64);
-    "sighand_sigchld_nocldwait"(Task) -> Int, false, Pure |k, _, _, a| Ok(k.group(k.task(task_of(k, a[0], "task")?).group).sigchld.nocldwait as i64);
+    "signal_pending"(Task) -> Int, Never, Pure |k, _, _, a| Ok(k.task(task_of(k, a[0], "task")?).sigpending as i64);
+    "fatal_signal_pending"(Task) -> Int, Never, Pure fatal_signal_pending;
+    "__fatal_signal_pending"(Task) -> Int, Never, Pure fatal_signal_pending;
+    "clear_thread_flag"(Int) -> Void, Never, Mut |c, _| { c.k.task_mut(c.cur).sigpending = false; Ok(0) };
+    "__send_signal_locked"(Int, Task, Int, Int) -> Int, Never, Mut send_signal_locked;
+    "__wake_up_parent"(Task, Task) -> Void, Never, Mut wake_up_parent;
+    "zap_other_threads"(Task) -> Void, Never, Mut zap_other_threads;
+    "propagate_has_child_subreaper"(Task) -> Void, Never, Mut propagate_has_child_subreaper;
+    "dequeue_fatal_signal"(Task) -> Int, Never, Mut dequeue_fatal_signal;
+    "sighand_set_sigchld"(Task, Int) -> Void, Never, Mut |c, a| { let g = c.k.task(task_of(c.k, a[0], "task")?).group; c.k.group_mut(g).sigchld.ignored = a[1] == SIG_IGN; Ok(0) };
+    "sighand_set_sigchld_flags"(Task, Int) -> Void, Never, Mut |c, a| { let g = c.k.task(task_of(c.k, a[0], "task")?).group; c.k.group_mut(g).sigchld.nocldwait = a[1] & SA_NOCLDWAIT != 0; Ok(0) };
+    "sighand_sigchld_ignored"(Task) -> Int, Never, Pure |k, _, _, a| Ok(k.group(k.task(task_of(k, a[0], "task")?).group).sigchld.ignored as i64);
+    "sighand_sigchld_nocldwait"(Task) -> Int, Never, Pure |k, _, _, a| Ok(k.group(k.task(task_of(k, a[0], "task")?).group).sigchld.nocldwait as i64);
 
     // kernel/rcu/srcutree.c
-    "__srcu_read_lock"(Srcu) -> Int, true, Mut srcu_read_lock;
-    "__srcu_read_unlock"(Srcu, Int) -> Void, true, Mut srcu_read_unlock;
-    "srcu_readers_active_idx"(Srcu, Int) -> Int, false, Pure |k, _, _, a| Ok(k.srcu.readers[(a[1] & 1) as usize]);
-    "srcu_flip"(Srcu) -> Void, true, Mut |c, _| { c.k.srcu.idx ^= 1; Ok(0) };
+    "__srcu_read_lock"(Srcu) -> Int, Always, Mut srcu_read_lock;
+    "__srcu_read_unlock"(Srcu, Int) -> Void, Always, Mut srcu_read_unlock;
+    "srcu_readers_active_idx"(Srcu, Int) -> Int, Never, Pure |k, _, _, a| Ok(k.srcu.readers[(a[1] & 1) as usize]);
+    "srcu_flip"(Srcu) -> Void, Always, Mut |c, _| { c.k.srcu.idx ^= 1; Ok(0) };
 
     // kernel/rcu/tree.c
-    "rcu_gp_snapshot"() -> Int, true, Mut rcu_gp_snapshot;
-    "rcu_gp_done"(Int) -> Int, false, Pure rcu_gp_done;
+    "rcu_gp_snapshot"() -> Int, Always, Mut rcu_gp_snapshot;
+    "rcu_gp_done"(Int) -> Int, Never, Pure rcu_gp_done;
 
     // kernel/rcu/tasks.h
-    "holdout_add"(Task) -> Void, false, Mut |c, a| { let t = task_of(c.k, a[0], "task")?; if !c.k.rcu_tasks.holdouts.contains(&t) { c.k.rcu_tasks.holdouts.push(t); } Ok(0) };
-    "holdout_del"(Task) -> Void, false, Mut |c, a| { let t = task_of(c.k, a[0], "task")?; c.k.rcu_tasks.holdouts.retain(|&x| x != t); Ok(0) };
-    "holdout_first"() -> Task, false, Pure |k, _, _, _| Ok(k.rcu_tasks.holdouts.first().map(|&t| handle_task(t)).unwrap_or(0));
-    "holdout_next"(Task) -> Task, false, Pure holdout_next;
-    "task_in_user_mode"(Task) -> Int, false, Pure task_in_user_mode;
-    "next_task_scan"(Task) -> Task, false, Pure next_task_scan;
-    "rcu_tasks_need_gpcb"() -> Int, false, Pure |k, _, _, _| Ok(!k.rcu_tasks.cbs_queued.is_empty() as i64);
-    "rcu_tasks_advance_cbs"() -> Void, true, Mut |c, _| { let q = std::mem::take(&mut c.k.rcu_tasks.cbs_queued); c.k.rcu_tasks.cbs_gp.extend(q); Ok(0) };
-    "rcu_tasks_invoke_cbs"() -> Void, true, Mut rcu_tasks_invoke_cbs;
-    "init_completion_onstack"(Task) -> Void, false, Mut |c, a| { let t = task_of(c.k, a[0], "task")?; c.k.task_mut(t).completion_done = false; Ok(0) };
-    "call_rcu_tasks_wakeme"(Task) -> Void, true, Mut |c, a| { let t = task_of(c.k, a[0], "task")?; c.k.rcu_tasks.cbs_queued.push(t); Ok(0) };
-    "completion_done"(Task) -> Int, false, Pure |k, _, _, a| Ok(k.task(task_of(k, a[0], "task")?).completion_done as i64);
+    "holdout_add"(Task) -> Void, Never, Mut |c, a| { let t = task_of(c.k, a[0], "task")?; if !c.k.rcu_tasks.holdouts.contains(&t) { c.k.rcu_tasks.holdouts.push(t); } Ok(0) };
+    "holdout_del"(Task) -> Void, Never, Mut |c, a| { let t = task_of(c.k, a[0], "task")?; c.k.rcu_tasks.holdouts.retain(|&x| x != t); Ok(0) };
+    "holdout_first"() -> Task, Never, Pure |k, _, _, _| Ok(k.rcu_tasks.holdouts.first().map(|&t| handle_task(t)).unwrap_or(0));
+    "holdout_next"(Task) -> Task, Never, Pure holdout_next;
+    "task_in_user_mode"(Task) -> Int, Never, Pure task_in_user_mode;
+    "next_task_scan"(Task) -> Task, Never, Pure next_task_scan;
+    "rcu_tasks_need_gpcb"() -> Int, Never, Pure |k, _, _, _| Ok(!k.rcu_tasks.cbs_queued.is_empty() as i64);
+    "rcu_tasks_advance_cbs"() -> Void, Always, Mut |c, _| { let q = std::mem::take(&mut c.k.rcu_tasks.cbs_queued); c.k.rcu_tasks.cbs_gp.extend(q); Ok(0) };
+    "rcu_tasks_invoke_cbs"() -> Void, Always, Mut rcu_tasks_invoke_cbs;
+    "init_completion_onstack"(Task) -> Void, Never, Mut |c, a| { let t = task_of(c.k, a[0], "task")?; c.k.task_mut(t).completion_done = false; Ok(0) };
+    "call_rcu_tasks_wakeme"(Task) -> Void, Always, Mut |c, a| { let t = task_of(c.k, a[0], "task")?; c.k.rcu_tasks.cbs_queued.push(t); Ok(0) };
+    "completion_done"(Task) -> Int, Never, Pure |k, _, _, a| Ok(k.task(task_of(k, a[0], "task")?).completion_done as i64);
 
     // kernel/rcu/tasks.h (v6.9+): the per-CPU rtp_exit_list, as one list.
-    "rtp_exit_list_add"(Task) -> Void, true, Mut |c, a| { let t = task_of(c.k, a[0], "task")?; if c.k.rcu_tasks.exit_list.contains(&t) { return fault("exit_tasks_rcu_start(): task already on an exit list"); } c.k.rcu_tasks.exit_list.push(t); c.k.task_mut(t).on_exit_list = true; Ok(0) };
-    "rtp_exit_list_del"(Task) -> Void, true, Mut |c, a| { let t = task_of(c.k, a[0], "task")?; if !c.k.rcu_tasks.exit_list.contains(&t) { return fault("exit_tasks_rcu_stop(): task not on an exit list"); } c.k.rcu_tasks.exit_list.retain(|&x| x != t); c.k.task_mut(t).on_exit_list = false; Ok(0) };
-    "rtp_exit_list_first"() -> Task, false, Pure |k, _, _, _| Ok(k.rcu_tasks.exit_list.first().map(|&t| handle_task(t)).unwrap_or(0));
-    "rtp_exit_list_next"(Task) -> Task, false, Pure |k, _, _, a| { let t = task_of(k, a[0], "task")?; Ok(opt(k.rcu_tasks.exit_list.iter().skip_while(|&&x| x != t).nth(1).copied())) };
+    "rtp_exit_list_add"(Task) -> Void, Always, Mut |c, a| { let t = task_of(c.k, a[0], "task")?; if c.k.rcu_tasks.exit_list.contains(&t) { return fault("exit_tasks_rcu_start(): task already on an exit list"); } c.k.rcu_tasks.exit_list.push(t); c.k.task_mut(t).on_exit_list = true; Ok(0) };
+    "rtp_exit_list_del"(Task) -> Void, Always, Mut |c, a| { let t = task_of(c.k, a[0], "task")?; if !c.k.rcu_tasks.exit_list.contains(&t) { return fault("exit_tasks_rcu_stop(): task not on an exit list"); } c.k.rcu_tasks.exit_list.retain(|&x| x != t); c.k.task_mut(t).on_exit_list = false; Ok(0) };
+    "rtp_exit_list_first"() -> Task, Never, Pure |k, _, _, _| Ok(k.rcu_tasks.exit_list.first().map(|&t| handle_task(t)).unwrap_or(0));
+    "rtp_exit_list_next"(Task) -> Task, Never, Pure |k, _, _, a| { let t = task_of(k, a[0], "task")?; Ok(opt(k.rcu_tasks.exit_list.iter().skip_while(|&&x| x != t).nth(1).copied())) };
 
     // kernel/trace/ftrace.c: trampolines, as the tracer sees them.
-    "trampoline_current"() -> Int, false, Pure |k, _, _, _| Ok(k.trampolines.iter().rposition(|s| *s == TrampolineState::Live).map(|i| i as i64).unwrap_or(-1));
-    "trampoline_install"() -> Int, true, Mut |c, _| { c.k.trampolines.push(TrampolineState::Live); Ok(c.k.trampolines.len() as i64 - 1) };
-    "trampoline_remove"(Int) -> Void, true, Mut |c, a| trampoline_set(c, a[0], TrampolineState::Removed);
-    "trampoline_free"(Int) -> Void, true, Mut |c, a| trampoline_set(c, a[0], TrampolineState::Freed);
+    "trampoline_current"() -> Int, Never, Pure |k, _, _, _| Ok(k.trampolines.iter().rposition(|s| *s == TrampolineState::Live).map(|i| i as i64).unwrap_or(-1));
+    "trampoline_install"() -> Int, Always, Mut |c, _| { c.k.trampolines.push(TrampolineState::Live); Ok(c.k.trampolines.len() as i64 - 1) };
+    "trampoline_remove"(Int) -> Void, Always, Mut |c, a| trampoline_set(c, a[0], TrampolineState::Removed);
+    "trampoline_free"(Int) -> Void, Always, Mut |c, a| trampoline_set(c, a[0], TrampolineState::Freed);
 
     // Model helpers.
-    "model_unsupported"(Int) -> Int, false, Mut |c, a| Err(Fault::Unsupported(c.prog.strings.get(a[0] as usize).cloned().unwrap_or_default()));
+    "model_unsupported"(Int) -> Int, Never, Mut |c, a| Err(Fault::Unsupported(c.prog.strings.get(a[0] as usize).cloned().unwrap_or_default()));
 }
 
 pub fn lookup(name: &str) -> Option<u16> {
