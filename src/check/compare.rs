@@ -6,7 +6,7 @@
 
 use serde::Serialize;
 
-use super::{describe_action, parse_schedule, CheckResult};
+use super::{parse_schedule, step_action, CheckResult};
 use crate::explore::Model;
 use crate::kernel::system::System;
 use crate::kernel::waitfor;
@@ -120,10 +120,7 @@ pub fn compare(bug: &CheckResult, fix_map: &SourceMap, fix_sys: &System, fix_ker
             c.stopped = Some(format!("step {n} commits a violation on {fix_kernel}"));
             break;
         };
-        let (action, at) = match &log.action {
-            Some((func, what, span)) => (describe_action(func, what, step.choice), fix_map.location(*span)),
-            None => ("runs".to_string(), String::new()),
-        };
+        let (action, at, _) = step_action(fix_map, &log, step.choice);
         let events = super::events::diff(&k, &next);
         if c.parting.is_none() {
             if let Some(b) = bug.trace.get(i) {

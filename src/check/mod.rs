@@ -282,7 +282,7 @@ pub fn check(map: &SourceMap, sys: &System, kernel: &str, opts: &Options) -> Che
                 let must_hang = if r.cycle.is_empty() {
                     stuck
                 } else {
-                    r.cycle.iter().fold(0, |set, w| set | 1u64.checked_shl(u32::from(w.task_id)).unwrap_or(0))
+                    r.cycle.iter().fold(0, |set, w| set | explore::bit(w.task_id.into()))
                 };
                 if let Some(sliced) = slice::slice(sys, &shown, must_hang) {
                     let (steps, sliced_last) = replay(map, sys, &sliced.steps);
@@ -316,10 +316,8 @@ pub fn check(map: &SourceMap, sys: &System, kernel: &str, opts: &Options) -> Che
                     r.tasks = sliced_tasks;
                     // Explain the deadlock as the shown trace leaves it (tasks
                     // are numbered by creation, so the slice renumbers them).
-                    let mut enabled = Vec::new();
-                    sys.steps(&sliced_last, &mut enabled);
-                    let stuck = if enabled.is_empty() { sys.waiting(&sliced_last) } else { sys.hung(&sliced_last) };
-                    r.global = enabled.is_empty();
+                    let (stuck, global) = slice::stuck_at_end(sys, &sliced_last);
+                    r.global = global;
                     r.cycle.clear();
                     r.also_stuck.clear();
                     tasks = explain_deadlock(sys, &sliced_last, stuck, &mut r);
@@ -387,10 +385,7 @@ pub fn replay(map: &SourceMap, sys: &System, trace: &[Step]) -> (Vec<TraceStep>,
             Ok(n) => (n, None),
             Err(v) => (k.clone(), Some(v)),
         };
-        let (action, at, func) = match &log.action {
-            Some((func, what, span)) => (describe_action(func, what, s.choice), map.location(*span), func.clone()),
-            None => (String::from("runs"), String::new(), String::new()),
-        };
+        let (action, at, func) = step_action(map, &log, s.choice);
         let mut events = events::diff(&k, &next);
         let arrows = events::arrows(&k, &next, TaskId(u16::from(s.task)));
         if let Some(v) = &err {
@@ -417,6 +412,15 @@ pub fn replay(map: &SourceMap, sys: &System, trace: &[Step]) -> (Vec<TraceStep>,
         k = next;
     }
     (out, k)
+}
+
+/// A replayed step's action in words, where it is (file:line:col) and the
+/// function it is in, from its log.
+fn step_action(map: &SourceMap, log: &StepLog, choice: u8) -> (String, String, String) {
+    match &log.action {
+        Some((func, what, span)) => (describe_action(func, what, choice), map.location(*span), func.clone()),
+        None => (String::from("runs"), String::new(), String::new()),
+    }
 }
 
 fn describe_action(func: &str, what: &str, choice: u8) -> String {

@@ -9,7 +9,7 @@
 //! numbers of the tasks created after it: the slice replays with a map from
 //! the trace's task numbers to the slice's.
 
-use crate::explore::{ActorSet, Model};
+use crate::explore::{bit, ActorSet, Model};
 use crate::kernel::system::{Step, System};
 use crate::kernel::Kernel;
 
@@ -48,7 +48,7 @@ pub fn slice(sys: &System, trace: &[Step], must_hang: ActorSet) -> Option<Slice>
     let mut keep = vec![true; trace.len()];
     // The tasks that step in the trace, outside the stuck ones, the first
     // created first: a task goes with everything it created.
-    let mut others: Vec<u8> = trace.iter().map(|s| s.task).filter(|&t| must_hang & (1u64 << t) == 0).collect();
+    let mut others: Vec<u8> = trace.iter().map(|s| s.task).filter(|&t| must_hang & bit(t.into()) == 0).collect();
     others.sort_unstable();
     others.dedup();
     let mut dropped_any = false;
@@ -56,7 +56,7 @@ pub fn slice(sys: &System, trace: &[Step], must_hang: ActorSet) -> Option<Slice>
         let candidate: Vec<bool> = trace
             .iter()
             .zip(&keep)
-            .map(|(s, &k)| k && (!descends_from(s.task, t) || must_hang & (1u64 << s.task) != 0))
+            .map(|(s, &k)| k && (!descends_from(s.task, t) || must_hang & bit(s.task.into()) != 0))
             .collect();
         if candidate == keep {
             continue;
@@ -71,6 +71,18 @@ pub fn slice(sys: &System, trace: &[Step], must_hang: ActorSet) -> Option<Slice>
     }
     let (steps, renumbered) = remap(sys, trace, &created, &keep, must_hang)?;
     Some(Slice { steps, kept: keep, renumbered })
+}
+
+/// The tasks stuck for ever in `k`, and whether no task can move at all:
+/// the waiting tasks of a terminal state, else the hung set.
+pub fn stuck_at_end(sys: &System, k: &Kernel) -> (ActorSet, bool) {
+    let mut steps = Vec::new();
+    sys.steps(k, &mut steps);
+    if steps.is_empty() {
+        (sys.waiting(k), true)
+    } else {
+        (sys.hung(k), false)
+    }
 }
 
 /// For each step of `trace`, the tasks it created (their numbers).
@@ -131,13 +143,11 @@ fn remap(
     }
     // The same tasks, renumbered, must be stuck for ever.
     let mut want: ActorSet = 0;
-    for t in 0..64u32 {
-        if must_hang & (1u64 << t) != 0 {
-            want |= 1u64 << (*map.get(t as usize)?)?;
+    for t in 0..64 {
+        if must_hang & bit(t) != 0 {
+            want |= bit((*map.get(t)?)?.into());
         }
     }
-    let mut steps = Vec::new();
-    sys.steps(&k, &mut steps);
-    let stuck = if steps.is_empty() { sys.waiting(&k) } else { sys.hung(&k) };
+    let (stuck, _) = stuck_at_end(sys, &k);
     (stuck & want == want).then_some((out, map))
 }

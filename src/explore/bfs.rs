@@ -85,7 +85,7 @@ impl<'a, M: Model> Search<'a, M> {
 }
 
 /// The bit of `actor`; out-of-range actors (a model bug) count as none.
-pub(super) fn bit(actor: usize) -> ActorSet {
+pub fn bit(actor: usize) -> ActorSet {
     u32::try_from(actor).ok().and_then(|a| ActorSet::from(1u8).checked_shl(a)).unwrap_or(0)
 }
 

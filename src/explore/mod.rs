@@ -21,7 +21,7 @@ use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
 use std::time::Duration;
 
-pub use bfs::search;
+pub use bfs::{bit, search};
 pub use parallel::search_threads;
 pub use random::{random_search, RandomConfig};
 
