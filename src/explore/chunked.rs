@@ -44,11 +44,6 @@ impl<T: Copy> ChunkedVec<T> {
     pub fn get(&self, i: usize) -> Option<&T> {
         self.chunks.get(i >> CHUNK_BITS)?.get(i & (CHUNK - 1))
     }
-
-    /// Bytes held.
-    pub fn bytes(&self) -> usize {
-        self.chunks.iter().map(|c| c.capacity() * std::mem::size_of::<T>()).sum()
-    }
 }
 
 /// Runs of elements, each kept whole in one chunk (a state's successors):
@@ -56,12 +51,11 @@ impl<T: Copy> ChunkedVec<T> {
 #[derive(Clone, Debug)]
 pub struct ChunkedRuns<T> {
     chunks: Vec<Vec<T>>,
-    len: usize,
 }
 
 impl<T> Default for ChunkedRuns<T> {
     fn default() -> Self {
-        ChunkedRuns { chunks: Vec::new(), len: 0 }
+        ChunkedRuns { chunks: Vec::new() }
     }
 }
 
@@ -69,15 +63,6 @@ impl<T> Default for ChunkedRuns<T> {
 pub type RunAddr = u32;
 
 impl<T: Copy> ChunkedRuns<T> {
-    /// Elements stored.
-    pub fn len(&self) -> usize {
-        self.len
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len == 0
-    }
-
     /// Store a run (at most one chunk long); its address, or None when the
     /// addresses are used up (more than 2^16 chunks) or the run is too long.
     pub fn push_run(&mut self, items: &[T]) -> Option<RunAddr> {
@@ -95,7 +80,6 @@ impl<T: Copy> ChunkedRuns<T> {
         let c = self.chunks.last_mut()?;
         let offset = c.len();
         c.extend_from_slice(items);
-        self.len += items.len();
         u32::try_from((chunk << CHUNK_BITS) | offset).ok()
     }
 
@@ -103,10 +87,6 @@ impl<T: Copy> ChunkedRuns<T> {
     pub fn run(&self, addr: RunAddr, len: usize) -> &[T] {
         let (chunk, offset) = ((addr >> CHUNK_BITS) as usize, addr as usize & (CHUNK - 1));
         self.chunks.get(chunk).and_then(|c| c.get(offset..offset + len)).unwrap_or(&[])
-    }
-
-    pub fn bytes(&self) -> usize {
-        self.chunks.iter().map(|c| c.capacity() * std::mem::size_of::<T>()).sum()
     }
 }
 

@@ -71,11 +71,6 @@ impl Graph {
         true
     }
 
-    /// Bytes held by the graph's tables.
-    pub fn bytes(&self) -> usize {
-        self.starts.bytes() + self.lens.bytes() + self.targets.bytes() + self.sets.bytes()
-    }
-
     /// State `v`'s waiting set.
     pub fn waiting(&self, v: usize) -> ActorSet {
         self.sets.get(v).and_then(|&i| self.actor_sets.get(i as usize)).map_or(0, |p| p.0)

@@ -59,11 +59,6 @@ impl VisitedSet {
             }
         }
     }
-
-    /// Bytes held (capacity, not length).
-    pub fn bytes(&self) -> usize {
-        self.fingerprints.bytes() + self.table.capacity() * (std::mem::size_of::<u32>() + 1)
-    }
 }
 
 #[cfg(test)]
