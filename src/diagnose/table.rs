@@ -42,6 +42,18 @@ pub struct Row {
     pub line: Option<String>,
 }
 
+impl Row {
+    /// The row's cell in a table: seconds until the detector fires, `-` when
+    /// it stays silent, `n/a` when the kernel has no such detector.
+    pub fn cell(&self) -> String {
+        match (self.in_kernel, self.after_s) {
+            (false, _) => "n/a".to_string(),
+            (true, Some(s)) => format!("{}s", s.round() as u64),
+            (true, None) => "-".to_string(),
+        }
+    }
+}
+
 /// What the table was computed with, for its header.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Table {

@@ -181,11 +181,7 @@ fn diagnostics(out: &mut String, t: &crate::diagnose::table::Table) {
     for chunk in t.rows.chunk_by(|a, b| a.task == b.task) {
         let _ = write!(out, "<tr><td>{}</td><td>{}</td>", escape(&chunk[0].task), chunk[0].state);
         for row in chunk {
-            let cell = match (row.in_kernel, row.after_s) {
-                (false, _) => "n/a".to_string(),
-                (true, Some(s)) => format!("{}s", s.round() as u64),
-                (true, None) => "-".to_string(),
-            };
+            let cell = row.cell();
             let _ = write!(out, "<td>{cell}</td>");
             if let Some(l) = &row.line {
                 firsts.push(format!("{} ({}): {l}", row.task, row.detector.name()));

@@ -159,11 +159,7 @@ fn diagnostics(out: &mut String, t: &Table) {
     for chunk in t.rows.chunk_by(|a, b| a.task == b.task) {
         let mut line = format!("  {:<width$}  {:<20}", chunk[0].task, chunk[0].state);
         for row in chunk {
-            let cell = match (row.in_kernel, row.after_s) {
-                (false, _) => "n/a".to_string(),
-                (true, Some(s)) => format!("{}s", s.round() as u64),
-                (true, None) => "-".to_string(),
-            };
+            let cell = row.cell();
             let _ = write!(line, "  {:<w$}", cell, w = col(row.detector).len());
             if let Some(l) = &row.line {
                 firsts.push(format!("    {} ({}): {l}", row.task, row.detector.name()));
