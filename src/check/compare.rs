@@ -169,11 +169,13 @@ pub fn render(c: &Comparison) -> String {
     );
     match &c.parting {
         Some(p) => {
+            // Kernel names in one column, however long (`unprotected`).
+            let w = c.bug_kernel.len().max(c.fix_kernel.len()).max(8);
             let _ = writeln!(out, "  The kernels part at step {} ({}):", p.step, p.task);
-            let _ = writeln!(out, "    {:<8} {}  [{}]", c.bug_kernel, p.bug_action, p.bug_at);
-            let _ = writeln!(out, "    {:<8} {}  [{}]", c.fix_kernel, p.fix_action, p.fix_at);
+            let _ = writeln!(out, "    {:<w$} {}  [{}]", c.bug_kernel, p.bug_action, p.bug_at);
+            let _ = writeln!(out, "    {:<w$} {}  [{}]", c.fix_kernel, p.fix_action, p.fix_at);
             for e in &p.fix_events {
-                let _ = writeln!(out, "    {:<8}   -> {e}", "");
+                let _ = writeln!(out, "    {:<w$}   -> {e}", "");
             }
         }
         None => {
