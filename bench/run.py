@@ -9,7 +9,8 @@ memory, bytes per state and time to verdict (median of --runs runs, wall
 clock of the whole command), and taskcheck's time over pan's.
 
     python3 bench/run.py [--nx 0,1,2] [--gen 1,2] [--kernels v6.1,v6.3]
-                         [--threads 1,2] [--runs 3] [--time-limit 60] [--corpus]
+                         [--search dfs,bfs] [--threads 1,2] [--runs 3]
+                         [--time-limit 60] [--corpus]
 
 Build first: cargo build --release.
 """
@@ -21,8 +22,8 @@ GEN = os.path.join(ROOT, "..", "shared", "bench", "gen_scaled.py")
 SPIN = os.path.join(ROOT, "bench", "peers", "run_spin.sh")
 
 
-def run_taskcheck(scenario, kernel, threads, time_limit):
-    cmd = ["/usr/bin/time", "-f", "PEAK %M", BIN, "check", scenario, "--kernel", kernel,
+def run_taskcheck(scenario, kernel, search, threads, time_limit):
+    cmd = ["/usr/bin/time", "-f", "PEAK %M", BIN, "check", scenario, "--kernel", kernel, "--search", search,
            "--threads", str(threads), "--format", "json", "--time-limit", str(time_limit)]
     t0 = time.perf_counter()
     p = subprocess.run(cmd, capture_output=True, text=True)
@@ -51,8 +52,8 @@ def run_spin(nx, gen, kernel):
     return fields
 
 
-def median_run(scenario, kernel, threads, runs, time_limit):
-    results = [run_taskcheck(scenario, kernel, threads, time_limit) for _ in range(runs)]
+def median_run(scenario, kernel, search, threads, runs, time_limit):
+    results = [run_taskcheck(scenario, kernel, search, threads, time_limit) for _ in range(runs)]
     walls = [r["wall"] for r in results]
     r = results[0]
     r["wall"] = statistics.median(walls)
@@ -61,7 +62,7 @@ def median_run(scenario, kernel, threads, runs, time_limit):
     return r
 
 
-def row(name, kernel, threads, r, spin):
+def row(name, kernel, search, threads, r, spin):
     rate = r["states"] / r["wall"] if r["wall"] > 0 else 0
     mem = f"{r['peak_kb'] / 1024:.0f} MiB" if r["peak_kb"] else "?"
     bps = f"{r['peak_kb'] * 1024 / r['states']:.0f}" if r["peak_kb"] and r["states"] else "?"
@@ -72,7 +73,7 @@ def row(name, kernel, threads, r, spin):
             ratio = f"{r['wall'] / max(float(spin['seconds']), 1e-3):.1f}x"
         except (KeyError, ValueError):
             ratio = "?"
-    return (f"| {name} | {kernel} | {threads} | {r['verdict']} | {r['states']} | {r['transitions']} | "
+    return (f"| {name} | {kernel} | {search} | {threads} | {r['verdict']} | {r['states']} | {r['transitions']} | "
             f"{rate:,.0f} | {mem} | {bps} | {r['wall']:.3f} s | {sp} | {ratio} |")
 
 
@@ -81,16 +82,21 @@ def main():
     ap.add_argument("--nx", default="0,1,2,3,4")
     ap.add_argument("--gen", default="1,2")
     ap.add_argument("--kernels", default="v6.1,v6.3")
-    ap.add_argument("--threads", default="1,2")
+    ap.add_argument("--search", default="dfs,bfs", help="search orders (dfs runs on one thread)")
+    ap.add_argument("--threads", default="1,2", help="thread counts of the breadth-first search")
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--time-limit", type=float, default=60)
     ap.add_argument("--corpus", action="store_true", help="also every scenario of scenarios/ on every kernel")
     a = ap.parse_args()
     if not os.path.exists(BIN):
         sys.exit("build first: cargo build --release")
-    print("| scenario | kernel | threads | verdict | states | transitions | states/s | peak memory "
+    print("| scenario | kernel | search | threads | verdict | states | transitions | states/s | peak memory "
           "| bytes/state | time to verdict | pan (BFS) | taskcheck/pan |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+    configs = []
+    for search in a.search.split(","):
+        threads = [1] if search == "dfs" else [int(x) for x in a.threads.split(",")]
+        configs += [(search, t) for t in threads]
     tmp = tempfile.mkdtemp()
     for gen in [int(x) for x in a.gen.split(",")]:
         for nx in [int(x) for x in a.nx.split(",")]:
@@ -100,17 +106,17 @@ def main():
                                        capture_output=True, text=True, check=True).stdout)
             for kernel in a.kernels.split(","):
                 spin = run_spin(nx, gen, kernel)
-                for threads in [int(x) for x in a.threads.split(",")]:
-                    r = median_run(path, kernel, threads, a.runs, a.time_limit)
-                    print(row(f"gen_scaled {nx} {gen}", kernel, threads, r, spin), flush=True)
+                for search, threads in configs:
+                    r = median_run(path, kernel, search, threads, a.runs, a.time_limit)
+                    print(row(f"gen_scaled {nx} {gen}", kernel, search, threads, r, spin), flush=True)
     if a.corpus:
         corpus = os.path.join(ROOT, "scenarios")
         for s in sorted(os.listdir(corpus)):
             if not s.endswith(".c"):
                 continue
             for kernel in ["unprotected", "v6.1", "v6.3", "v6.9", "v6.11"]:
-                r = median_run(os.path.join(corpus, s), kernel, 1, 1, a.time_limit)
-                print(row(s, kernel, 1, r, None), flush=True)
+                r = median_run(os.path.join(corpus, s), kernel, "dfs", 1, 1, a.time_limit)
+                print(row(s, kernel, "dfs", 1, r, None), flush=True)
 
 
 if __name__ == "__main__":

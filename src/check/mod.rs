@@ -230,6 +230,8 @@ pub struct Options {
     pub diagnose: Option<(crate::diagnose::Tunables, crate::diagnose::Features)>,
     /// Show every step of a deadlock's trace, not only those that matter to it.
     pub full_trace: bool,
+    /// The exhaustive search's order.
+    pub order: explore::Order,
 }
 
 /// Search `sys` (exhaustively, or along random schedules) and explain what was found.
@@ -241,6 +243,7 @@ pub fn check(map: &SourceMap, sys: &System, kernel: &str, opts: &Options) -> Che
         hung_sets: true,
         progress: opts.progress.clone(),
         threads: opts.threads.max(1),
+        order: opts.order,
     };
     let mut schedules_run = None;
     let out = match &opts.random {

@@ -35,6 +35,12 @@ struct Cli {
 }
 
 #[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
+enum SearchOrder {
+    Bfs,
+    Dfs,
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
 enum Format {
     Text,
     Json,
@@ -63,14 +69,22 @@ struct SearchArgs {
     /// Seed of the random schedules.
     #[arg(long, value_name = "S", default_value_t = 0)]
     seed: u64,
-    /// Worker threads of the search (0: all cores; default 1, since two threads
-    /// are hardly faster yet); verdicts, traces and state counts never depend on it.
+    /// Worker threads of the breadth-first search (0: all cores; default 1, since
+    /// two threads are hardly faster yet; the depth-first search runs on one);
+    /// verdicts, traces and state counts never depend on it.
     #[arg(long, value_name = "N")]
     threads: Option<usize>,
     /// Show every step of a deadlock's trace; by default the trace shows the
     /// steps of the stuck tasks and of those that changed what they wait on.
     #[arg(long)]
     full_trace: bool,
+    /// Order of the exhaustive search. `dfs`: deepest state first, so a deadlock
+    /// many steps deep is met after far fewer states, with less memory; the trace
+    /// is the first path found (sliced). `bfs`: level by level, shortest traces,
+    /// several threads. A complete search visits the same states either way.
+    /// With `dfs`, --max-depth counts the steps of the path the search followed.
+    #[arg(long, value_enum, default_value_t = SearchOrder::Dfs)]
+    search: SearchOrder,
     #[command(flatten)]
     detectors: run::DetectorArgs,
 }
@@ -269,6 +283,10 @@ fn options(search: &SearchArgs, interrupt: Arc<AtomicBool>) -> Result<Options, S
         },
         diagnose: None,
         full_trace: search.full_trace,
+        order: match search.search {
+            SearchOrder::Bfs => crate::explore::Order::BreadthFirst,
+            SearchOrder::Dfs => crate::explore::Order::DepthFirst,
+        },
     })
 }
 

@@ -9,7 +9,7 @@ use std::time::Instant;
 use super::chunked::ChunkedVec;
 use super::scc::{self, Graph};
 use super::visited::VisitedSet;
-use super::{ActorSet, Finding, Model, Outcome, Progress, SearchConfig, Stats, StopReason, Trace};
+use super::{ActorSet, Finding, Model, Order, Outcome, Progress, SearchConfig, Stats, StopReason, Trace};
 
 /// How often (in expansions) the clock and the interrupt flag are read.
 const CHECK_EVERY: u64 = 1024;
@@ -107,11 +107,17 @@ impl<M: Model> Search<'_, M> {
             return end;
         }
 
+        let depth_first = self.config.order == Order::DepthFirst;
         let mut steps = Vec::new();
         let mut successors = Vec::new();
+        // Depth-first: the new successors of the state being expanded, put
+        // on the stack after it so that the first step's is expanded next.
+        let mut fresh: Vec<(u32, M::State)> = Vec::new();
         let mut expanded = 0u64;
         let mut cut_off = false;
-        while let Some((index, state)) = self.frontier.pop_front() {
+        loop {
+            let popped = if depth_first { self.frontier.pop_back() } else { self.frontier.pop_front() };
+            let Some((index, state)) = popped else { break };
             if expanded.is_multiple_of(CHECK_EVERY) {
                 if let Some(stop) = self.limit_reached() {
                     return (None, stop);
@@ -126,7 +132,7 @@ impl<M: Model> Search<'_, M> {
             if steps.is_empty() {
                 let waiting = model.waiting(&state);
                 if let Some(graph) = &mut self.graph {
-                    if !graph.push_state(&[], waiting, 0) {
+                    if !graph.set_state(index as usize, &[], waiting, 0) {
                         return (None, StopReason::MaxStates);
                     }
                 }
@@ -145,7 +151,7 @@ impl<M: Model> Search<'_, M> {
             if self.config.bounds.max_depth.is_some_and(|max| depth >= max) {
                 cut_off = true;
                 if let Some(graph) = &mut self.graph {
-                    if !graph.push_state(&[], 0, 0) {
+                    if !graph.set_state(index as usize, &[], 0, 0) {
                         return (None, StopReason::MaxStates);
                     }
                 }
@@ -186,7 +192,11 @@ impl<M: Model> Search<'_, M> {
                                 );
                             }
                         }
-                        self.frontier.push_back((target, next));
+                        if depth_first {
+                            fresh.push((target, next));
+                        } else {
+                            self.frontier.push_back((target, next));
+                        }
                         target
                     }
                 };
@@ -194,10 +204,11 @@ impl<M: Model> Search<'_, M> {
             }
             if let Some(graph) = &mut self.graph {
                 // A graph that cannot hold more ends the search as the state bound does.
-                if !graph.push_state(&successors, model.waiting(&state), moves) {
+                if !graph.set_state(index as usize, &successors, model.waiting(&state), moves) {
                     return (None, StopReason::MaxStates);
                 }
             }
+            self.frontier.extend(fresh.drain(..).rev());
         }
         let stop = if cut_off { StopReason::MaxDepth } else { StopReason::Complete };
         (None, stop)
@@ -438,6 +449,53 @@ mod tests {
         let out = search(&counters(2, 3), &bounded(Bounds { time_limit: Some(Duration::ZERO), ..Bounds::default() }));
         assert_eq!(out.stop, StopReason::TimeLimit);
         assert!(out.finding.is_none());
+    }
+
+    fn depth_first(config: SearchConfig) -> SearchConfig {
+        SearchConfig { order: Order::DepthFirst, ..config }
+    }
+
+    #[test]
+    fn depth_first_visits_the_states_and_transitions_of_breadth_first() {
+        for (n, k) in [(2, 3), (3, 4), (4, 2)] {
+            let (b, d) = (search(&counters(n, k), &partial()), search(&counters(n, k), &depth_first(partial())));
+            assert!(b.finding.is_none() && d.finding.is_none());
+            assert_eq!((d.stop, d.stats.states, d.stats.transitions), (b.stop, b.stats.states, b.stats.transitions));
+        }
+    }
+
+    #[test]
+    fn depth_first_follows_the_first_step_to_the_bottom_before_its_siblings() {
+        // Both paths reach a violation; depth-first takes the first step's long one.
+        let m = GraphModel { bad: Some(6), ..GraphModel::new(7) }
+            .edge(0, 0, 1)
+            .edge(0, 1, 5)
+            .edge(1, 0, 2)
+            .edge(2, 0, 3)
+            .edge(3, 0, 4)
+            .edge(4, 0, 6)
+            .edge(5, 1, 6);
+        match search(&m, &depth_first(SearchConfig::default())).finding {
+            Some(Finding::Violation { violation: 6, trace }) => {
+                assert_eq!(trace, vec![e(0, 1), e(0, 2), e(0, 3), e(0, 4), e(0, 6)]);
+                assert_eq!(replay(&m, &trace), Err(6));
+            }
+            other => panic!("expected a violation, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn depth_first_finds_the_deadlocks_and_partial_deadlocks_breadth_first_finds() {
+        let (stuck, terminal, trace) = deadlock(&search(&Philosophers { n: 3 }, &depth_first(partial())));
+        assert_eq!((stuck, terminal), (0b111, true));
+        assert_eq!(replay(&Philosophers { n: 3 }, &trace), Ok(vec![1, 1, 1]));
+        // Actor 1 waits for ever while actor 0 loops: found in the graph
+        // that depth-first expansion recorded out of index order.
+        let m = GraphModel::new(4).edge(0, 0, 1).edge(0, 1, 2).edge(1, 0, 3).edge(3, 0, 1).wait(1, 0b10).wait(3, 0b10);
+        let out = search(&m, &depth_first(partial()));
+        let (stuck, terminal, trace) = deadlock(&out);
+        assert_eq!((stuck, terminal), (0b10, false));
+        assert_eq!(replay(&m, &trace), Ok(1));
     }
 
     #[test]

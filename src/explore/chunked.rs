@@ -44,6 +44,16 @@ impl<T: Copy> ChunkedVec<T> {
     pub fn get(&self, i: usize) -> Option<&T> {
         self.chunks.get(i >> CHUNK_BITS)?.get(i & (CHUNK - 1))
     }
+
+    /// Write element `i`, first growing the table to it with `fill`.
+    pub fn set(&mut self, i: usize, v: T, fill: T) {
+        while self.len <= i {
+            self.push(fill);
+        }
+        if let Some(slot) = self.chunks.get_mut(i >> CHUNK_BITS).and_then(|c| c.get_mut(i & (CHUNK - 1))) {
+            *slot = v;
+        }
+    }
 }
 
 /// Runs of elements, each kept whole in one chunk (a state's successors):
@@ -103,6 +113,10 @@ mod tests {
         assert_eq!(v.len(), 3 * CHUNK + 5);
         assert_eq!(v.get(CHUNK + 7), Some(&(CHUNK as u32 + 7)));
         assert_eq!(v.get(3 * CHUNK + 5), None);
+        v.set(CHUNK + 7, 1, 0);
+        v.set(4 * CHUNK + 2, 9, 0);
+        assert_eq!((v.get(CHUNK + 7), v.get(4 * CHUNK + 1), v.get(4 * CHUNK + 2)), (Some(&1), Some(&0), Some(&9)));
+        assert_eq!(v.len(), 4 * CHUNK + 3);
 
         let mut r = ChunkedRuns::default();
         let mut runs = Vec::new();

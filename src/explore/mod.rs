@@ -114,6 +114,20 @@ pub fn resident_bytes() -> Option<u64> {
     Some(pages * 4096)
 }
 
+/// The order states are expanded in.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Order {
+    /// Level by level: every finding comes with a shortest trace, and the
+    /// search runs on several threads with the outcome of one.
+    #[default]
+    BreadthFirst,
+    /// Deepest state first: the same states when the search completes, but
+    /// a deadlock many steps deep is often met after a small part of them,
+    /// and only the path's siblings wait in the frontier. Traces are the
+    /// first path found, not the shortest; one thread.
+    DepthFirst,
+}
+
 #[derive(Clone, Default)]
 pub struct SearchConfig {
     pub bounds: Bounds,
@@ -126,6 +140,7 @@ pub struct SearchConfig {
     pub progress: Option<ProgressFn>,
     /// Worker threads of `search_threads` (0 or 1: one).
     pub threads: usize,
+    pub order: Order,
 }
 
 impl std::fmt::Debug for SearchConfig {
@@ -135,6 +150,7 @@ impl std::fmt::Debug for SearchConfig {
             .field("partial_deadlocks", &self.partial_deadlocks)
             .field("hung_sets", &self.hung_sets)
             .field("threads", &self.threads)
+            .field("order", &self.order)
             .finish()
     }
 }

@@ -99,7 +99,8 @@ where
     M::Step: Send + Sync,
     M::Violation: Send,
 {
-    if config.threads <= 1 {
+    // The depth-first order is sequential by nature.
+    if config.threads <= 1 || config.order == super::Order::DepthFirst {
         return super::search(model, config);
     }
     let Ok(pool) = rayon::ThreadPoolBuilder::new().num_threads(config.threads).build() else {

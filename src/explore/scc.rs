@@ -38,8 +38,9 @@ impl Graph {
             lens: ChunkedVec::default(),
             targets: ChunkedRuns::default(),
             sets: ChunkedVec::default(),
-            actor_sets: Vec::new(),
-            actor_set_ids: Default::default(),
+            // Pair 0 is (none waiting, none moving): what a state not set yet reads.
+            actor_sets: vec![(0, 0)],
+            actor_set_ids: [((0, 0), 0)].into_iter().collect(),
         }
     }
 
@@ -57,17 +58,25 @@ impl Graph {
     /// search stops as at its state bound).
     #[must_use]
     pub fn push_state(&mut self, successors: &[u32], waiting: ActorSet, moves: ActorSet) -> bool {
+        self.set_state(self.len(), successors, waiting, moves)
+    }
+
+    /// Record state `index`'s successors and actor sets, whatever the order
+    /// states are expanded in (a depth-first search expands them out of
+    /// index order); states in between stay without edges until set.
+    #[must_use]
+    pub fn set_state(&mut self, index: usize, successors: &[u32], waiting: ActorSet, moves: ActorSet) -> bool {
         let (Some(start), Ok(len)) = (self.targets.push_run(successors), u16::try_from(successors.len())) else {
             return false;
         };
-        self.starts.push(start);
-        self.lens.push(len);
         let next = self.actor_sets.len() as u32;
         let id = *self.actor_set_ids.entry((waiting, moves)).or_insert(next);
         if id == next {
             self.actor_sets.push((waiting, moves));
         }
-        self.sets.push(id);
+        self.starts.set(index, start, 0);
+        self.lens.set(index, len, 0);
+        self.sets.set(index, id, 0);
         true
     }
 

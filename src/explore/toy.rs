@@ -250,7 +250,7 @@ impl Model for Philosophers {
 mod tests {
     use proptest::prelude::*;
 
-    use super::super::{search, Finding, SearchConfig, StopReason};
+    use super::super::{search, Finding, Order, SearchConfig, StopReason};
     use super::*;
 
     /// Random graphs of up to 12 states and 3 actors; about half the states wait.
@@ -370,6 +370,42 @@ mod tests {
                     prop_assert_eq!(stuck_bottom(&m, &r, v), Some(stuck));
                     prop_assert!(stuck != 0);
                     prop_assert_eq!(Some(trace.len()), dist[v]);
+                }
+                Some(other) => prop_assert!(false, "unexpected finding {:?}", other),
+            }
+        }
+
+        #[test]
+        fn depth_first_search_agrees_with_brute_force_on_random_graphs(m in graphs()) {
+            let config = SearchConfig { partial_deadlocks: true, order: Order::DepthFirst, ..SearchConfig::default() };
+            let clean = GraphModel { waiting: vec![0; m.edges.len()], ..m.clone() };
+            let out = search(&clean, &config);
+            prop_assert!(out.finding.is_none());
+            prop_assert_eq!(out.stats.states, reachable_count(&m));
+
+            let r = closure(&m);
+            let reachable: Vec<usize> = (0..r.len()).filter(|&v| r[0][v]).collect();
+            let terminal_deadlock = |v: usize| m.edges[v].is_empty() && m.waiting[v] != 0;
+            let out = search(&m, &config);
+            prop_assert_eq!(out.stop, StopReason::Complete);
+            match out.finding {
+                None => {
+                    for &v in &reachable {
+                        prop_assert!(!terminal_deadlock(v), "missed terminal deadlock at {}", v);
+                        prop_assert!(stuck_bottom(&m, &r, v).unwrap_or(0) == 0, "missed partial deadlock at {}", v);
+                    }
+                }
+                // Any path will do: the first one found, not the shortest.
+                Some(Finding::Deadlock { stuck, terminal: true, trace }) => {
+                    let v = replay(&m, &trace).unwrap_or(u32::MAX) as usize;
+                    prop_assert!(terminal_deadlock(v));
+                    prop_assert_eq!(stuck, m.waiting[v]);
+                }
+                Some(Finding::Deadlock { stuck, terminal: false, trace }) => {
+                    let v = replay(&m, &trace).unwrap_or(u32::MAX) as usize;
+                    prop_assert!(!reachable.iter().any(|&u| terminal_deadlock(u)));
+                    prop_assert_eq!(stuck_bottom(&m, &r, v), Some(stuck));
+                    prop_assert!(stuck != 0);
                 }
                 Some(other) => prop_assert!(false, "unexpected finding {:?}", other),
             }
