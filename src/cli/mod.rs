@@ -38,6 +38,7 @@ struct Cli {
 enum SearchOrder {
     Bfs,
     Dfs,
+    Preempt,
 }
 
 #[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
@@ -286,6 +287,7 @@ fn options(search: &SearchArgs, interrupt: Arc<AtomicBool>) -> Result<Options, S
         order: match search.search {
             SearchOrder::Bfs => crate::explore::Order::BreadthFirst,
             SearchOrder::Dfs => crate::explore::Order::DepthFirst,
+            SearchOrder::Preempt => crate::explore::Order::FewestPreemptions,
         },
     })
 }

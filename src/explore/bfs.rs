@@ -118,6 +118,7 @@ impl<M: Model> Search<'_, M> {
         loop {
             let popped = if depth_first { self.frontier.pop_back() } else { self.frontier.pop_front() };
             let Some((index, state)) = popped else { break };
+            let preempt_order = self.config.order == Order::FewestPreemptions;
             if expanded.is_multiple_of(CHECK_EVERY) {
                 if let Some(stop) = self.limit_reached() {
                     return (None, stop);
@@ -159,6 +160,8 @@ impl<M: Model> Search<'_, M> {
             }
 
             let mut moves: ActorSet = 0;
+            let last = self.records.get(index as usize).and_then(|r| r.step).map(|s| model.actor(s));
+            let last_can_move = last.is_some_and(|a| steps.iter().any(|&s| model.actor(s) == a));
             for &step in &steps {
                 moves |= bit(model.actor(step));
                 let next = match model.next(&state, step) {
@@ -192,7 +195,8 @@ impl<M: Model> Search<'_, M> {
                                 );
                             }
                         }
-                        if depth_first {
+                        let preempts = last_can_move && Some(model.actor(step)) != last;
+                        if depth_first || preempt_order && !preempts {
                             fresh.push((target, next));
                         } else {
                             self.frontier.push_back((target, next));
@@ -208,7 +212,13 @@ impl<M: Model> Search<'_, M> {
                     return (None, StopReason::MaxStates);
                 }
             }
-            self.frontier.extend(fresh.drain(..).rev());
+            if preempt_order {
+                for s in fresh.drain(..).rev() {
+                    self.frontier.push_front(s);
+                }
+            } else {
+                self.frontier.extend(fresh.drain(..).rev());
+            }
         }
         let stop = if cut_off { StopReason::MaxDepth } else { StopReason::Complete };
         (None, stop)
@@ -496,6 +506,29 @@ mod tests {
         let (stuck, terminal, trace) = deadlock(&out);
         assert_eq!((stuck, terminal), (0b10, false));
         assert_eq!(replay(&m, &trace), Ok(1));
+    }
+
+    #[test]
+    fn fewest_preemptions_first_visits_the_states_and_transitions_of_breadth_first() {
+        let config = SearchConfig { order: Order::FewestPreemptions, ..partial() };
+        for (n, k) in [(2, 3), (3, 4), (4, 2)] {
+            let (b, p) = (search(&counters(n, k), &partial()), search(&counters(n, k), &config));
+            assert!(b.finding.is_none() && p.finding.is_none());
+            assert_eq!((p.stop, p.stats.states, p.stats.transitions), (b.stop, b.stats.states, b.stats.transitions));
+        }
+    }
+
+    #[test]
+    fn fewest_preemptions_first_finds_the_violation_no_task_is_preempted_on() {
+        // [1, 3]: breadth-first takes a shortest path, which preempts actor 0;
+        // actor 1 counting to the end and then actor 0 preempts nobody.
+        let m = Counters { bad: Some(vec![1, 3]), ..counters(2, 3) };
+        let trace = |order| match search(&m, &SearchConfig { order, ..SearchConfig::default() }).finding {
+            Some(Finding::Violation { violation, trace }) if violation == vec![1, 3] => trace,
+            other => panic!("expected the violation, got {other:?}"),
+        };
+        assert_eq!(trace(Order::BreadthFirst), vec![0, 1, 1, 1]);
+        assert_eq!(trace(Order::FewestPreemptions), vec![1, 1, 1, 0]);
     }
 
     #[test]

@@ -126,6 +126,10 @@ pub enum Order {
     /// and only the path's siblings wait in the frontier. Traces are the
     /// first path found, not the shortest; one thread.
     DepthFirst,
+    /// Fewest preemptions first: a step of the task that moved last (or of
+    /// any task, when that one cannot move) is expanded before every step
+    /// that preempts it, which waits at the back of the frontier. One thread.
+    FewestPreemptions,
 }
 
 #[derive(Clone, Default)]

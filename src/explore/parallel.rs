@@ -100,7 +100,7 @@ where
     M::Violation: Send,
 {
     // The depth-first order is sequential by nature.
-    if config.threads <= 1 || config.order == super::Order::DepthFirst {
+    if config.threads <= 1 || config.order != super::Order::BreadthFirst {
         return super::search(model, config);
     }
     let Ok(pool) = rayon::ThreadPoolBuilder::new().num_threads(config.threads).build() else {

@@ -376,8 +376,11 @@ mod tests {
         }
 
         #[test]
-        fn depth_first_search_agrees_with_brute_force_on_random_graphs(m in graphs()) {
-            let config = SearchConfig { partial_deadlocks: true, order: Order::DepthFirst, ..SearchConfig::default() };
+        fn depth_first_and_fewest_preemptions_first_agree_with_brute_force_on_random_graphs(
+            m in graphs(),
+            order in prop_oneof![Just(Order::DepthFirst), Just(Order::FewestPreemptions)],
+        ) {
+            let config = SearchConfig { partial_deadlocks: true, order, ..SearchConfig::default() };
             let clean = GraphModel { waiting: vec![0; m.edges.len()], ..m.clone() };
             let out = search(&clean, &config);
             prop_assert!(out.finding.is_none());

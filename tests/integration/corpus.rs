@@ -43,17 +43,20 @@ fn run_one(f: &Path, text: &str, e: &expect::Expectation, k: &str) -> Result<usi
     let r = check::check(&map, &sys, k, &Options::default());
     expect::meets(e, &r).map_err(|why| format!("{name} [{k}]: {why}"))?;
     let mut left_out = slice_replays(&map, &sys, k, &name, &r)?;
-    // The depth-first order (the command line's default) meets the same
-    // expectation; without a finding it visits exactly the same states.
-    let d = check::check(&map, &sys, k, &Options { order: Order::DepthFirst, ..Options::default() });
-    expect::meets(e, &d).map_err(|why| format!("{name} [{k}] depth-first: {why}"))?;
-    left_out += slice_replays(&map, &sys, k, &name, &d)?;
-    if r.verdict == check::Verdict::Ok && (d.stats.states, d.stats.transitions) != (r.stats.states, r.stats.transitions)
-    {
-        return Err(format!(
-            "{name} [{k}]: depth-first visits {} states and {} transitions, breadth-first {} and {}",
-            d.stats.states, d.stats.transitions, r.stats.states, r.stats.transitions
-        ));
+    // The other orders meet the same expectation; without a finding they
+    // visit exactly the same states.
+    for order in [Order::DepthFirst, Order::FewestPreemptions] {
+        let d = check::check(&map, &sys, k, &Options { order, ..Options::default() });
+        expect::meets(e, &d).map_err(|why| format!("{name} [{k}] {order:?}: {why}"))?;
+        left_out += slice_replays(&map, &sys, k, &name, &d)?;
+        let counts = |r: &check::CheckResult| (r.stats.states, r.stats.transitions);
+        if r.verdict == check::Verdict::Ok && counts(&d) != counts(&r) {
+            return Err(format!(
+                "{name} [{k}]: {order:?} visits {:?} (states, transitions), breadth-first {:?}",
+                counts(&d),
+                counts(&r)
+            ));
+        }
     }
     if r.verdict == check::Verdict::Deadlock {
         // Random schedules wander through bystanders: their traces are the
