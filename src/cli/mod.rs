@@ -70,8 +70,8 @@ struct SearchArgs {
     /// Seed of the random schedules.
     #[arg(long, value_name = "S", default_value_t = 0)]
     seed: u64,
-    /// Worker threads of the breadth-first search (0: all cores; default 1, since
-    /// two threads are hardly faster yet; the depth-first search runs on one);
+    /// Worker threads of `--search bfs` (0: all cores; default 1, since two
+    /// threads are hardly faster yet; the other orders run on one);
     /// verdicts, traces and state counts never depend on it.
     #[arg(long, value_name = "N")]
     threads: Option<usize>,
@@ -79,12 +79,13 @@ struct SearchArgs {
     /// steps of the stuck tasks and of those that changed what they wait on.
     #[arg(long)]
     full_trace: bool,
-    /// Order of the exhaustive search. `dfs`: deepest state first, so a deadlock
-    /// many steps deep is met after far fewer states, with less memory; the trace
-    /// is the first path found (sliced). `bfs`: level by level, shortest traces,
-    /// several threads. A complete search visits the same states either way.
-    /// With `dfs`, --max-depth counts the steps of the path the search followed.
-    #[arg(long, value_enum, default_value_t = SearchOrder::Dfs)]
+    /// Order of the exhaustive search; a complete search visits the same states
+    /// in any. `preempt`: schedules with the fewest preemptions first (deadlocks
+    /// that take few are met after a few hundred states), depth-first once
+    /// 131072 states wait. `dfs`: deepest state first, least memory. `bfs`:
+    /// level by level, shortest traces, several threads. With `preempt` and
+    /// `dfs`, --max-depth counts the steps of the path the search followed.
+    #[arg(long, value_enum, default_value_t = SearchOrder::Preempt)]
     search: SearchOrder,
     #[command(flatten)]
     detectors: run::DetectorArgs,

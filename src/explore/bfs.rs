@@ -14,6 +14,11 @@ use super::{ActorSet, Finding, Model, Order, Outcome, Progress, SearchConfig, St
 /// How often (in expansions) the clock and the interrupt flag are read.
 const CHECK_EVERY: u64 = 1024;
 
+/// States the frontier may hold before the fewest-preemptions-first order
+/// turns depth-first (a count, not a size: the switch point, and so the
+/// outcome, must not depend on the machine).
+pub const PREEMPT_FRONTIER: usize = 1 << 17;
+
 /// What is kept of a discovered state.
 #[derive(Clone, Copy)]
 pub(super) struct Record<S> {
@@ -35,6 +40,8 @@ pub(super) struct Search<'a, M: Model> {
     /// Only kept when partial deadlocks are wanted.
     pub(super) graph: Option<Graph>,
     pub(super) stats: Stats,
+    /// `PREEMPT_FRONTIER`, smaller in tests.
+    pub(super) preempt_frontier: usize,
 }
 
 /// Breadth-first search of `model`'s state space within `config`'s bounds.
@@ -57,6 +64,7 @@ impl<'a, M: Model> Search<'a, M> {
             frontier: VecDeque::new(),
             graph: config.partial_deadlocks.then(Graph::new),
             stats: Stats::default(),
+            preempt_frontier: PREEMPT_FRONTIER,
         }
     }
 
@@ -107,7 +115,10 @@ impl<M: Model> Search<'_, M> {
             return end;
         }
 
-        let depth_first = self.config.order == Order::DepthFirst;
+        let mut depth_first = self.config.order == Order::DepthFirst;
+        // Fewest preemptions first, until the frontier holds PREEMPT_FRONTIER
+        // states; depth-first from then on (see `Order::FewestPreemptions`).
+        let mut preempt_order = self.config.order == Order::FewestPreemptions;
         let mut steps = Vec::new();
         let mut successors = Vec::new();
         // Depth-first: the new successors of the state being expanded, put
@@ -118,7 +129,9 @@ impl<M: Model> Search<'_, M> {
         loop {
             let popped = if depth_first { self.frontier.pop_back() } else { self.frontier.pop_front() };
             let Some((index, state)) = popped else { break };
-            let preempt_order = self.config.order == Order::FewestPreemptions;
+            if preempt_order && self.frontier.len() >= self.preempt_frontier {
+                (preempt_order, depth_first) = (false, true);
+            }
             if expanded.is_multiple_of(CHECK_EVERY) {
                 if let Some(stop) = self.limit_reached() {
                     return (None, stop);
@@ -515,6 +528,30 @@ mod tests {
             let (b, p) = (search(&counters(n, k), &partial()), search(&counters(n, k), &config));
             assert!(b.finding.is_none() && p.finding.is_none());
             assert_eq!((p.stop, p.stats.states, p.stats.transitions), (b.stop, b.stats.states, b.stats.transitions));
+        }
+    }
+
+    #[test]
+    fn fewest_preemptions_first_turns_depth_first_with_a_full_frontier_and_still_completes() {
+        let config = SearchConfig { order: Order::FewestPreemptions, ..partial() };
+        let m = counters(3, 6);
+        let plain = search(&m, &partial());
+        for cap in [1, 5, 20, 1000] {
+            let mut s = Search::new(&m, &config);
+            s.preempt_frontier = cap;
+            let (finding, stop) = s.run();
+            assert!(finding.is_none());
+            assert_eq!(
+                (stop, s.stats.states, s.stats.transitions),
+                (plain.stop, plain.stats.states, plain.stats.transitions)
+            );
+        }
+        // Philosophers deadlock whenever the order switches.
+        let m = Philosophers { n: 4 };
+        for cap in [1, 3, 1000] {
+            let mut s = Search::new(&m, &config);
+            s.preempt_frontier = cap;
+            assert!(matches!(s.run().0, Some(Finding::Deadlock { stuck: 0b1111, terminal: true, .. })));
         }
     }
 

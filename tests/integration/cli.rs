@@ -286,17 +286,20 @@ fn sliced_trace_of_the_seed_with_two_helpers_has_no_bystander_step() {
         .stdout(predicate::str::contains("wait-for cycle: main -> rcu_tasks_kthread -> b -> c -> main"));
 }
 
-/// `--search dfs` (the default) and `--search bfs` give the same verdicts;
-/// where nothing is found, the complete searches count the same states.
+/// The three search orders give the same verdicts; where nothing is found,
+/// the complete searches count the same states. The default order
+/// (fewest preemptions first) meets the seed deadlock soonest.
 #[test]
-fn both_search_orders_agree_and_depth_first_meets_the_seed_deadlock_sooner() {
-    let run = |search: &str| {
-        let out = taskcheck()
-            .args(["check", "scenarios/seed_unshare_deadlock.c", "--kernel", "v6.1", "--kernel", "v6.3"])
-            .args(["--format", "json", "--search", search])
-            .output()
-            .unwrap();
-        assert_eq!(out.status.code(), Some(1), "--search {search}");
+fn the_search_orders_agree_and_fewest_preemptions_first_meets_the_seed_deadlock_soonest() {
+    let run = |search: Option<&str>| {
+        let mut cmd = taskcheck();
+        cmd.args(["check", "scenarios/seed_unshare_deadlock.c", "--kernel", "v6.1", "--kernel", "v6.3"]);
+        cmd.args(["--format", "json"]);
+        if let Some(s) = search {
+            cmd.args(["--search", s]);
+        }
+        let out = cmd.output().unwrap();
+        assert_eq!(out.status.code(), Some(1), "--search {search:?}");
         let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
         let r = |i: usize| {
             let r = &v["results"][i];
@@ -304,16 +307,14 @@ fn both_search_orders_agree_and_depth_first_meets_the_seed_deadlock_sooner() {
         };
         (r(0), r(1))
     };
-    let (dfs_61, dfs_63) = run("dfs");
-    let (bfs_61, bfs_63) = run("bfs");
-    assert_eq!((dfs_61.0.as_str(), bfs_61.0.as_str()), ("deadlock", "deadlock"));
-    assert!(dfs_61.1 < bfs_61.1, "depth-first met the deadlock after {} states, breadth-first {}", dfs_61.1, bfs_61.1);
-    assert_eq!(dfs_63.0, "ok");
-    assert_eq!(dfs_63, bfs_63);
-    let default = taskcheck()
-        .args(["check", "scenarios/seed_unshare_deadlock.c", "--kernel", "v6.1", "--format", "json"])
-        .output()
-        .unwrap();
-    let v: serde_json::Value = serde_json::from_slice(&default.stdout).unwrap();
-    assert_eq!(v["results"][0]["stats"]["states"].as_u64(), Some(dfs_61.1), "the default order is dfs");
+    let (preempt_61, preempt_63) = run(Some("preempt"));
+    let (dfs_61, dfs_63) = run(Some("dfs"));
+    let (bfs_61, bfs_63) = run(Some("bfs"));
+    for v61 in [&preempt_61, &dfs_61, &bfs_61] {
+        assert_eq!(v61.0, "deadlock");
+    }
+    assert!(preempt_61.1 < dfs_61.1 && dfs_61.1 < bfs_61.1, "{preempt_61:?} {dfs_61:?} {bfs_61:?}");
+    assert_eq!(bfs_63.0, "ok");
+    assert_eq!((&preempt_63, &dfs_63), (&bfs_63, &bfs_63));
+    assert_eq!(run(None), (preempt_61, preempt_63), "the default order is preempt");
 }
