@@ -25,7 +25,6 @@ pub(super) struct Record<S> {
     pub(super) parent: u32,
     /// The step from the parent; `None` only for the initial state.
     pub(super) step: Option<S>,
-    pub(super) depth: u32,
 }
 
 pub(super) struct Search<'a, M: Model> {
@@ -36,7 +35,8 @@ pub(super) struct Search<'a, M: Model> {
     pub(super) max_states: u64,
     pub(super) records: ChunkedVec<Record<M::Step>>,
     pub(super) visited: VisitedSet,
-    pub(super) frontier: VecDeque<(u32, M::State)>,
+    /// States to expand: (index, depth, state).
+    pub(super) frontier: VecDeque<(u32, u32, M::State)>,
     /// Only kept when partial deadlocks are wanted.
     pub(super) graph: Option<Graph>,
     pub(super) stats: Stats,
@@ -123,12 +123,12 @@ impl<M: Model> Search<'_, M> {
         let mut successors = Vec::new();
         // Depth-first: the new successors of the state being expanded, put
         // on the stack after it so that the first step's is expanded next.
-        let mut fresh: Vec<(u32, M::State)> = Vec::new();
+        let mut fresh: Vec<(u32, u32, M::State)> = Vec::new();
         let mut expanded = 0u64;
         let mut cut_off = false;
         loop {
             let popped = if depth_first { self.frontier.pop_back() } else { self.frontier.pop_front() };
-            let Some((index, state)) = popped else { break };
+            let Some((index, depth, state)) = popped else { break };
             if preempt_order && self.frontier.len() >= self.preempt_frontier {
                 (preempt_order, depth_first) = (false, true);
             }
@@ -138,7 +138,6 @@ impl<M: Model> Search<'_, M> {
                 }
             }
             expanded += 1;
-            let depth = self.records.get(index as usize).map_or(0, |r| r.depth);
             steps.clear();
             successors.clear();
             model.steps(&state, &mut steps);
@@ -195,7 +194,7 @@ impl<M: Model> Search<'_, M> {
                             return (None, StopReason::MaxStates);
                         }
                         let depth = depth.saturating_add(1);
-                        self.records.push(Record { parent: index, step: Some(step), depth });
+                        self.records.push(Record { parent: index, step: Some(step) });
                         self.stats.states += 1;
                         self.stats.max_depth = self.stats.max_depth.max(depth);
                         if self.config.hung_sets {
@@ -210,9 +209,9 @@ impl<M: Model> Search<'_, M> {
                         }
                         let preempts = last_can_move && Some(model.actor(step)) != last;
                         if depth_first || preempt_order && !preempts {
-                            fresh.push((target, next));
+                            fresh.push((target, depth, next));
                         } else {
-                            self.frontier.push_back((target, next));
+                            self.frontier.push_back((target, depth, next));
                         }
                         target
                     }
@@ -250,9 +249,9 @@ impl<M: Model> Search<'_, M> {
             return Some((None, StopReason::MaxStates));
         }
         self.visited.insert(self.model.fingerprint(&initial));
-        self.records.push(Record { parent: 0, step: None, depth: 0 });
+        self.records.push(Record { parent: 0, step: None });
         self.stats.states = 1;
-        self.frontier.push_back((0, initial));
+        self.frontier.push_back((0, 0, initial));
         None
     }
 

@@ -129,9 +129,8 @@ where
             return (None, stop);
         }
         let n = s.frontier.len().min(CHUNK);
-        let chunk: Vec<(u32, M::State)> = s.frontier.drain(..n).collect();
-        let depths: Vec<u32> = chunk.iter().map(|(i, _)| s.records.get(*i as usize).map_or(0, |r| r.depth)).collect();
-        let work: Vec<(u32, u32, &M::State)> = chunk.iter().zip(&depths).map(|((i, st), &d)| (*i, d, st)).collect();
+        let chunk: Vec<(u32, u32, M::State)> = s.frontier.drain(..n).collect();
+        let work: Vec<(u32, u32, &M::State)> = chunk.iter().map(|(i, d, st)| (*i, *d, st)).collect();
         let visited = &s.visited;
         let expanded = par_map(pool, &work, |&(i, d, st)| expand(model, config, visited, i, d, st));
         drop(work);
@@ -196,11 +195,11 @@ where
                             break 'merge;
                         };
                         let depth = e.depth.saturating_add(1);
-                        s.records.push(Record { parent: e.index, step: Some(step), depth });
+                        s.records.push(Record { parent: e.index, step: Some(step) });
                         s.stats.states += 1;
                         s.stats.max_depth = s.stats.max_depth.max(depth);
                         discovered.push((target, s.stats.transitions, s.stats.max_depth));
-                        s.frontier.push_back((target, next));
+                        s.frontier.push_back((target, depth, next));
                         target
                     }
                 };
@@ -218,7 +217,7 @@ where
         if config.hung_sets && !discovered.is_empty() {
             let first_new = discovered[0].0;
             let states: Vec<(u32, &M::State)> =
-                s.frontier.iter().rev().take_while(|(i, _)| *i >= first_new).map(|(i, st)| (*i, st)).collect();
+                s.frontier.iter().rev().take_while(|(i, _, _)| *i >= first_new).map(|(i, _, st)| (*i, st)).collect();
             let hung = par_map(pool, &states, |&(i, st)| (i, model.hung(st)));
             if let Some(&(i, stuck)) = hung.iter().filter(|(_, h)| *h != 0).min_by_key(|(i, _)| *i) {
                 if let Some(&(_, transitions, max_depth)) = discovered.iter().find(|d| d.0 == i) {
