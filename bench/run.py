@@ -1,15 +1,18 @@
 #!/usr/bin/env python3
 """The scale benchmark: taskcheck on the scenario family of
 ../shared/bench/gen_scaled.py (the seed plus NX helpers that fork, exit and
-reap GEN times) and on the corpus, on 1 and 2 threads, with SPIN's pan on the
-Promela model of the same family (bench/peers/) beside it when spin is there.
+reap GEN times) and on the corpus, in each search order (breadth-first on
+1 and 2 threads), with SPIN's pan on the Promela model of the same family
+(bench/peers/) beside it when spin is there: its breadth-first search, and
+its default depth-first search with partial-order reduction.
 
 Prints one markdown table: verdict, states, transitions, states/s, peak
 memory, bytes per state and time to verdict (median of --runs runs, wall
-clock of the whole command), and taskcheck's time over pan's.
+clock of the whole command), and taskcheck's time over each pan's.
+SPIN_TIMEOUT (seconds) bounds each pan run.
 
     python3 bench/run.py [--nx 0,1,2] [--gen 1,2] [--kernels v6.1,v6.3]
-                         [--search dfs,bfs] [--threads 1,2] [--runs 3]
+                         [--search preempt,dfs,bfs] [--threads 1,2] [--runs 3]
                          [--time-limit 60] [--corpus]
 
 Build first: cargo build --release.
@@ -41,10 +44,10 @@ def run_taskcheck(scenario, kernel, search, threads, time_limit):
             "transitions": r["stats"]["transitions"], "wall": wall, "peak_kb": peak_kb}
 
 
-def run_spin(nx, gen, kernel):
+def run_spin(nx, gen, kernel, mode="bfs"):
     if not os.path.exists(SPIN):
         return None
-    p = subprocess.run(["bash", SPIN, str(nx), str(gen), kernel], capture_output=True, text=True)
+    p = subprocess.run(["bash", SPIN, str(nx), str(gen), kernel, mode], capture_output=True, text=True)
     line = p.stdout.strip().splitlines()[-1] if p.stdout.strip() else ""
     if "not installed" in line or not line.startswith("spin "):
         return None
@@ -62,19 +65,25 @@ def median_run(scenario, kernel, search, threads, runs, time_limit):
     return r
 
 
-def row(name, kernel, search, threads, r, spin):
+def spin_cells(r, spin):
+    """pan's verdict, states and seconds, and taskcheck's time over pan's."""
+    if not spin:
+        return "", ""
+    sp = f"{spin.get('verdict', '?')} {spin.get('states', '?')} st {float(spin.get('seconds', 0)):.2f} s"
+    try:
+        ratio = f"{r['wall'] / max(float(spin['seconds']), 1e-3):.1f}x"
+    except (KeyError, ValueError):
+        ratio = "?"
+    return sp, ratio
+
+
+def row(name, kernel, search, threads, r, spins):
     rate = r["states"] / r["wall"] if r["wall"] > 0 else 0
     mem = f"{r['peak_kb'] / 1024:.0f} MiB" if r["peak_kb"] else "?"
     bps = f"{r['peak_kb'] * 1024 / r['states']:.0f}" if r["peak_kb"] and r["states"] else "?"
-    sp, ratio = "", ""
-    if spin:
-        sp = f"{spin.get('verdict', '?')} {spin.get('states', '?')} st {float(spin.get('seconds', 0)):.2f} s"
-        try:
-            ratio = f"{r['wall'] / max(float(spin['seconds']), 1e-3):.1f}x"
-        except (KeyError, ValueError):
-            ratio = "?"
+    cells = " | ".join(" | ".join(spin_cells(r, s)) for s in spins)
     return (f"| {name} | {kernel} | {search} | {threads} | {r['verdict']} | {r['states']} | {r['transitions']} | "
-            f"{rate:,.0f} | {mem} | {bps} | {r['wall']:.3f} s | {sp} | {ratio} |")
+            f"{rate:,.0f} | {mem} | {bps} | {r['wall']:.3f} s | {cells} |")
 
 
 def main():
@@ -82,7 +91,7 @@ def main():
     ap.add_argument("--nx", default="0,1,2,3,4")
     ap.add_argument("--gen", default="1,2")
     ap.add_argument("--kernels", default="v6.1,v6.3")
-    ap.add_argument("--search", default="dfs,bfs", help="search orders (dfs runs on one thread)")
+    ap.add_argument("--search", default="preempt,dfs,bfs", help="search orders (only bfs uses threads)")
     ap.add_argument("--threads", default="1,2", help="thread counts of the breadth-first search")
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--time-limit", type=float, default=60)
@@ -91,11 +100,11 @@ def main():
     if not os.path.exists(BIN):
         sys.exit("build first: cargo build --release")
     print("| scenario | kernel | search | threads | verdict | states | transitions | states/s | peak memory "
-          "| bytes/state | time to verdict | pan (BFS) | taskcheck/pan |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+          "| bytes/state | time to verdict | pan (BFS) | taskcheck/pan | pan (DFS, POR) | taskcheck/pan |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     configs = []
     for search in a.search.split(","):
-        threads = [1] if search == "dfs" else [int(x) for x in a.threads.split(",")]
+        threads = [int(x) for x in a.threads.split(",")] if search == "bfs" else [1]
         configs += [(search, t) for t in threads]
     tmp = tempfile.mkdtemp()
     for gen in [int(x) for x in a.gen.split(",")]:
@@ -105,18 +114,18 @@ def main():
                 f.write(subprocess.run([sys.executable, GEN, str(nx), str(gen)],
                                        capture_output=True, text=True, check=True).stdout)
             for kernel in a.kernels.split(","):
-                spin = run_spin(nx, gen, kernel)
+                spins = [run_spin(nx, gen, kernel, "bfs"), run_spin(nx, gen, kernel, "dfs")]
                 for search, threads in configs:
                     r = median_run(path, kernel, search, threads, a.runs, a.time_limit)
-                    print(row(f"gen_scaled {nx} {gen}", kernel, search, threads, r, spin), flush=True)
+                    print(row(f"gen_scaled {nx} {gen}", kernel, search, threads, r, spins), flush=True)
     if a.corpus:
         corpus = os.path.join(ROOT, "scenarios")
         for s in sorted(os.listdir(corpus)):
             if not s.endswith(".c"):
                 continue
             for kernel in ["unprotected", "v6.1", "v6.3", "v6.9", "v6.11"]:
-                r = median_run(os.path.join(corpus, s), kernel, "dfs", 1, 1, a.time_limit)
-                print(row(s, kernel, "dfs", 1, r, None), flush=True)
+                r = median_run(os.path.join(corpus, s), kernel, "preempt", 1, 1, a.time_limit)
+                print(row(s, kernel, "preempt", 1, r, [None, None]), flush=True)
 
 
 if __name__ == "__main__":
