@@ -2,11 +2,24 @@
 //! A `Vec` doubles when full: at its peak it holds up to twice what it
 //! needs, and each growth copies everything (and touches fresh pages). In
 //! chunks, the table never holds more than one partly filled chunk beyond
-//! its contents and never moves what it holds.
+//! its contents, and past the first chunk never moves what it holds.
 
 /// Elements per chunk (a power of two: indices split into chunk and offset).
-const CHUNK_BITS: u32 = 16;
+/// Large, because the allocator rounds each big allocation up: chunks of
+/// 2^16 cost about 8 bytes a state more, over all the tables, than 2^20.
+const CHUNK_BITS: u32 = 20;
 const CHUNK: usize = 1 << CHUNK_BITS;
+
+/// A new chunk. The first grows as a `Vec` does (up to exactly `CHUNK`,
+/// a power of two), so that a small search does not pay for whole chunks;
+/// the others are allocated whole, never to move.
+fn new_chunk<T>(first: bool) -> Vec<T> {
+    if first {
+        Vec::new()
+    } else {
+        Vec::with_capacity(CHUNK)
+    }
+}
 
 #[derive(Clone, Debug)]
 pub struct ChunkedVec<T> {
@@ -33,7 +46,7 @@ impl<T: Copy> ChunkedVec<T> {
         match self.chunks.last_mut() {
             Some(c) if c.len() < CHUNK => c.push(v),
             _ => {
-                let mut c = Vec::with_capacity(CHUNK);
+                let mut c = new_chunk(self.chunks.is_empty());
                 c.push(v);
                 self.chunks.push(c);
             }
@@ -84,7 +97,7 @@ impl<T: Copy> ChunkedRuns<T> {
             if self.chunks.len() >= 1 << (32 - CHUNK_BITS) {
                 return None;
             }
-            self.chunks.push(Vec::with_capacity(CHUNK));
+            self.chunks.push(new_chunk(self.chunks.is_empty()));
         }
         let chunk = self.chunks.len() - 1;
         let c = self.chunks.last_mut()?;
