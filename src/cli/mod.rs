@@ -54,7 +54,7 @@ struct SearchArgs {
     /// Stop after this many distinct states.
     #[arg(long, value_name = "N")]
     max_states: Option<u64>,
-    /// Do not explore past this many steps.
+    /// Do not explore past this many steps (the search is then breadth-first).
     #[arg(long, value_name = "N")]
     max_depth: Option<u32>,
     /// Stop after this many seconds (per kernel).
@@ -83,8 +83,9 @@ struct SearchArgs {
     /// in any. `preempt`: schedules with the fewest preemptions first (deadlocks
     /// that take few are met after a few hundred states), depth-first once
     /// 131072 states wait. `dfs`: deepest state first, least memory. `bfs`:
-    /// level by level, shortest traces, several threads. With `preempt` and
-    /// `dfs`, --max-depth counts the steps of the path the search followed.
+    /// level by level, shortest traces, several threads. Under --max-depth the
+    /// search is breadth-first whatever this says (only that order sees every
+    /// schedule of up to N steps).
     #[arg(long, value_enum, default_value_t = SearchOrder::Preempt)]
     search: SearchOrder,
     #[command(flatten)]

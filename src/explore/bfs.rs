@@ -1,6 +1,8 @@
-//! Breadth-first search. Full states live only in the frontier; every
-//! discovered state keeps a compact record (parent, step, depth) from which
-//! its shortest trace is rebuilt.
+//! The exhaustive search, in the order `SearchConfig::order` asks for
+//! (breadth-first, depth-first, fewest preemptions first). Full states live
+//! only in the frontier; every discovered state keeps a compact record
+//! (parent, step) from which its trace is rebuilt: the shortest one in
+//! breadth-first order, the path the search followed in the others.
 
 use std::collections::VecDeque;
 use std::sync::atomic::Ordering;
@@ -44,8 +46,9 @@ pub(super) struct Search<'a, M: Model> {
     pub(super) preempt_frontier: usize,
 }
 
-/// Breadth-first search of `model`'s state space within `config`'s bounds.
-/// Deterministic: states are expanded in index order, steps in `steps()` order.
+/// Search of `model`'s state space within `config`'s bounds.
+/// Deterministic: the order depends only on the model (breadth-first
+/// expands states in index order), steps are taken in `steps()` order.
 pub fn search<M: Model>(model: &M, config: &SearchConfig) -> Outcome<M> {
     let mut search = Search::new(model, config);
     let (finding, stop) = search.run();
@@ -115,10 +118,11 @@ impl<M: Model> Search<'_, M> {
             return end;
         }
 
-        let mut depth_first = self.config.order == Order::DepthFirst;
+        let order = self.config.effective_order();
+        let mut depth_first = order == Order::DepthFirst;
         // Fewest preemptions first, until the frontier holds PREEMPT_FRONTIER
         // states; depth-first from then on (see `Order::FewestPreemptions`).
-        let mut preempt_order = self.config.order == Order::FewestPreemptions;
+        let mut preempt_order = order == Order::FewestPreemptions;
         let mut steps = Vec::new();
         let mut successors = Vec::new();
         // Depth-first: the new successors of the state being expanded, put
@@ -551,6 +555,52 @@ mod tests {
             let mut s = Search::new(&m, &config);
             s.preempt_frontier = cap;
             assert!(matches!(s.run().0, Some(Finding::Deadlock { stuck: 0b1111, terminal: true, .. })));
+        }
+    }
+
+    #[test]
+    fn under_a_depth_bound_every_order_searches_breadth_first() {
+        // A state first met deep on one path is cut off there; breadth-first
+        // meets it on its shortest path first, so the violation at depth 3 is found.
+        let m = GraphModel { bad: Some(6), ..GraphModel::new(7) }
+            .edge(0, 0, 1)
+            .edge(0, 1, 5)
+            .edge(1, 0, 2)
+            .edge(2, 0, 3)
+            .edge(3, 0, 4)
+            .edge(4, 0, 6)
+            .edge(5, 1, 3)
+            .edge(3, 1, 6);
+        let bound = Bounds { max_depth: Some(3), ..Bounds::default() };
+        for order in [Order::BreadthFirst, Order::DepthFirst, Order::FewestPreemptions] {
+            let config = SearchConfig { order, bounds: bound.clone(), ..SearchConfig::default() };
+            match search(&m, &config).finding {
+                Some(Finding::Violation { violation: 6, trace }) => assert_eq!(trace, vec![e(1, 5), e(1, 3), e(1, 6)]),
+                other => panic!("{order:?}: expected the violation within the bound, got {other:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn the_switch_to_depth_first_keeps_partial_deadlocks() {
+        // Actor 1 waits for ever while actor 0 loops.
+        let m = GraphModel::new(5)
+            .edge(0, 0, 1)
+            .edge(0, 1, 2)
+            .edge(0, 1, 4)
+            .edge(1, 0, 3)
+            .edge(3, 0, 1)
+            .wait(1, 0b10)
+            .wait(3, 0b10);
+        let config = SearchConfig { order: Order::FewestPreemptions, ..partial() };
+        for cap in [1, 2, 1000] {
+            let mut s = Search::new(&m, &config);
+            s.preempt_frontier = cap;
+            let (finding, stop) = s.run();
+            let out = s.finish(finding, stop);
+            let (stuck, terminal, trace) = deadlock(&out);
+            assert_eq!((stuck, terminal), (0b10, false), "cap {cap}");
+            assert!(matches!(replay(&m, &trace), Ok(1 | 3)));
         }
     }
 

@@ -132,7 +132,7 @@ pub enum Order {
     /// waits at the back of the frontier. Deadlocks that take few
     /// preemptions are met after a few hundred states, whatever else runs.
     /// The preempting states pile up, though: once the frontier holds
-    /// `bfs::PREEMPT_FRONTIER` of them the rest of the search is
+    /// `bfs::PREEMPT_FRONTIER` states the rest of the search is
     /// depth-first, with its small memory. One thread.
     FewestPreemptions,
 }
@@ -150,6 +150,20 @@ pub struct SearchConfig {
     /// Worker threads of `search_threads` (0 or 1: one).
     pub threads: usize,
     pub order: Order,
+}
+
+impl SearchConfig {
+    /// The order the search runs in: breadth-first under a depth bound,
+    /// whatever was asked, since only that order sees every state within
+    /// the bound (the others may first meet a state on a path longer than
+    /// the bound and cut it off there, though a shorter path leads to it).
+    pub fn effective_order(&self) -> Order {
+        if self.bounds.max_depth.is_some() {
+            Order::BreadthFirst
+        } else {
+            self.order
+        }
+    }
 }
 
 impl std::fmt::Debug for SearchConfig {
@@ -184,7 +198,8 @@ pub struct Stats {
     pub states: u64,
     /// Successors computed (including those already visited).
     pub transitions: u64,
-    /// Length of the longest shortest path from the initial state seen.
+    /// The deepest state's depth: the length of its shortest path in
+    /// breadth-first order, of the path the search followed in the others.
     pub max_depth: u32,
     pub seconds: f64,
 }
@@ -204,7 +219,8 @@ pub enum Finding<M: Model> {
 
 #[derive(Debug)]
 pub struct Outcome<M: Model> {
-    /// The first finding in breadth-first order (so its trace is shortest).
+    /// The first finding in the search's order (in breadth-first order its
+    /// trace is a shortest one).
     pub finding: Option<Finding<M>>,
     pub stats: Stats,
     pub stop: StopReason,

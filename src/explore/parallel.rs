@@ -99,8 +99,8 @@ where
     M::Step: Send + Sync,
     M::Violation: Send,
 {
-    // The depth-first order is sequential by nature.
-    if config.threads <= 1 || config.order != super::Order::BreadthFirst {
+    // The other orders pop one state at a time, each after its predecessor's successors.
+    if config.threads <= 1 || config.effective_order() != super::Order::BreadthFirst {
         return super::search(model, config);
     }
     let Ok(pool) = rayon::ThreadPoolBuilder::new().num_threads(config.threads).build() else {

@@ -9,7 +9,8 @@ use super::chunked::{ChunkedRuns, ChunkedVec, RunAddr};
 use super::ActorSet;
 
 /// The explored state graph in compressed sparse row form, built by the
-/// search as it expands states in index order.
+/// search as it expands states (in index order breadth-first, out of it in
+/// the other orders: `set_state`).
 #[derive(Clone, Debug)]
 pub struct Graph {
     /// State `i`'s successors: `targets.run(starts[i], lens[i])`.
@@ -44,7 +45,8 @@ impl Graph {
         }
     }
 
-    /// Number of states whose edges are recorded.
+    /// One past the highest state index whose edges are recorded (after a
+    /// complete search: the number of states).
     pub fn len(&self) -> usize {
         self.starts.len()
     }

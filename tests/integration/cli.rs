@@ -318,3 +318,18 @@ fn the_search_orders_agree_and_fewest_preemptions_first_meets_the_seed_deadlock_
     assert_eq!((&preempt_63, &dfs_63), (&bfs_63, &bfs_63));
     assert_eq!(run(None), (preempt_61, preempt_63), "the default order is preempt");
 }
+
+/// A depth bound asks for every schedule of up to N steps: the search is
+/// then breadth-first whatever the order, and finds the use-after-free
+/// whose shortest trace has 36 steps.
+#[test]
+fn under_a_depth_bound_the_search_sees_every_schedule_within_it() {
+    for search in ["preempt", "dfs", "bfs"] {
+        taskcheck()
+            .args(["check", "scenarios/exit_tail_trampoline.c", "--kernel", "unprotected", "--max-depth", "36"])
+            .args(["--search", search])
+            .assert()
+            .code(1)
+            .stdout(predicate::str::contains("TRAMPOLINE-USE-AFTER-FREE"));
+    }
+}

@@ -115,7 +115,7 @@ fn every_scenario_meets_its_expectations_on_every_builtin_kernel() {
     failures.sort();
     assert!(failures.is_empty(), "{} of {} checks failed:\n{}", failures.len(), jobs.len(), failures.join("\n"));
     // Corpus traces seldom have steps to leave out (bystanders are rare in
-    // shortest traces): `reports::slices_of_random_traces_with_bystanders`
+    // exhaustive traces): `reports::slices_of_random_traces_with_bystanders`
     // puts slices that drop steps to the test.
     let _ = left_out.into_inner();
 }
