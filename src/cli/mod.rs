@@ -395,10 +395,23 @@ fn cmd_check(path: &Path, search: &SearchArgs, format: Format, replay: Option<&s
         Err(e) => return usage_error(&e),
     };
     let name = path.display().to_string();
+    // The kernels are checked side by side, one core each: every search is
+    // deterministic on its own, and the results are reported in kernel order.
+    let checked: Vec<Result<CheckResult, String>> = {
+        use rayon::prelude::*;
+        kernels
+            .par_iter()
+            .with_max_len(1)
+            .map(|m| {
+                let opts =
+                    Options { diagnose: Some((tunables.clone(), crate::diagnose::Features::of(m))), ..opts.clone() };
+                check_one(&name, &text, m, &opts, replay)
+            })
+            .collect()
+    };
     let mut results = Vec::new();
-    for m in &kernels {
-        let opts = Options { diagnose: Some((tunables.clone(), crate::diagnose::Features::of(m))), ..opts.clone() };
-        match check_one(&name, &text, m, &opts, replay) {
+    for r in checked {
+        match r {
             Ok(r) => results.push(r),
             Err(rendered) => {
                 eprint!("{rendered}");
@@ -543,28 +556,31 @@ fn cmd_test(dir: &Path, search: &SearchArgs) -> u8 {
         Err(e) => return usage_error(&e),
     };
     let only: Vec<String> = search.kernel.kernels.clone();
-    let (mut passed, mut failed) = (0, 0);
+    // One line per check, in file and kernel order: either settled while
+    // reading (a file or kernel that is no good) or a check to run.
+    enum Line {
+        Done(bool, String),
+        Check { name: String, text: Arc<String>, exp: expect::Expectation, kernel: String, model: Box<KernelModel> },
+    }
+    let mut lines = Vec::new();
     for f in files {
         let name = f.display().to_string();
         let text = match read_scenario(&f) {
-            Ok(t) => t,
+            Ok(t) => Arc::new(t),
             Err(e) => {
-                println!("FAIL {name}: {e}");
-                failed += 1;
+                lines.push(Line::Done(false, format!("FAIL {name}: {e}")));
                 continue;
             }
         };
         let exps = match expect::parse(&text) {
             Ok(e) => e,
             Err((line, msg)) => {
-                println!("FAIL {name}:{line}: {msg}");
-                failed += 1;
+                lines.push(Line::Done(false, format!("FAIL {name}:{line}: {msg}")));
                 continue;
             }
         };
         if exps.is_empty() {
-            println!("FAIL {name}: no `//! expect` line");
-            failed += 1;
+            lines.push(Line::Done(false, format!("FAIL {name}: no `//! expect` line")));
             continue;
         }
         for e in &exps {
@@ -575,8 +591,7 @@ fn cmd_test(dir: &Path, search: &SearchArgs) -> u8 {
                 let model = match resolve_kernel(k) {
                     Ok(m) => m,
                     Err(err) => {
-                        println!("FAIL {name} [{k}]: {err}");
-                        failed += 1;
+                        lines.push(Line::Done(false, format!("FAIL {name} [{k}]: {err}")));
                         continue;
                     }
                 };
@@ -585,23 +600,40 @@ fn cmd_test(dir: &Path, search: &SearchArgs) -> u8 {
                     Ok(m) => m,
                     Err(err) => return usage_error(&err),
                 };
-                match check_one(&name, &text, &model, &opts, None) {
-                    Ok(r) => match expect::meets(e, &r) {
-                        Ok(()) => {
-                            println!("ok   {name} [{k}]: {} ({} states)", r.verdict.as_str(), r.stats.states);
-                            passed += 1;
-                        }
-                        Err(why) => {
-                            println!("FAIL {name} [{k}]: {why}");
-                            failed += 1;
-                        }
-                    },
-                    Err(rendered) => {
-                        println!("FAIL {name} [{k}]: does not compile\n{rendered}");
-                        failed += 1;
-                    }
-                }
+                let (name, text, exp, kernel) = (name.clone(), text.clone(), e.clone(), k.clone());
+                lines.push(Line::Check { name, text, exp, kernel, model: Box::new(model) });
             }
+        }
+    }
+    // The checks run side by side on all cores; each is deterministic, and
+    // the lines come out in the order above.
+    let outcomes: Vec<(bool, String)> = {
+        use rayon::prelude::*;
+        lines
+            .into_par_iter()
+            .with_max_len(1)
+            .map(|line| match line {
+                Line::Done(ok, text) => (ok, text),
+                Line::Check { name, text, exp, kernel, model } => match check_one(&name, &text, &model, &opts, None) {
+                    Ok(r) => match expect::meets(&exp, &r) {
+                        Ok(()) => (
+                            true,
+                            format!("ok   {name} [{kernel}]: {} ({} states)", r.verdict.as_str(), r.stats.states),
+                        ),
+                        Err(why) => (false, format!("FAIL {name} [{kernel}]: {why}")),
+                    },
+                    Err(rendered) => (false, format!("FAIL {name} [{kernel}]: does not compile\n{rendered}")),
+                },
+            })
+            .collect()
+    };
+    let (mut passed, mut failed) = (0, 0);
+    for (ok, text) in outcomes {
+        println!("{text}");
+        if ok {
+            passed += 1;
+        } else {
+            failed += 1;
         }
     }
     println!("{passed} passed, {failed} failed");

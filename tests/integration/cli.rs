@@ -333,3 +333,20 @@ fn under_a_depth_bound_the_search_sees_every_schedule_within_it() {
             .stdout(predicate::str::contains("TRAMPOLINE-USE-AFTER-FREE"));
     }
 }
+
+/// `test` runs its checks side by side, and still reports them in file
+/// order, the same on every run.
+#[test]
+fn test_reports_in_file_order_however_the_checks_interleave() {
+    let run = || {
+        let out = taskcheck().args(["test", "scenarios", "--kernel", "v6.1"]).output().unwrap();
+        assert_eq!(out.status.code(), Some(0));
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let first = run();
+    let files: Vec<&str> =
+        first.lines().filter_map(|l| l.strip_prefix("ok   ")).map(|l| l.split(' ').next().unwrap()).collect();
+    assert!(files.len() >= 50, "{first}");
+    assert!(files.windows(2).all(|w| w[0] <= w[1]), "{first}");
+    assert_eq!(run(), first);
+}
