@@ -362,10 +362,10 @@ mod tests {
         assert_eq!(out.stats.states, 0);
     }
 
-    #[test]
-    fn violation_at_depth_three_is_found_by_the_shortest_of_two_paths() {
-        // The long path 0-1-2-3-4-bad comes first in step order.
-        let m = GraphModel { bad: Some(6), ..GraphModel::new(7) }
+    /// A violation at depth 3, and a path of 5 steps to it that comes first
+    /// in step order (0-1-2-3-4-bad).
+    fn two_paths_to_a_violation() -> GraphModel {
+        GraphModel { bad: Some(6), ..GraphModel::new(7) }
             .edge(0, 0, 1)
             .edge(0, 1, 5)
             .edge(1, 0, 2)
@@ -373,7 +373,12 @@ mod tests {
             .edge(3, 0, 4)
             .edge(4, 0, 6)
             .edge(5, 1, 3)
-            .edge(3, 1, 6);
+            .edge(3, 1, 6)
+    }
+
+    #[test]
+    fn violation_at_depth_three_is_found_by_the_shortest_of_two_paths() {
+        let m = two_paths_to_a_violation();
         match search(&m, &SearchConfig::default()).finding {
             Some(Finding::Violation { violation: 6, trace }) => {
                 assert_eq!(trace, vec![e(1, 5), e(1, 3), e(1, 6)]);
@@ -562,15 +567,7 @@ mod tests {
     fn under_a_depth_bound_every_order_searches_breadth_first() {
         // A state first met deep on one path is cut off there; breadth-first
         // meets it on its shortest path first, so the violation at depth 3 is found.
-        let m = GraphModel { bad: Some(6), ..GraphModel::new(7) }
-            .edge(0, 0, 1)
-            .edge(0, 1, 5)
-            .edge(1, 0, 2)
-            .edge(2, 0, 3)
-            .edge(3, 0, 4)
-            .edge(4, 0, 6)
-            .edge(5, 1, 3)
-            .edge(3, 1, 6);
+        let m = two_paths_to_a_violation();
         let bound = Bounds { max_depth: Some(3), ..Bounds::default() };
         for order in [Order::BreadthFirst, Order::DepthFirst, Order::FewestPreemptions] {
             let config = SearchConfig { order, bounds: bound.clone(), ..SearchConfig::default() };
