@@ -497,18 +497,12 @@ mod tests {
 
     #[test]
     fn depth_first_follows_the_first_step_to_the_bottom_before_its_siblings() {
-        // Both paths reach a violation; depth-first takes the first step's long one.
-        let m = GraphModel { bad: Some(6), ..GraphModel::new(7) }
-            .edge(0, 0, 1)
-            .edge(0, 1, 5)
-            .edge(1, 0, 2)
-            .edge(2, 0, 3)
-            .edge(3, 0, 4)
-            .edge(4, 0, 6)
-            .edge(5, 1, 6);
+        // Breadth-first goes 0-5-3-bad; depth-first follows the first step
+        // down 0-1-2-3 and meets the violation among 3's successors.
+        let m = two_paths_to_a_violation();
         match search(&m, &depth_first(SearchConfig::default())).finding {
             Some(Finding::Violation { violation: 6, trace }) => {
-                assert_eq!(trace, vec![e(0, 1), e(0, 2), e(0, 3), e(0, 4), e(0, 6)]);
+                assert_eq!(trace, vec![e(0, 1), e(0, 2), e(0, 3), e(1, 6)]);
                 assert_eq!(replay(&m, &trace), Err(6));
             }
             other => panic!("expected a violation, got {other:?}"),
