@@ -171,6 +171,9 @@ pub struct CheckResult {
     pub schedule: String,
     /// A random search: how many schedules it ran, and its seed.
     pub random: Option<(u64, u64)>,
+    /// How the states were searched (`preempt`, `dfs`, `bfs`, `random`);
+    /// empty for a replay.
+    pub search: &'static str,
     /// For a deadlock: which kernel diagnostic would catch each stuck task.
     pub diagnostics: Option<crate::diagnose::table::Table>,
     /// Steps of the found trace that the shown (sliced) trace leaves out,
@@ -200,6 +203,7 @@ impl CheckResult {
             trace: Vec::new(),
             schedule: String::new(),
             random: None,
+            search: "",
             diagnostics: None,
             left_out: 0,
             left_out_tasks: Vec::new(),
@@ -256,6 +260,12 @@ pub fn check(map: &SourceMap, sys: &System, kernel: &str, opts: &Options) -> Che
     };
     let mut r = CheckResult::new(kernel);
     r.random = schedules_run;
+    r.search = match (&opts.random, config.effective_order()) {
+        (Some(_), _) => "random",
+        (None, explore::Order::FewestPreemptions) => "preempt",
+        (None, explore::Order::DepthFirst) => "dfs",
+        (None, explore::Order::BreadthFirst) => "bfs",
+    };
     r.complete = out.stop == StopReason::Complete;
     r.stop = out.stop;
     r.stats = out.stats;

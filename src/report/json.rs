@@ -20,6 +20,9 @@ pub struct JsonStats {
     pub states: u64,
     pub transitions: u64,
     pub seconds: f64,
+    /// How the states were searched: `preempt`, `dfs`, `bfs` or `random`.
+    #[serde(skip_serializing_if = "str::is_empty")]
+    pub search: &'static str,
 }
 
 #[derive(Serialize)]
@@ -126,6 +129,7 @@ pub fn result(r: &CheckResult, seconds: bool) -> JsonResult<'_> {
             states: r.stats.states,
             transitions: r.stats.transitions,
             seconds: if seconds { (r.stats.seconds * 1000.0).round() / 1000.0 } else { 0.0 },
+            search: r.search,
         },
         message: r.message.as_deref(),
         at: r.at.as_deref(),
