@@ -260,12 +260,7 @@ pub fn check(map: &SourceMap, sys: &System, kernel: &str, opts: &Options) -> Che
     };
     let mut r = CheckResult::new(kernel);
     r.random = schedules_run;
-    r.search = match (&opts.random, config.effective_order()) {
-        (Some(_), _) => "random",
-        (None, explore::Order::FewestPreemptions) => "preempt",
-        (None, explore::Order::DepthFirst) => "dfs",
-        (None, explore::Order::BreadthFirst) => "bfs",
-    };
+    r.search = if opts.random.is_some() { "random" } else { config.effective_order().name() };
     r.complete = out.stop == StopReason::Complete;
     r.stop = out.stop;
     r.stats = out.stats;

@@ -125,8 +125,9 @@ impl<M: Model> Search<'_, M> {
         let mut preempt_order = order == Order::FewestPreemptions;
         let mut steps = Vec::new();
         let mut successors = Vec::new();
-        // Depth-first: the new successors of the state being expanded, put
-        // on the stack after it so that the first step's is expanded next.
+        // New successors expanded next (depth-first: all of them; fewest
+        // preemptions first: those that preempt nobody), put on the expanding
+        // end of the frontier after the loop so that the first step's comes first.
         let mut fresh: Vec<(u32, u32, M::State)> = Vec::new();
         let mut expanded = 0u64;
         let mut cut_off = false;
@@ -176,7 +177,12 @@ impl<M: Model> Search<'_, M> {
             }
 
             let mut moves: ActorSet = 0;
-            let last = self.records.get(index as usize).and_then(|r| r.step).map(|s| model.actor(s));
+            // Fewest preemptions first: the task that moved last, if it can move on.
+            let last = if preempt_order {
+                self.records.get(index as usize).and_then(|r| r.step).map(|s| model.actor(s))
+            } else {
+                None
+            };
             let last_can_move = last.is_some_and(|a| steps.iter().any(|&s| model.actor(s) == a));
             for &step in &steps {
                 moves |= bit(model.actor(step));

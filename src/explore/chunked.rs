@@ -87,7 +87,8 @@ pub type RunAddr = u32;
 
 impl<T: Copy> ChunkedRuns<T> {
     /// Store a run (at most one chunk long); its address, or None when the
-    /// addresses are used up (more than 2^16 chunks) or the run is too long.
+    /// addresses are used up (more than 2^(32 - CHUNK_BITS) chunks) or the
+    /// run is too long.
     pub fn push_run(&mut self, items: &[T]) -> Option<RunAddr> {
         if items.len() > CHUNK {
             return None;

@@ -152,6 +152,17 @@ pub struct SearchConfig {
     pub order: Order,
 }
 
+impl Order {
+    /// The order's name on the command line and in reports.
+    pub fn name(self) -> &'static str {
+        match self {
+            Order::BreadthFirst => "bfs",
+            Order::DepthFirst => "dfs",
+            Order::FewestPreemptions => "preempt",
+        }
+    }
+}
+
 impl SearchConfig {
     /// The order the search runs in: breadth-first under a depth bound,
     /// whatever was asked, since only that order sees every state within
