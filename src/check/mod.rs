@@ -287,12 +287,15 @@ pub fn check(map: &SourceMap, sys: &System, kernel: &str, opts: &Options) -> Che
             let mut tasks = explain_deadlock(sys, &last, stuck, &mut r);
             let mut shown = trace;
             if !opts.full_trace {
-                let must_hang = if r.cycle.is_empty() {
+                // Keep the steps of every task the explanation names; of
+                // those, the ones stuck at the end must stay stuck.
+                let named = if r.cycle.is_empty() {
                     stuck
                 } else {
                     r.cycle.iter().fold(0, |set, w| set | explore::bit(w.task_id.into()))
                 };
-                if let Some(sliced) = slice::slice(sys, &shown, must_hang) {
+                let must_hang = if named & stuck != 0 { named & stuck } else { stuck };
+                if let Some(sliced) = slice::slice(sys, &shown, named, must_hang) {
                     let (steps, sliced_last) = replay(map, sys, &sliced.steps);
                     let sliced_tasks = task_infos(&sliced_last);
                     // Name the tasks left out as the trace shown does; a task

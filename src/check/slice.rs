@@ -23,9 +23,13 @@ pub struct Slice {
 }
 
 /// A schedule that reaches a state in which the tasks `must_hang` (numbered as
-/// in `trace`) are stuck for ever, with as few steps of the other tasks as
-/// this greedy pass finds; `None` if no step can be dropped.
-pub fn slice(sys: &System, trace: &[Step], must_hang: ActorSet) -> Option<Slice> {
+/// in `trace`) are stuck for ever, with every step of the tasks `named` and
+/// as few steps of the other tasks as this greedy pass finds; `None` if no
+/// step can be dropped. `keep` holds the tasks the explanation names (a wait-
+/// for cycle may name a task that still runs, such as a zombie finishing
+/// `do_exit()`, and so is not stuck yet).
+pub fn slice(sys: &System, trace: &[Step], named: ActorSet, must_hang: ActorSet) -> Option<Slice> {
+    let named = named | must_hang;
     let created = creations(sys, trace)?;
     // Who created whom: a task's steps go with those of the tasks it created.
     let mut creator: Vec<Option<u8>> = vec![None; 64];
@@ -46,9 +50,9 @@ pub fn slice(sys: &System, trace: &[Step], must_hang: ActorSet) -> Option<Slice>
         }
     };
     let mut keep = vec![true; trace.len()];
-    // The tasks that step in the trace, outside the stuck ones, the first
+    // The tasks that step in the trace, outside the kept ones, the first
     // created first: a task goes with everything it created.
-    let mut others: Vec<u8> = trace.iter().map(|s| s.task).filter(|&t| must_hang & bit(t.into()) == 0).collect();
+    let mut others: Vec<u8> = trace.iter().map(|s| s.task).filter(|&t| named & bit(t.into()) == 0).collect();
     others.sort_unstable();
     others.dedup();
     let mut dropped_any = false;
@@ -56,7 +60,7 @@ pub fn slice(sys: &System, trace: &[Step], must_hang: ActorSet) -> Option<Slice>
         let candidate: Vec<bool> = trace
             .iter()
             .zip(&keep)
-            .map(|(s, &k)| k && (!descends_from(s.task, t) || must_hang & bit(s.task.into()) != 0))
+            .map(|(s, &k)| k && (!descends_from(s.task, t) || named & bit(s.task.into()) != 0))
             .collect();
         if candidate == keep {
             continue;
