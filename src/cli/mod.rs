@@ -57,6 +57,14 @@ struct SearchArgs {
     /// Do not explore past this many steps (the search is then breadth-first).
     #[arg(long, value_name = "N")]
     max_depth: Option<u32>,
+    /// Search only the schedules with at most N preemptions, a preemption
+    /// being a step of another task while the one that ran last could go on
+    /// (CHESS's preemption bounding; the search is then fewest-preemptions
+    /// first, and counts a state once per task that ran last into it).
+    /// Deadlocks seldom take more than two; without a finding the verdict
+    /// says what was covered, and is `ok` only if the bound left out no step.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(0..=250), conflicts_with_all = ["max_depth", "random"])]
+    max_preemptions: Option<u32>,
     /// Stop after this many seconds (per kernel).
     #[arg(long, value_name = "SECS")]
     time_limit: Option<f64>,
@@ -275,7 +283,13 @@ fn options(search: &SearchArgs, interrupt: Arc<AtomicBool>) -> Result<Options, S
         ..RandomConfig::default()
     });
     Ok(Options {
-        bounds: Bounds { max_states: search.max_states, max_depth: search.max_depth, time_limit, memory_limit },
+        bounds: Bounds {
+            max_states: search.max_states,
+            max_depth: search.max_depth,
+            max_preemptions: search.max_preemptions,
+            time_limit,
+            memory_limit,
+        },
         interrupt: Some(interrupt),
         progress: progress_line(),
         random,

@@ -44,6 +44,17 @@ pub(super) struct Search<'a, M: Model> {
     pub(super) stats: Stats,
     /// `PREEMPT_FRONTIER`, smaller in tests.
     pub(super) preempt_frontier: usize,
+    /// Under a preemption bound: the fewest preemptions each state was
+    /// reached with, and with how many it was expanded (`u8::MAX`: not yet).
+    preemptions: ChunkedVec<u8>,
+    expanded_at: ChunkedVec<u8>,
+}
+
+/// Under a preemption bound a state is searched once per task that moved
+/// last into it (what counts as a preemption next depends on that task):
+/// its fingerprint is mixed with the task's.
+fn with_last_mover(fp: super::Fingerprint, actor: usize) -> super::Fingerprint {
+    fp ^ (actor as u128 + 1).wrapping_mul(0x9e37_79b9_7f4a_7c15_f39c_c060_5ced_c835)
 }
 
 /// Search of `model`'s state space within `config`'s bounds.
@@ -68,6 +79,8 @@ impl<'a, M: Model> Search<'a, M> {
             graph: config.partial_deadlocks.then(Graph::new),
             stats: Stats::default(),
             preempt_frontier: PREEMPT_FRONTIER,
+            preemptions: ChunkedVec::default(),
+            expanded_at: ChunkedVec::default(),
         }
     }
 
@@ -119,6 +132,16 @@ impl<M: Model> Search<'_, M> {
         }
 
         let order = self.config.effective_order();
+        // A preemption bound (u8: the counts are kept in a byte per state).
+        let max_preemptions = match order {
+            Order::FewestPreemptions => self.config.bounds.max_preemptions.map(|k| k.min(u32::from(u8::MAX) - 1) as u8),
+            _ => None,
+        };
+        if max_preemptions.is_some() {
+            self.preemptions.push(0);
+            self.expanded_at.push(u8::MAX);
+        }
+        let mut preempt_cut = false;
         let mut depth_first = order == Order::DepthFirst;
         // Fewest preemptions first, until the frontier holds PREEMPT_FRONTIER
         // states; depth-first from then on (see `Order::FewestPreemptions`).
@@ -134,7 +157,21 @@ impl<M: Model> Search<'_, M> {
         loop {
             let popped = if depth_first { self.frontier.pop_back() } else { self.frontier.pop_front() };
             let Some((index, depth, state)) = popped else { break };
-            if preempt_order && self.frontier.len() >= self.preempt_frontier {
+            // The preemptions the state was reached with; a state met again
+            // with fewer is queued again, and its older entry skipped here.
+            let preempted = match max_preemptions {
+                Some(_) => {
+                    let best = self.preemptions.get(index as usize).copied().unwrap_or(0);
+                    if self.expanded_at.get(index as usize).is_some_and(|&at| at <= best) {
+                        continue;
+                    }
+                    self.expanded_at.set(index as usize, best, u8::MAX);
+                    best
+                }
+                None => 0,
+            };
+            // Under a preemption bound the order must stay fewest-preemptions-first.
+            if preempt_order && max_preemptions.is_none() && self.frontier.len() >= self.preempt_frontier {
                 (preempt_order, depth_first) = (false, true);
             }
             if expanded.is_multiple_of(CHECK_EVERY) {
@@ -186,6 +223,12 @@ impl<M: Model> Search<'_, M> {
             let last_can_move = last.is_some_and(|a| steps.iter().any(|&s| model.actor(s) == a));
             for &step in &steps {
                 moves |= bit(model.actor(step));
+                let preempts = last_can_move && Some(model.actor(step)) != last;
+                let step_preempted = preempted + u8::from(preempts);
+                if max_preemptions.is_some_and(|k| step_preempted > k) {
+                    preempt_cut = true;
+                    continue;
+                }
                 let next = match model.next(&state, step) {
                     Ok(next) => next,
                     Err(violation) => {
@@ -195,9 +238,32 @@ impl<M: Model> Search<'_, M> {
                     }
                 };
                 self.stats.transitions += 1;
-                let fp = model.fingerprint(&next);
+                let mut fp = model.fingerprint(&next);
+                if max_preemptions.is_some() {
+                    fp = with_last_mover(fp, model.actor(step));
+                }
                 let target = match self.visited.insert(fp) {
-                    Some(Ok(old)) => old,
+                    Some(Ok(old)) => {
+                        if max_preemptions.is_some()
+                            && self.preemptions.get(old as usize).is_some_and(|&best| step_preempted < best)
+                        {
+                            // Met with fewer preemptions than before: what
+                            // it leads to may now be within the bound.
+                            self.preemptions.set(old as usize, step_preempted, 0);
+                            self.records.set(
+                                old as usize,
+                                Record { parent: index, step: Some(step) },
+                                Record { parent: 0, step: None },
+                            );
+                            let entry = (old, depth.saturating_add(1), next);
+                            if preempts {
+                                self.frontier.push_back(entry);
+                            } else {
+                                fresh.push(entry);
+                            }
+                        }
+                        old
+                    }
                     None => return (None, StopReason::MaxStates),
                     Some(Err(target)) => {
                         if self.stats.states >= self.max_states {
@@ -205,6 +271,10 @@ impl<M: Model> Search<'_, M> {
                         }
                         let depth = depth.saturating_add(1);
                         self.records.push(Record { parent: index, step: Some(step) });
+                        if max_preemptions.is_some() {
+                            self.preemptions.push(step_preempted);
+                            self.expanded_at.push(u8::MAX);
+                        }
                         self.stats.states += 1;
                         self.stats.max_depth = self.stats.max_depth.max(depth);
                         if self.config.hung_sets {
@@ -217,7 +287,6 @@ impl<M: Model> Search<'_, M> {
                                 );
                             }
                         }
-                        let preempts = last_can_move && Some(model.actor(step)) != last;
                         if depth_first || preempt_order && !preempts {
                             fresh.push((target, depth, next));
                         } else {
@@ -242,7 +311,13 @@ impl<M: Model> Search<'_, M> {
                 self.frontier.extend(fresh.drain(..).rev());
             }
         }
-        let stop = if cut_off { StopReason::MaxDepth } else { StopReason::Complete };
+        let stop = if cut_off {
+            StopReason::MaxDepth
+        } else if preempt_cut {
+            StopReason::MaxPreemptions
+        } else {
+            StopReason::Complete
+        };
         (None, stop)
     }
 
@@ -625,6 +700,94 @@ mod tests {
         for config in [partial(), depth] {
             assert_eq!(run(&counters(3, 3), &config), run(&counters(3, 3), &config));
             assert_eq!(run(&Philosophers { n: 3 }, &config), run(&Philosophers { n: 3 }, &config));
+        }
+    }
+
+    /// The fewest preemptions any schedule of `m` needs to reach each state,
+    /// by relaxing every (state, task that ran last) pair until nothing changes.
+    #[allow(clippy::type_complexity)]
+    fn fewest_preemption_pairs(m: &Counters) -> std::collections::HashMap<(Vec<u8>, Option<usize>), u32> {
+        use std::collections::HashMap;
+        let mut best: HashMap<(Vec<u8>, Option<usize>), u32> = HashMap::new();
+        best.insert((vec![0; m.n], None), 0);
+        loop {
+            let mut changed = false;
+            for ((state, last), count) in best.clone() {
+                let mut steps = Vec::new();
+                m.steps(&state, &mut steps);
+                let last_can_move = last.is_some_and(|l| steps.contains(&l));
+                for &step in &steps {
+                    let mut next = state.clone();
+                    next[step] += 1;
+                    let c = count + u32::from(last_can_move && Some(step) != last);
+                    let slot = best.entry((next, Some(step))).or_insert(u32::MAX);
+                    if c < *slot {
+                        *slot = c;
+                        changed = true;
+                    }
+                }
+            }
+            if !changed {
+                return best;
+            }
+        }
+    }
+
+    fn fewest_preemptions(m: &Counters) -> std::collections::HashMap<Vec<u8>, u32> {
+        let mut out = std::collections::HashMap::new();
+        for ((state, _), c) in fewest_preemption_pairs(m) {
+            let slot = out.entry(state).or_insert(u32::MAX);
+            *slot = (*slot).min(c);
+        }
+        out
+    }
+
+    /// Under `max_preemptions` K a state is reached exactly when some
+    /// schedule with at most K preemptions reaches it (brute force), and the
+    /// search says it was cut short exactly when it left out a step.
+    #[test]
+    fn a_preemption_bound_covers_exactly_the_schedules_within_it() {
+        for (n, k) in [(2, 3), (3, 2)] {
+            let need = fewest_preemptions(&counters(n, k));
+            let most = need.values().copied().max().unwrap();
+            for (target, &min) in &need {
+                if target.iter().all(|&c| c == 0) {
+                    continue;
+                }
+                let m = Counters { bad: Some(target.clone()), ..counters(n, k) };
+                for bound in 0..=most + 1 {
+                    let config = bounded(Bounds { max_preemptions: Some(bound), ..Bounds::default() });
+                    let out = search(&m, &config);
+                    match out.finding {
+                        Some(Finding::Violation { violation, trace }) => {
+                            assert!(min <= bound, "{target:?} found under bound {bound}, needs {min}");
+                            assert_eq!(replay(&m, &trace), Err(violation));
+                        }
+                        _ => assert!(min > bound, "{target:?} missed under bound {bound}, reachable with {min}"),
+                    }
+                }
+            }
+            // The bound cuts nothing once every (state, task that ran last)
+            // pair is reached within it with all its steps: then every
+            // state and transition is searched, though not every schedule.
+            let m = counters(n, k);
+            let pairs = fewest_preemption_pairs(&m);
+            let longest = pairs
+                .iter()
+                .map(|((state, last), &c)| {
+                    let mut steps = Vec::new();
+                    m.steps(state, &mut steps);
+                    let can = last.is_some_and(|l| steps.contains(&l));
+                    c + u32::from(can && steps.iter().any(|&s| Some(s) != *last))
+                })
+                .max()
+                .unwrap();
+            for bound in 0..=longest + 1 {
+                let config = bounded(Bounds { max_preemptions: Some(bound), ..Bounds::default() });
+                let out = search(&counters(n, k), &config);
+                let want = if bound >= longest { StopReason::Complete } else { StopReason::MaxPreemptions };
+                assert_eq!(out.stop, want, "{n} counters to {k}, bound {bound}");
+            }
         }
     }
 }

@@ -88,6 +88,10 @@ pub trait Model {
 pub struct Bounds {
     pub max_states: Option<u64>,
     pub max_depth: Option<u32>,
+    /// Only schedules with at most this many preemptions (a step of another
+    /// task while the one that moved last could move on): CHESS's
+    /// preemption bounding. The search is then fewest-preemptions-first.
+    pub max_preemptions: Option<u32>,
     pub time_limit: Option<Duration>,
     /// Resident memory of the process, in bytes.
     pub memory_limit: Option<u64>,
@@ -167,10 +171,13 @@ impl SearchConfig {
     /// The order the search runs in: breadth-first under a depth bound,
     /// whatever was asked, since only that order sees every state within
     /// the bound (the others may first meet a state on a path longer than
-    /// the bound and cut it off there, though a shorter path leads to it).
+    /// the bound and cut it off there, though a shorter path leads to it);
+    /// fewest preemptions first under a preemption bound, for the same reason.
     pub fn effective_order(&self) -> Order {
         if self.bounds.max_depth.is_some() {
             Order::BreadthFirst
+        } else if self.bounds.max_preemptions.is_some() {
+            Order::FewestPreemptions
         } else {
             self.order
         }
@@ -196,6 +203,8 @@ pub enum StopReason {
     Complete,
     MaxStates,
     MaxDepth,
+    /// Some schedule needed more preemptions than `Bounds::max_preemptions`.
+    MaxPreemptions,
     TimeLimit,
     MemoryLimit,
     Interrupted,

@@ -14,6 +14,7 @@ fn stop_text(s: StopReason) -> &'static str {
         StopReason::Complete => "complete",
         StopReason::MaxStates => "stopped at --max-states",
         StopReason::MaxDepth => "stopped at --max-depth",
+        StopReason::MaxPreemptions => "stopped at --max-preemptions",
         StopReason::TimeLimit => "stopped at --time-limit",
         StopReason::MemoryLimit => "stopped at --memory-limit",
         StopReason::Interrupted => "interrupted",
@@ -67,6 +68,8 @@ pub fn render(scenario: &str, r: &CheckResult) -> String {
             r.stats.max_depth,
             match r.stop {
                 StopReason::Interrupted => "the search was interrupted before it was complete",
+                StopReason::MaxPreemptions =>
+                    "every schedule within the preemption bound was searched; raise it or drop it to search them all",
                 _ => "raise the bound to finish the search",
             }
         );

@@ -358,3 +358,35 @@ fn test_reports_in_file_order_however_the_checks_interleave() {
     assert!(files.windows(2).all(|w| w[0] <= w[1]), "{first}");
     assert_eq!(run(), first);
 }
+
+/// `--max-preemptions`: the seed deadlock takes none (each task runs until
+/// it blocks, then the next: main, b, the kthread, c); a fixed
+/// kernel searched within a bound too small to cover it is `incomplete`
+/// (exit 3) and says which bound, within one large enough it is `ok`.
+#[test]
+fn a_preemption_bound_finds_the_seed_deadlock_and_says_what_it_covered() {
+    taskcheck()
+        .args(["check", "scenarios/seed_unshare_deadlock.c", "--kernel", "v6.1", "--max-preemptions", "0"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("wait-for cycle: main -> rcu_tasks_kthread -> b -> c -> main"));
+    taskcheck()
+        .args(["check", "scenarios/seed_unshare_deadlock.c", "--kernel", "v6.3", "--max-preemptions", "0"])
+        .assert()
+        .code(3)
+        .stdout(predicate::str::contains("stopped at --max-preemptions"));
+    taskcheck()
+        .args(["check", "scenarios/seed_unshare_deadlock.c", "--kernel", "v6.3", "--max-preemptions", "1"])
+        .assert()
+        .code(3)
+        .stdout(predicate::str::contains("every schedule within the preemption bound was searched"));
+    taskcheck()
+        .args(["check", "scenarios/seed_unshare_deadlock.c", "--kernel", "v6.3", "--max-preemptions", "250"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("OK ("));
+    taskcheck()
+        .args(["check", "scenarios/seed_unshare_deadlock.c", "--max-preemptions", "1", "--max-depth", "9"])
+        .assert()
+        .code(2);
+}
