@@ -1,8 +1,8 @@
 //! Sliced traces: the steps that matter to a deadlock. A trace found by the
 //! search interleaves every task; with bystander tasks most of it is noise.
-//! The slice keeps every step of the stuck tasks and drops, a task at a
-//! time, the steps of the others, as long as the shorter schedule still
-//! replays and still ends with the same tasks stuck. What stays of the other
+//! The slice keeps every step of the tasks the deadlock's explanation names
+//! and drops, a task at a time, the steps of the others, as long as the
+//! shorter schedule still replays and still ends with the same tasks stuck. What stays of the other
 //! tasks is what changed what the stuck tasks wait on (or created them).
 //!
 //! Tasks are numbered by creation, so dropping a task that forks shifts the
@@ -25,8 +25,8 @@ pub struct Slice {
 /// A schedule that reaches a state in which the tasks `must_hang` (numbered as
 /// in `trace`) are stuck for ever, with every step of the tasks `named` and
 /// as few steps of the other tasks as this greedy pass finds; `None` if no
-/// step can be dropped. `keep` holds the tasks the explanation names (a wait-
-/// for cycle may name a task that still runs, such as a zombie finishing
+/// step can be dropped. `named` holds the tasks the explanation names (a
+/// wait-for cycle may name a task that still runs, such as a zombie finishing
 /// `do_exit()`, and so is not stuck yet).
 pub fn slice(sys: &System, trace: &[Step], named: ActorSet, must_hang: ActorSet) -> Option<Slice> {
     let named = named | must_hang;

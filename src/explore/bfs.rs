@@ -255,6 +255,7 @@ impl<M: Model> Search<'_, M> {
                                 Record { parent: index, step: Some(step) },
                                 Record { parent: 0, step: None },
                             );
+                            self.stats.max_depth = self.stats.max_depth.max(depth.saturating_add(1));
                             let entry = (old, depth.saturating_add(1), next);
                             if preempts {
                                 self.frontier.push_back(entry);

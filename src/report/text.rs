@@ -69,7 +69,7 @@ pub fn render(scenario: &str, r: &CheckResult) -> String {
             match r.stop {
                 StopReason::Interrupted => "the search was interrupted before it was complete",
                 StopReason::MaxPreemptions =>
-                    "every schedule within the preemption bound was searched; raise it or drop it to search them all",
+                    "the schedules within the preemption bound were searched for hung sets, deadlocks and violations (not for the partial deadlocks only a complete search shows); raise the bound or drop it to search them all",
                 _ => "raise the bound to finish the search",
             }
         );
