@@ -255,8 +255,9 @@ impl<M: Model> Search<'_, M> {
                                 Record { parent: index, step: Some(step) },
                                 Record { parent: 0, step: None },
                             );
-                            self.stats.max_depth = self.stats.max_depth.max(depth.saturating_add(1));
-                            let entry = (old, depth.saturating_add(1), next);
+                            let depth = depth.saturating_add(1);
+                            self.stats.max_depth = self.stats.max_depth.max(depth);
+                            let entry = (old, depth, next);
                             if preempts {
                                 self.frontier.push_back(entry);
                             } else {
@@ -773,7 +774,7 @@ mod tests {
             // state and transition is searched, though not every schedule.
             let m = counters(n, k);
             let pairs = fewest_preemption_pairs(&m);
-            let longest = pairs
+            let cuts_nothing_from = pairs
                 .iter()
                 .map(|((state, last), &c)| {
                     let mut steps = Vec::new();
@@ -783,10 +784,10 @@ mod tests {
                 })
                 .max()
                 .unwrap();
-            for bound in 0..=longest + 1 {
+            for bound in 0..=cuts_nothing_from + 1 {
                 let config = bounded(Bounds { max_preemptions: Some(bound), ..Bounds::default() });
                 let out = search(&counters(n, k), &config);
-                let want = if bound >= longest { StopReason::Complete } else { StopReason::MaxPreemptions };
+                let want = if bound >= cuts_nothing_from { StopReason::Complete } else { StopReason::MaxPreemptions };
                 assert_eq!(out.stop, want, "{n} counters to {k}, bound {bound}");
             }
         }

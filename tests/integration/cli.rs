@@ -365,26 +365,18 @@ fn test_reports_in_file_order_however_the_checks_interleave() {
 /// (exit 3) and says which bound, within one large enough it is `ok`.
 #[test]
 fn a_preemption_bound_finds_the_seed_deadlock_and_says_what_it_covered() {
-    taskcheck()
-        .args(["check", "scenarios/seed_unshare_deadlock.c", "--kernel", "v6.1", "--max-preemptions", "0"])
-        .assert()
-        .code(1)
-        .stdout(predicate::str::contains("wait-for cycle: main -> rcu_tasks_kthread -> b -> c -> main"));
-    taskcheck()
-        .args(["check", "scenarios/seed_unshare_deadlock.c", "--kernel", "v6.3", "--max-preemptions", "0"])
-        .assert()
-        .code(3)
-        .stdout(predicate::str::contains("stopped at --max-preemptions"));
-    taskcheck()
-        .args(["check", "scenarios/seed_unshare_deadlock.c", "--kernel", "v6.3", "--max-preemptions", "1"])
-        .assert()
-        .code(3)
-        .stdout(predicate::str::contains("the schedules within the preemption bound were searched"));
-    taskcheck()
-        .args(["check", "scenarios/seed_unshare_deadlock.c", "--kernel", "v6.3", "--max-preemptions", "250"])
-        .assert()
-        .code(0)
-        .stdout(predicate::str::contains("OK ("));
+    for (kernel, bound, code, says) in [
+        ("v6.1", "0", 1, "wait-for cycle: main -> rcu_tasks_kthread -> b -> c -> main"),
+        ("v6.3", "0", 3, "stopped at --max-preemptions"),
+        ("v6.3", "1", 3, "the schedules within the preemption bound were searched"),
+        ("v6.3", "250", 0, "OK ("),
+    ] {
+        taskcheck()
+            .args(["check", "scenarios/seed_unshare_deadlock.c", "--kernel", kernel, "--max-preemptions", bound])
+            .assert()
+            .code(code)
+            .stdout(predicate::str::contains(says));
+    }
     taskcheck()
         .args(["check", "scenarios/seed_unshare_deadlock.c", "--max-preemptions", "1", "--max-depth", "9"])
         .assert()
