@@ -236,6 +236,9 @@ pub struct Options {
     pub full_trace: bool,
     /// The exhaustive search's order.
     pub order: explore::Order,
+    /// Keep dead locals in the state: the plain search, without the
+    /// dead-variable reduction (same verdicts, more states).
+    pub no_reduction: bool,
 }
 
 /// Search `sys` (exhaustively, or along random schedules) and explain what was found.

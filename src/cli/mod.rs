@@ -87,6 +87,12 @@ struct SearchArgs {
     /// steps of the stuck tasks and of those that changed what they wait on.
     #[arg(long)]
     full_trace: bool,
+    /// Search without the dead-variable reduction: keep in each state the
+    /// locals no path reads again (by default they are zeroed, which merges
+    /// states that differ only there). Same verdicts, more states; for
+    /// comparison.
+    #[arg(long)]
+    no_reduction: bool,
     /// Order of the exhaustive search; a complete search visits the same states
     /// in any. `preempt`: schedules with the fewest preemptions first (deadlocks
     /// that take few are met after a few hundred states), depth-first once
@@ -300,6 +306,7 @@ fn options(search: &SearchArgs, interrupt: Arc<AtomicBool>) -> Result<Options, S
         },
         diagnose: None,
         full_trace: search.full_trace,
+        no_reduction: search.no_reduction,
         order: match search.search {
             SearchOrder::Bfs => crate::explore::Order::BreadthFirst,
             SearchOrder::Dfs => crate::explore::Order::DepthFirst,
@@ -370,7 +377,8 @@ fn check_one(
 ) -> Result<CheckResult, String> {
     let mut map = SourceMap::default();
     let color = std::io::stderr().is_terminal();
-    let (sys, _) = check::build(&mut map, model, name, text).map_err(|d| diag::render(&map, &d, color))?;
+    let (mut sys, _) = check::build(&mut map, model, name, text).map_err(|d| diag::render(&map, &d, color))?;
+    sys.keep_dead_locals = opts.no_reduction;
     match replay {
         Some(s) => check::replay_schedule(&map, &sys, &model.name, s),
         None => Ok(check::check(&map, &sys, &model.name, opts)),

@@ -52,6 +52,10 @@ pub struct System {
     pids_seen: Interner<super::Shared<Vec<Pid>>>,
     /// Boot kernels that keep what user code prints (`Kernel::outcomes`).
     pub outcomes: bool,
+    /// Which locals each pc may still read: the others are zeroed between steps.
+    liveness: crate::vm::liveness::Liveness,
+    /// Keep dead locals as they are (`--no-reduction`: the plain search).
+    pub keep_dead_locals: bool,
 }
 
 /// pid numbers of the boot tasks, as on the machine of the original report.
@@ -65,12 +69,14 @@ pub const MAIN_PID: PidNr = 100;
 impl System {
     pub fn new(prog: Program, entries: Entries) -> System {
         System {
+            liveness: crate::vm::liveness::Liveness::of(&prog),
             prog,
             entries,
             tasks_seen: Default::default(),
             groups_seen: Default::default(),
             pids_seen: Default::default(),
             outcomes: false,
+            keep_dead_locals: false,
         }
     }
 
@@ -177,6 +183,7 @@ impl System {
                 if interp::step(&self.prog, &mut next, t, 0, None).is_err() {
                     break;
                 }
+                self.clear_dead_locals(&mut next);
                 canonicalize(&mut next);
                 k = next;
             }
@@ -206,6 +213,7 @@ impl System {
         let mut next = k.clone();
         let t = TaskId(step.task as u16);
         let r = interp::step(&self.prog, &mut next, t, step.choice as u32, log);
+        self.clear_dead_locals(&mut next);
         canonicalize(&mut next);
         seal(&mut next);
         if intern {
@@ -218,6 +226,19 @@ impl System {
             },
             Err(Located { fault, span, function }) => {
                 Err(Violation { kind: ViolationKind::Fault(fault), task: Some(t), span, function })
+            }
+        }
+    }
+
+    /// Zero the dead locals of the tasks this step wrote (the others' frames
+    /// did not move, and were cleared when they last did).
+    fn clear_dead_locals(&self, k: &mut Kernel) {
+        if self.keep_dead_locals {
+            return;
+        }
+        for slot in k.tasks.iter_mut() {
+            if slot.hash.0 == 0 {
+                self.liveness.clear_dead(&mut std::sync::Arc::make_mut(slot).vm);
             }
         }
     }

@@ -4,11 +4,13 @@
 //! computation never makes states of its own.
 //!
 //! `machine` is a task's machine state, `host` what the VM needs of the
-//! kernel it runs on, `interp` the interpreter.
+//! kernel it runs on, `interp` the interpreter, `liveness` which locals
+//! the state may forget between steps.
 
 pub mod fault;
 pub mod host;
 pub mod interp;
+pub mod liveness;
 pub mod machine;
 
 pub use fault::Fault;

@@ -34,11 +34,12 @@ fn slice_replays(map: &SourceMap, sys: &System, k: &str, name: &str, r: &check::
     Ok(r.left_out)
 }
 
-fn run_one(f: &Path, text: &str, e: &expect::Expectation, k: &str) -> Result<usize, String> {
+/// Steps left out of traces, and states the dead-variable reduction saved.
+fn run_one(f: &Path, text: &str, e: &expect::Expectation, k: &str) -> Result<(usize, u64), String> {
     let name = f.file_name().unwrap().to_string_lossy().to_string();
     let model = models::builtin(k).ok_or_else(|| format!("{name}: unknown kernel {k}"))?;
     let mut map = SourceMap::default();
-    let (sys, _) = check::build(&mut map, &model, &name, text)
+    let (mut sys, _) = check::build(&mut map, &model, &name, text)
         .map_err(|d| format!("{name} [{k}]: does not compile\n{}", diag::render(&map, &d, false)))?;
     let r = check::check(&map, &sys, k, &Options::default());
     expect::meets(e, &r).map_err(|why| format!("{name} [{k}]: {why}"))?;
@@ -65,7 +66,24 @@ fn run_one(f: &Path, text: &str, e: &expect::Expectation, k: &str) -> Result<usi
         let rr = check::check(&map, &sys, k, &Options { random, ..Options::default() });
         left_out += slice_replays(&map, &sys, k, &name, &rr)?;
     }
-    Ok(left_out)
+    // Zeroing dead locals merges states and changes no verdict: the plain
+    // search (`--no-reduction`) meets the same expectation with the same
+    // verdict, and where both search everything it visits at least as many.
+    sys.keep_dead_locals = true;
+    let p = check::check(&map, &sys, k, &Options::default());
+    expect::meets(e, &p).map_err(|why| format!("{name} [{k}] without reduction: {why}"))?;
+    if p.verdict != r.verdict {
+        return Err(format!("{name} [{k}]: {} without reduction, {} with", p.verdict.as_str(), r.verdict.as_str()));
+    }
+    let saved = if r.verdict == check::Verdict::Ok {
+        if p.stats.states < r.stats.states {
+            return Err(format!("{name} [{k}]: {} states without reduction, {} with", p.stats.states, r.stats.states));
+        }
+        p.stats.states - r.stats.states
+    } else {
+        0
+    };
+    Ok((left_out, saved))
 }
 
 #[test]
@@ -96,6 +114,7 @@ fn every_scenario_meets_its_expectations_on_every_builtin_kernel() {
     let next = AtomicUsize::new(0);
     let failures = Mutex::new(Vec::new());
     let left_out = AtomicUsize::new(0);
+    let saved = std::sync::atomic::AtomicU64::new(0);
     let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2).min(8);
     std::thread::scope(|s| {
         for _ in 0..threads {
@@ -103,8 +122,9 @@ fn every_scenario_meets_its_expectations_on_every_builtin_kernel() {
                 let i = next.fetch_add(1, Ordering::Relaxed);
                 let Some((f, text, e, k)) = jobs.get(i) else { break };
                 match run_one(f, text, e, k) {
-                    Ok(n) => {
+                    Ok((n, fewer)) => {
                         left_out.fetch_add(n, Ordering::Relaxed);
+                        saved.fetch_add(fewer, Ordering::Relaxed);
                     }
                     Err(why) => failures.lock().unwrap().push(why),
                 }
@@ -118,4 +138,6 @@ fn every_scenario_meets_its_expectations_on_every_builtin_kernel() {
     // exhaustive traces): `reports::slices_of_random_traces_with_bystanders`
     // puts slices that drop steps to the test.
     let _ = left_out.into_inner();
+    // A reduction that never merges anything is off.
+    assert!(saved.into_inner() > 0, "the dead-variable reduction saved no state on the whole corpus");
 }
