@@ -81,6 +81,14 @@ pub trait Model {
     fn hung(&self, _state: &Self::State) -> ActorSet {
         0
     }
+
+    /// For a search on several threads: an equal copy of `state` whose shared
+    /// parts are this thread's own, so that the successors made from it do
+    /// not write reference counts that the other threads keep writing too
+    /// (cache lines bouncing between cores). None: use `state` as it is.
+    fn thread_local_copy(&self, _state: &Self::State) -> Option<Self::State> {
+        None
+    }
 }
 
 /// Limits of one search. `None` means unbounded.

@@ -37,11 +37,13 @@ type Successor<M> = Result<(Fingerprint, Option<<M as Model>::State>), <M as Mod
 fn expand<M: Model>(
     model: &M,
     config: &SearchConfig,
-    visited: &VisitedSet,
+    visited: Option<&VisitedSet>,
     index: u32,
     depth: u32,
     state: &M::State,
 ) -> Expanded<M> {
+    let local = model.thread_local_copy(state);
+    let state = local.as_ref().unwrap_or(state);
     let mut steps = Vec::new();
     model.steps(state, &mut steps);
     let waiting = model.waiting(state);
@@ -69,7 +71,7 @@ fn expand<M: Model>(
         e.moves |= bit(model.actor(step));
         let next = model.next(state, step).map(|n| {
             let fp = model.fingerprint(&n);
-            (fp, (!visited.contains(fp)).then_some(n))
+            (fp, (!visited.is_some_and(|v| v.contains(fp))).then_some(n))
         });
         e.successors.push((step, next));
     }
@@ -106,12 +108,23 @@ where
     let Ok(pool) = rayon::ThreadPoolBuilder::new().num_threads(config.threads).build() else {
         return super::search(model, config);
     };
+    search_in_chunks(model, config, &pool, CHUNK)
+}
+
+/// The parallel search, taking `chunk` states of the frontier at a time.
+fn search_in_chunks<M>(model: &M, config: &SearchConfig, pool: &rayon::ThreadPool, chunk: usize) -> Outcome<M>
+where
+    M: Model + Sync,
+    M::State: Send + Sync,
+    M::Step: Send + Sync,
+    M::Violation: Send,
+{
     let mut search = Search::new(model, config);
-    let (finding, stop) = run(&mut search, &pool);
+    let (finding, stop) = run(&mut search, pool, chunk.max(1));
     search.finish(finding, stop)
 }
 
-fn run<M>(s: &mut Search<'_, M>, pool: &rayon::ThreadPool) -> (Option<Finding<M>>, StopReason)
+fn run<M>(s: &mut Search<'_, M>, pool: &rayon::ThreadPool, chunk_len: usize) -> (Option<Finding<M>>, StopReason)
 where
     M: Model + Sync,
     M::State: Send + Sync,
@@ -124,94 +137,43 @@ where
         return end;
     }
     let mut cut_off = false;
-    while !s.frontier.is_empty() {
+    // Expanded and not merged yet. The merge of one chunk runs beside the
+    // expansion of the next (the states at the frontier's front, queued
+    // before this merge adds any): the merge is the one part that runs on
+    // a single thread, and would otherwise leave the other cores idle.
+    let mut pending: Vec<Expanded<M>> = Vec::new();
+    // Successors found visited in the merge, dropped beside the next one.
+    let mut garbage: Vec<M::State> = Vec::new();
+    loop {
         if let Some(stop) = s.limit_reached() {
             return (None, stop);
         }
-        let n = s.frontier.len().min(CHUNK);
-        let chunk: Vec<(u32, u32, M::State)> = s.frontier.drain(..n).collect();
-        let work: Vec<(u32, u32, &M::State)> = chunk.iter().map(|(i, d, st)| (*i, *d, st)).collect();
-        let visited = &s.visited;
-        let expanded = par_map(pool, &work, |&(i, d, st)| expand(model, config, visited, i, d, st));
-        drop(work);
-        drop(chunk);
-
-        // Merge in single-thread order, up to the first event.
-        let mut event: Option<Event<M>> = None;
-        // New states of this chunk: (index, transitions and depth at discovery).
-        let mut discovered: Vec<(u32, u64, u32)> = Vec::new();
-        let mut successors = Vec::new();
-        'merge: for e in expanded {
-            if e.terminal {
-                if let Some(graph) = &mut s.graph {
-                    if !graph.push_state(&[], e.waiting, 0) {
-                        event = Some(snapshot(s, None, StopReason::MaxStates));
-                        break 'merge;
-                    }
-                }
-                let finding = if e.waiting != 0 {
-                    Some(Finding::Deadlock { stuck: e.waiting, terminal: true, trace: s.trace(e.index) })
-                } else {
-                    e.final_violation.map(|violation| Finding::Violation { violation, trace: s.trace(e.index) })
-                };
-                if finding.is_some() {
-                    event = Some(snapshot(s, finding, StopReason::Complete));
-                    break 'merge;
-                }
-                continue;
+        if pending.is_empty() {
+            if s.frontier.is_empty() {
+                break;
             }
-            if e.cut_off {
-                cut_off = true;
-                if let Some(graph) = &mut s.graph {
-                    if !graph.push_state(&[], 0, 0) {
-                        event = Some(snapshot(s, None, StopReason::MaxStates));
-                        break 'merge;
-                    }
-                }
-                continue;
-            }
-            successors.clear();
-            for (step, next) in e.successors {
-                let (fp, next) = match next {
-                    Ok(n) => n,
-                    Err(violation) => {
-                        let mut trace = s.trace(e.index);
-                        trace.push(step);
-                        event = Some(snapshot(s, Some(Finding::Violation { violation, trace }), StopReason::Complete));
-                        break 'merge;
-                    }
-                };
-                s.stats.transitions += 1;
-                let target = match s.visited.insert(fp) {
-                    Some(Ok(old)) => old,
-                    None => {
-                        event = Some(snapshot(s, None, StopReason::MaxStates));
-                        break 'merge;
-                    }
-                    Some(Err(target)) => {
-                        // Not visited before the chunk: the state was kept.
-                        let (Some(next), false) = (next, s.stats.states >= s.max_states) else {
-                            event = Some(snapshot(s, None, StopReason::MaxStates));
-                            break 'merge;
-                        };
-                        let depth = e.depth.saturating_add(1);
-                        s.records.push(Record { parent: e.index, step: Some(step) });
-                        s.stats.states += 1;
-                        s.stats.max_depth = s.stats.max_depth.max(depth);
-                        discovered.push((target, s.stats.transitions, s.stats.max_depth));
-                        s.frontier.push_back((target, depth, next));
-                        target
-                    }
-                };
-                successors.push(target);
-            }
-            if let Some(graph) = &mut s.graph {
-                if !graph.push_state(&successors, e.waiting, e.moves) {
-                    event = Some(snapshot(s, None, StopReason::MaxStates));
-                    break 'merge;
-                }
-            }
+            let chunk = take_chunk(s, chunk_len);
+            let visited = &s.visited;
+            pending = par_map(pool, &chunk, |(i, d, st)| expand(model, config, Some(visited), *i, *d, st));
+            pool.install(|| drop(chunk));
         }
+        let expanded = std::mem::take(&mut pending);
+        let chunk = take_chunk(s, chunk_len);
+        let old_garbage = std::mem::take(&mut garbage);
+        let (merged, next) = pool.install(|| {
+            rayon::join(
+                || merge(s, expanded, &mut cut_off),
+                || {
+                    drop(old_garbage);
+                    let next = par_map(pool, &chunk, |(i, d, st)| expand(model, config, None, *i, *d, st));
+                    drop(chunk);
+                    next
+                },
+            )
+        });
+        pending = next;
+        let Merged { event, discovered, duplicates } = merged;
+        garbage = duplicates;
 
         // A hung set discovered before the event comes first.
         if config.hung_sets && !discovered.is_empty() {
@@ -241,6 +203,104 @@ where
     (None, if cut_off { StopReason::MaxDepth } else { StopReason::Complete })
 }
 
+/// The next states of the frontier, up to `len`.
+fn take_chunk<M: Model>(s: &mut Search<'_, M>, len: usize) -> Vec<(u32, u32, M::State)> {
+    let n = s.frontier.len().min(len);
+    s.frontier.drain(..n).collect()
+}
+
+/// What merging a chunk found.
+struct Merged<M: Model> {
+    /// What ends the search, in single-thread order.
+    event: Option<Event<M>>,
+    /// New states: (index, transitions and depth at discovery).
+    discovered: Vec<(u32, u64, u32)>,
+    /// Successors that were already visited, to drop on another thread.
+    duplicates: Vec<M::State>,
+}
+
+/// Merge a chunk's expansions into the search in single-thread order, up to
+/// the first event.
+fn merge<M: Model>(s: &mut Search<'_, M>, expanded: Vec<Expanded<M>>, cut_off: &mut bool) -> Merged<M> {
+    let mut out = Merged { event: None, discovered: Vec::new(), duplicates: Vec::new() };
+    let mut successors = Vec::new();
+    'merge: for e in expanded {
+        if e.terminal {
+            if let Some(graph) = &mut s.graph {
+                if !graph.push_state(&[], e.waiting, 0) {
+                    out.event = Some(snapshot(s, None, StopReason::MaxStates));
+                    break 'merge;
+                }
+            }
+            let finding = if e.waiting != 0 {
+                Some(Finding::Deadlock { stuck: e.waiting, terminal: true, trace: s.trace(e.index) })
+            } else {
+                e.final_violation.map(|violation| Finding::Violation { violation, trace: s.trace(e.index) })
+            };
+            if finding.is_some() {
+                out.event = Some(snapshot(s, finding, StopReason::Complete));
+                break 'merge;
+            }
+            continue;
+        }
+        if e.cut_off {
+            *cut_off = true;
+            if let Some(graph) = &mut s.graph {
+                if !graph.push_state(&[], 0, 0) {
+                    out.event = Some(snapshot(s, None, StopReason::MaxStates));
+                    break 'merge;
+                }
+            }
+            continue;
+        }
+        successors.clear();
+        for (step, next) in e.successors {
+            let (fp, next) = match next {
+                Ok(n) => n,
+                Err(violation) => {
+                    let mut trace = s.trace(e.index);
+                    trace.push(step);
+                    out.event = Some(snapshot(s, Some(Finding::Violation { violation, trace }), StopReason::Complete));
+                    break 'merge;
+                }
+            };
+            s.stats.transitions += 1;
+            let target = match s.visited.insert(fp) {
+                Some(Ok(old)) => {
+                    out.duplicates.extend(next);
+                    old
+                }
+                None => {
+                    out.event = Some(snapshot(s, None, StopReason::MaxStates));
+                    break 'merge;
+                }
+                Some(Err(target)) => {
+                    // Not visited before the chunk: the state was kept.
+                    let (Some(next), false) = (next, s.stats.states >= s.max_states) else {
+                        out.event = Some(snapshot(s, None, StopReason::MaxStates));
+                        break 'merge;
+                    };
+                    let depth = e.depth.saturating_add(1);
+                    s.records.push(Record { parent: e.index, step: Some(step) });
+                    s.stats.states += 1;
+                    s.stats.max_depth = s.stats.max_depth.max(depth);
+                    out.discovered.push((target, s.stats.transitions, s.stats.max_depth));
+                    s.frontier.push_back((target, depth, next));
+                    target
+                }
+            };
+            successors.push(target);
+        }
+        if let Some(graph) = &mut s.graph {
+            if !graph.push_state(&successors, e.waiting, e.moves) {
+                out.event = Some(snapshot(s, None, StopReason::MaxStates));
+                break 'merge;
+            }
+        }
+    }
+    out
+}
+
 fn snapshot<M: Model>(s: &Search<'_, M>, finding: Option<Finding<M>>, stop: StopReason) -> Event<M> {
     Event { finding, stop, states: s.stats.states, transitions: s.stats.transitions, max_depth: s.stats.max_depth }
 }
@@ -264,6 +324,12 @@ mod tests {
         };
         let one = show(super::super::search(m, config));
         let two = show(search_threads(m, &SearchConfig { threads: 3, ..config.clone() }));
+        // Small chunks: the merge of one runs beside the expansion of the next.
+        let Ok(pool) = rayon::ThreadPoolBuilder::new().num_threads(2).build() else { panic!("no thread pool") };
+        let config = SearchConfig { threads: 2, ..config.clone() };
+        for chunk in [1, 2, 3, 7] {
+            assert_eq!(one, show(search_in_chunks(m, &config, &pool, chunk)), "chunks of {chunk}");
+        }
         (one, two)
     }
 
@@ -285,6 +351,19 @@ mod tests {
             let m = GraphModel::new(4).edge(0, 0, 1).edge(0, 1, 2).edge(1, 1, 3).edge(2, 0, 3).wait(3, 1);
             let (a, b) = both(&m, config);
             assert_eq!(a, b);
+            // Two levels of six: a hung set and a violation in the second,
+            // each first in one order of the edges, so that in chunks the
+            // one discovered first in single-thread order must still win.
+            for (hung, bad) in [(9, 11), (11, 9), (8, 8)] {
+                let mut m = GraphModel::new(13);
+                for i in 1..=6 {
+                    m = m.edge(0, i - 1, i as u32).edge(i as u32, 0, 6 + i as u32);
+                }
+                let mut m = m.hung_in(hung, 1);
+                m.bad = Some(bad);
+                let (a, b) = both(&m, &SearchConfig { hung_sets: true, ..config.clone() });
+                assert_eq!(a, b);
+            }
         }
     }
 }

@@ -50,6 +50,8 @@ pub struct GraphModel {
     /// This state, if terminal, fails `check_final`.
     pub bad_final: Option<u32>,
     pub bad_initial: bool,
+    /// The hung set of each state (`Model::hung`); empty: none.
+    pub hung: Vec<ActorSet>,
 }
 
 impl GraphModel {
@@ -76,6 +78,15 @@ impl GraphModel {
     pub fn wait(mut self, state: u32, actors: ActorSet) -> Self {
         if let Some(w) = self.waiting.get_mut(state as usize) {
             *w = actors;
+        }
+        self
+    }
+
+    /// `actors` form a hung set in `state`.
+    pub fn hung_in(mut self, state: u32, actors: ActorSet) -> Self {
+        self.hung.resize(self.edges.len(), 0);
+        if let Some(h) = self.hung.get_mut(state as usize) {
+            *h = actors;
         }
         self
     }
@@ -123,6 +134,10 @@ impl Model for GraphModel {
 
     fn check_final(&self, state: &u32) -> Option<u32> {
         (self.bad_final == Some(*state)).then_some(*state)
+    }
+
+    fn hung(&self, state: &u32) -> ActorSet {
+        self.hung.get(*state as usize).copied().unwrap_or(0)
     }
 }
 

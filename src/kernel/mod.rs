@@ -66,6 +66,12 @@ impl<T: Clone + std::hash::Hash> Shared<T> {
     pub fn fingerprint(&self) -> u128 {
         *self.0.fingerprint.get_or_init(|| system::hash_of(&self.0.value))
     }
+    /// An equal part in an allocation of its own (its fingerprint kept).
+    pub fn own_copy(&self) -> Self {
+        let fingerprint = std::sync::OnceLock::new();
+        let _ = fingerprint.set(self.fingerprint());
+        Shared(Arc::new(SharedPart { value: self.0.value.clone(), fingerprint }))
+    }
 }
 
 impl<T: Clone> std::ops::Deref for Shared<T> {

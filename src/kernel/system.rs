@@ -359,6 +359,59 @@ pub(super) fn hash_of<T: std::hash::Hash + ?Sized>(v: &T) -> u128 {
     })
 }
 
+/// One thread's own copies of the parts of states, by fingerprint (see
+/// `Model::thread_local_copy`). Per thread, so it needs no lock; the
+/// threads of a search end with it, and their copies with them.
+#[derive(Default)]
+struct LocalParts {
+    tasks: rustc_hash::FxHashMap<u128, std::sync::Arc<Task>>,
+    groups: rustc_hash::FxHashMap<u128, super::Shared<Vec<SignalStruct>>>,
+    namespaces: rustc_hash::FxHashMap<u128, super::Shared<Vec<super::PidNamespace>>>,
+    pids: rustc_hash::FxHashMap<u128, super::Shared<Vec<Pid>>>,
+    rcu_tasks: rustc_hash::FxHashMap<u128, super::Shared<super::RcuTasks>>,
+    trampolines: rustc_hash::FxHashMap<u128, super::Shared<Vec<super::TrampolineState>>>,
+    kernel_globals: rustc_hash::FxHashMap<u128, super::Shared<Vec<i64>>>,
+}
+
+thread_local! {
+    static LOCAL_PARTS: std::cell::RefCell<LocalParts> = std::cell::RefCell::new(LocalParts::default());
+}
+
+/// This thread's copy of `part`, made on first use.
+fn local_part<T: Clone + std::hash::Hash>(
+    map: &mut rustc_hash::FxHashMap<u128, super::Shared<T>>,
+    part: &super::Shared<T>,
+) -> super::Shared<T> {
+    map.entry(part.fingerprint()).or_insert_with(|| part.own_copy()).clone()
+}
+
+/// `k` with every part swapped for this thread's copy.
+fn thread_local_copy(k: &Kernel) -> Kernel {
+    LOCAL_PARTS.with(|cell| {
+        let mut guard = cell.borrow_mut();
+        let l = &mut *guard;
+        let tasks = k
+            .tasks
+            .iter()
+            .map(|t| match t.hash.0 {
+                0 => t.clone(),
+                h => l.tasks.entry(h).or_insert_with(|| std::sync::Arc::new((**t).clone())).clone(),
+            })
+            .collect();
+        Kernel {
+            tasks,
+            groups: local_part(&mut l.groups, &k.groups),
+            namespaces: local_part(&mut l.namespaces, &k.namespaces),
+            pids: local_part(&mut l.pids, &k.pids),
+            srcu: k.srcu.clone(),
+            rcu_tasks: local_part(&mut l.rcu_tasks, &k.rcu_tasks),
+            trampolines: local_part(&mut l.trampolines, &k.trampolines),
+            kernel_globals: local_part(&mut l.kernel_globals, &k.kernel_globals),
+            outcomes: k.outcomes,
+        }
+    })
+}
+
 /// Values by fingerprint, in shards so that threads seldom wait for each other.
 struct Interner<T> {
     shards: Vec<std::sync::Mutex<rustc_hash::FxHashMap<u128, T>>>,
@@ -507,6 +560,10 @@ impl Model for System {
 
     fn hung(&self, k: &Kernel) -> ActorSet {
         super::hung::hung_set(&self.prog, k)
+    }
+
+    fn thread_local_copy(&self, k: &Kernel) -> Option<Kernel> {
+        Some(thread_local_copy(k))
     }
 
     fn check_final(&self, k: &Kernel) -> Option<Violation> {
