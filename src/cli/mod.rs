@@ -78,8 +78,9 @@ struct SearchArgs {
     /// Seed of the random schedules.
     #[arg(long, value_name = "S", default_value_t = 0)]
     seed: u64,
-    /// Worker threads of `--search bfs` (0: all cores; default 1, since two
-    /// threads are hardly faster yet; the other orders run on one);
+    /// Worker threads of `--search bfs` (0: all cores; by default `check`
+    /// shares the cores among the kernels it checks side by side, and
+    /// `test` uses one per check; the other orders run on one thread);
     /// verdicts, traces and state counts never depend on it.
     #[arg(long, value_name = "N")]
     threads: Option<usize>,
@@ -408,10 +409,16 @@ fn cmd_check(path: &Path, search: &SearchArgs, format: Format, replay: Option<&s
         Ok(k) => k,
         Err(e) => return usage_error(&e),
     };
-    let opts = match options(search, interrupt_flag()) {
+    let mut opts = match options(search, interrupt_flag()) {
         Ok(o) => o,
         Err(e) => return usage_error(&e),
     };
+    if search.threads.is_none() {
+        // The kernels run side by side, one core each: the cores they leave
+        // go to the breadth-first search's threads.
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        opts.threads = (cores / kernels.len().max(1)).max(1);
+    }
     let tunables = match search.detectors.tunables() {
         Ok(t) => t,
         Err(e) => return usage_error(&e),
