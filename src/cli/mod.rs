@@ -78,10 +78,11 @@ struct SearchArgs {
     /// Seed of the random schedules.
     #[arg(long, value_name = "S", default_value_t = 0)]
     seed: u64,
-    /// Worker threads of `--search bfs` (0: all cores; by default `check`
-    /// shares the cores among the kernels it checks side by side, and
-    /// `test` uses one per check; the other orders run on one thread);
-    /// verdicts, traces and state counts never depend on it.
+    /// Worker threads of the breadth-first search (`--search bfs`, and
+    /// `preempt` once it turns breadth-first; `dfs` runs on one). 0: all
+    /// cores; by default `check` shares the cores among the kernels it
+    /// checks side by side, and `test` uses one per check. Verdicts,
+    /// traces and state counts never depend on it.
     #[arg(long, value_name = "N")]
     threads: Option<usize>,
     /// Show every step of a deadlock's trace; by default the trace shows the
@@ -96,9 +97,10 @@ struct SearchArgs {
     no_reduction: bool,
     /// Order of the exhaustive search; a complete search visits the same states
     /// in any. `preempt`: schedules with the fewest preemptions first (deadlocks
-    /// that take few are met after a few hundred states), depth-first once
-    /// 131072 states wait. `dfs`: deepest state first, least memory. `bfs`:
-    /// level by level, shortest traces, several threads. Under --max-depth the
+    /// that take few are met after a few hundred states), breadth-first on
+    /// every thread once 131072 states wait. `dfs`: deepest state first,
+    /// least memory, one thread. `bfs`: level by level, shortest traces,
+    /// every thread. Under --max-depth the
     /// search is breadth-first whatever this says (only that order sees every
     /// schedule of up to N steps).
     #[arg(long, value_enum, default_value_t = SearchOrder::Preempt)]

@@ -17,7 +17,7 @@ use super::{ActorSet, Finding, Model, Order, Outcome, Progress, SearchConfig, St
 const CHECK_EVERY: u64 = 1024;
 
 /// States the frontier may hold before the fewest-preemptions-first order
-/// turns depth-first (a count, not a size: the switch point, and so the
+/// turns breadth-first (a count, not a size: the switch point, and so the
 /// outcome, must not depend on the machine).
 pub const PREEMPT_FRONTIER: usize = 1 << 17;
 
@@ -48,6 +48,10 @@ pub(super) struct Search<'a, M: Model> {
     /// reached with, and with how many it was expanded (`u8::MAX`: not yet).
     preemptions: ChunkedVec<u8>,
     expanded_at: ChunkedVec<u8>,
+    /// Stop where the fewest-preemptions-first order turns breadth-first,
+    /// for the threads of `parallel` to go on (`switched` then says so).
+    pub(super) hand_over: bool,
+    pub(super) switched: bool,
 }
 
 /// Under a preemption bound a state is searched once per task that moved
@@ -81,6 +85,8 @@ impl<'a, M: Model> Search<'a, M> {
             preempt_frontier: PREEMPT_FRONTIER,
             preemptions: ChunkedVec::default(),
             expanded_at: ChunkedVec::default(),
+            hand_over: false,
+            switched: false,
         }
     }
 
@@ -125,7 +131,7 @@ impl<M: Model> Search<'_, M> {
 
     /// Explores until the frontier is empty, a finding, or a bound. A finding
     /// always comes with `Complete`: it wins over any bound met before.
-    fn run(&mut self) -> (Option<Finding<M>>, StopReason) {
+    pub(super) fn run(&mut self) -> (Option<Finding<M>>, StopReason) {
         let model = self.model;
         if let Some(end) = self.start() {
             return end;
@@ -142,9 +148,9 @@ impl<M: Model> Search<'_, M> {
             self.expanded_at.push(u8::MAX);
         }
         let mut preempt_cut = false;
-        let mut depth_first = order == Order::DepthFirst;
+        let depth_first = order == Order::DepthFirst;
         // Fewest preemptions first, until the frontier holds PREEMPT_FRONTIER
-        // states; depth-first from then on (see `Order::FewestPreemptions`).
+        // states; breadth-first from then on (see `Order::FewestPreemptions`).
         let mut preempt_order = order == Order::FewestPreemptions;
         let mut steps = Vec::new();
         let mut successors = Vec::new();
@@ -172,7 +178,13 @@ impl<M: Model> Search<'_, M> {
             };
             // Under a preemption bound the order must stay fewest-preemptions-first.
             if preempt_order && max_preemptions.is_none() && self.frontier.len() >= self.preempt_frontier {
-                (preempt_order, depth_first) = (false, true);
+                preempt_order = false;
+                if self.hand_over {
+                    // The threads go on from here, breadth-first as below.
+                    self.frontier.push_front((index, depth, state));
+                    self.switched = true;
+                    return (None, StopReason::Complete);
+                }
             }
             if expanded.is_multiple_of(CHECK_EVERY) {
                 if let Some(stop) = self.limit_reached() {
@@ -617,7 +629,7 @@ mod tests {
     }
 
     #[test]
-    fn fewest_preemptions_first_turns_depth_first_with_a_full_frontier_and_still_completes() {
+    fn fewest_preemptions_first_turns_breadth_first_with_a_full_frontier_and_still_completes() {
         let config = SearchConfig { order: Order::FewestPreemptions, ..partial() };
         let m = counters(3, 6);
         let plain = search(&m, &partial());
@@ -656,7 +668,7 @@ mod tests {
     }
 
     #[test]
-    fn the_switch_to_depth_first_keeps_partial_deadlocks() {
+    fn the_switch_to_breadth_first_keeps_partial_deadlocks() {
         // Actor 1 waits for ever while actor 0 loops.
         let m = GraphModel::new(5)
             .edge(0, 0, 1)

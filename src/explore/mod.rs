@@ -145,7 +145,7 @@ pub enum Order {
     /// preemptions are met after a few hundred states, whatever else runs.
     /// The preempting states pile up, though: once the frontier holds
     /// `bfs::PREEMPT_FRONTIER` states the rest of the search is
-    /// depth-first, with its small memory. One thread.
+    /// breadth-first, on every thread of `SearchConfig::threads`.
     FewestPreemptions,
 }
 

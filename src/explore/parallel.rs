@@ -101,14 +101,46 @@ where
     M::Step: Send + Sync,
     M::Violation: Send,
 {
-    // The other orders pop one state at a time, each after its predecessor's successors.
-    if config.threads <= 1 || config.effective_order() != super::Order::BreadthFirst {
+    // Depth-first pops one state at a time, each after its predecessor's
+    // successors; so does fewest-preemptions-first until it turns breadth-first.
+    let order = config.effective_order();
+    let handed_over = order == super::Order::FewestPreemptions && config.bounds.max_preemptions.is_none();
+    if config.threads <= 1 || !(order == super::Order::BreadthFirst || handed_over) {
         return super::search(model, config);
     }
     let Ok(pool) = rayon::ThreadPoolBuilder::new().num_threads(config.threads).build() else {
         return super::search(model, config);
     };
+    if handed_over {
+        return preempt_then_in_chunks(model, config, &pool, super::bfs::PREEMPT_FRONTIER, CHUNK);
+    }
     search_in_chunks(model, config, &pool, CHUNK)
+}
+
+/// Fewest preemptions first on this thread until the frontier holds `cap`
+/// states, then breadth-first on the pool in chunks of `chunk`.
+fn preempt_then_in_chunks<M>(
+    model: &M,
+    config: &SearchConfig,
+    pool: &rayon::ThreadPool,
+    cap: usize,
+    chunk: usize,
+) -> Outcome<M>
+where
+    M: Model + Sync,
+    M::State: Send + Sync,
+    M::Step: Send + Sync,
+    M::Violation: Send,
+{
+    let mut search = Search::new(model, config);
+    search.preempt_frontier = cap;
+    search.hand_over = true;
+    let (finding, stop) = search.run();
+    if !search.switched {
+        return search.finish(finding, stop);
+    }
+    let (finding, stop) = run(&mut search, pool, chunk.max(1));
+    search.finish(finding, stop)
 }
 
 /// The parallel search, taking `chunk` states of the frontier at a time.
@@ -120,10 +152,15 @@ where
     M::Violation: Send,
 {
     let mut search = Search::new(model, config);
+    if let Some((finding, stop)) = search.start() {
+        return search.finish(finding, stop);
+    }
     let (finding, stop) = run(&mut search, pool, chunk.max(1));
     search.finish(finding, stop)
 }
 
+/// The breadth-first search from the frontier `s` holds (after `start()`,
+/// or where the fewest-preemptions-first order turned breadth-first).
 fn run<M>(s: &mut Search<'_, M>, pool: &rayon::ThreadPool, chunk_len: usize) -> (Option<Finding<M>>, StopReason)
 where
     M: Model + Sync,
@@ -133,9 +170,6 @@ where
 {
     let model = s.model;
     let config = s.config;
-    if let Some(end) = s.start() {
-        return end;
-    }
     let mut cut_off = false;
     // Expanded and not merged yet. The merge of one chunk runs beside the
     // expansion of the next (the states at the frontier's front, queued
@@ -329,6 +363,21 @@ mod tests {
         let config = SearchConfig { threads: 2, ..config.clone() };
         for chunk in [1, 2, 3, 7] {
             assert_eq!(one, show(search_in_chunks(m, &config, &pool, chunk)), "chunks of {chunk}");
+        }
+        // Fewest preemptions first, turning breadth-first at a small
+        // frontier: on the pool from there, with the outcome of one thread.
+        if config.bounds.max_depth.is_none() {
+            let preempt = SearchConfig { order: super::super::Order::FewestPreemptions, ..config.clone() };
+            for cap in [1, 2, 5] {
+                let mut s = Search::new(m, &preempt);
+                s.preempt_frontier = cap;
+                let (finding, stop) = s.run();
+                let alone = show(s.finish(finding, stop));
+                for chunk in [1, 3] {
+                    let threads = show(preempt_then_in_chunks(m, &preempt, &pool, cap, chunk));
+                    assert_eq!(alone, threads, "frontier cap {cap}, chunks of {chunk}");
+                }
+            }
         }
         (one, two)
     }
