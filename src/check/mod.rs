@@ -239,6 +239,8 @@ pub struct Options {
     /// Keep dead locals in the state: the plain search, without the
     /// dead-variable reduction (same verdicts, more states).
     pub no_reduction: bool,
+    /// Where fewest-preemptions-first turns breadth-first (None: the default).
+    pub preempt_frontier: Option<usize>,
 }
 
 /// Search `sys` (exhaustively, or along random schedules) and explain what was found.
@@ -251,6 +253,7 @@ pub fn check(map: &SourceMap, sys: &System, kernel: &str, opts: &Options) -> Che
         progress: opts.progress.clone(),
         threads: opts.threads.max(1),
         order: opts.order,
+        preempt_frontier: opts.preempt_frontier,
     };
     let mut schedules_run = None;
     let out = match &opts.random {

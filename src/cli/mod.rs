@@ -310,6 +310,7 @@ fn options(search: &SearchArgs, interrupt: Arc<AtomicBool>) -> Result<Options, S
         diagnose: None,
         full_trace: search.full_trace,
         no_reduction: search.no_reduction,
+        preempt_frontier: None,
         order: match search.search {
             SearchOrder::Bfs => crate::explore::Order::BreadthFirst,
             SearchOrder::Dfs => crate::explore::Order::DepthFirst,
@@ -450,7 +451,8 @@ fn cmd_check(path: &Path, search: &SearchArgs, format: Format, replay: Option<&s
             }
         }
     }
-    let comparisons = if replay.is_none() { fix_beside_bug(&name, &text, &results, &kernels) } else { Vec::new() };
+    let comparisons =
+        if replay.is_none() { fix_beside_bug(&name, &text, &results, &kernels, &opts) } else { Vec::new() };
     if let Err(e) = write_pictures(&name, &text, &results, &kernels, &exps, &comparisons, pictures) {
         return usage_error(&e);
     }
@@ -482,6 +484,7 @@ fn fix_beside_bug(
     text: &str,
     results: &[CheckResult],
     kernels: &[KernelModel],
+    opts: &Options,
 ) -> Vec<crate::check::compare::Comparison> {
     let Some(bug) = results.iter().find(|r| r.verdict == Verdict::Deadlock) else { return Vec::new() };
     let mut out = Vec::new();
@@ -490,7 +493,8 @@ fn fix_beside_bug(
             continue;
         }
         let mut map = SourceMap::default();
-        let Ok((sys, _)) = check::build(&mut map, m, name, text) else { continue };
+        let Ok((mut sys, _)) = check::build(&mut map, m, name, text) else { continue };
+        sys.keep_dead_locals = opts.no_reduction;
         if let Some(c) = crate::check::compare::compare(bug, &map, &sys, &m.name) {
             out.push(c);
         }

@@ -82,7 +82,7 @@ impl<'a, M: Model> Search<'a, M> {
             frontier: VecDeque::new(),
             graph: config.partial_deadlocks.then(Graph::new),
             stats: Stats::default(),
-            preempt_frontier: PREEMPT_FRONTIER,
+            preempt_frontier: config.preempt_frontier.unwrap_or(PREEMPT_FRONTIER).max(1),
             preemptions: ChunkedVec::default(),
             expanded_at: ChunkedVec::default(),
             hand_over: false,

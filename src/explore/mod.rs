@@ -162,6 +162,9 @@ pub struct SearchConfig {
     /// Worker threads of `search_threads` (0 or 1: one).
     pub threads: usize,
     pub order: Order,
+    /// States the frontier may hold before fewest-preemptions-first turns
+    /// breadth-first (None: `bfs::PREEMPT_FRONTIER`; tests make it small).
+    pub preempt_frontier: Option<usize>,
 }
 
 impl Order {

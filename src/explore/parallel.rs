@@ -112,7 +112,8 @@ where
         return super::search(model, config);
     };
     if handed_over {
-        return preempt_then_in_chunks(model, config, &pool, super::bfs::PREEMPT_FRONTIER, CHUNK);
+        let cap = config.preempt_frontier.unwrap_or(super::bfs::PREEMPT_FRONTIER);
+        return preempt_then_in_chunks(model, config, &pool, cap, CHUNK);
     }
     search_in_chunks(model, config, &pool, CHUNK)
 }
@@ -261,7 +262,7 @@ fn merge<M: Model>(s: &mut Search<'_, M>, expanded: Vec<Expanded<M>>, cut_off: &
     'merge: for e in expanded {
         if e.terminal {
             if let Some(graph) = &mut s.graph {
-                if !graph.push_state(&[], e.waiting, 0) {
+                if !graph.set_state(e.index as usize, &[], e.waiting, 0) {
                     out.event = Some(snapshot(s, None, StopReason::MaxStates));
                     break 'merge;
                 }
@@ -280,7 +281,7 @@ fn merge<M: Model>(s: &mut Search<'_, M>, expanded: Vec<Expanded<M>>, cut_off: &
         if e.cut_off {
             *cut_off = true;
             if let Some(graph) = &mut s.graph {
-                if !graph.push_state(&[], 0, 0) {
+                if !graph.set_state(e.index as usize, &[], 0, 0) {
                     out.event = Some(snapshot(s, None, StopReason::MaxStates));
                     break 'merge;
                 }
@@ -326,7 +327,7 @@ fn merge<M: Model>(s: &mut Search<'_, M>, expanded: Vec<Expanded<M>>, cut_off: &
             successors.push(target);
         }
         if let Some(graph) = &mut s.graph {
-            if !graph.push_state(&successors, e.waiting, e.moves) {
+            if !graph.set_state(e.index as usize, &successors, e.waiting, e.moves) {
                 out.event = Some(snapshot(s, None, StopReason::MaxStates));
                 break 'merge;
             }
@@ -398,6 +399,21 @@ mod tests {
             let (a, b) = both(&Philosophers { n: 4 }, config);
             assert_eq!(a, b);
             let m = GraphModel::new(4).edge(0, 0, 1).edge(0, 1, 2).edge(1, 1, 3).edge(2, 0, 3).wait(3, 1);
+            let (a, b) = both(&m, config);
+            assert_eq!(a, b);
+            // Fewest preemptions first expands 0, 1 and turns breadth-first
+            // with the frontier out of index order (3, 2, 4): the partial
+            // deadlock in 2 (actor 1 waits while actor 0 loops) must keep its
+            // edges under its own index after the hand-over.
+            let m = GraphModel::new(5)
+                .edge(0, 0, 1)
+                .edge(0, 1, 2)
+                .edge(1, 0, 3)
+                .edge(1, 1, 4)
+                .edge(2, 0, 2)
+                .wait(2, 0b10)
+                .cycle(0, &[3, 4])
+                .cycle(1, &[3, 4]);
             let (a, b) = both(&m, config);
             assert_eq!(a, b);
             // Two levels of six: a hung set and a violation in the second,

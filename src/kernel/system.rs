@@ -243,6 +243,19 @@ impl System {
         }
     }
 
+    /// `k` with the dead locals of every task zeroed: what the reduction
+    /// makes of a state of the plain search (`--no-reduction`).
+    pub fn without_dead_locals(&self, k: &Kernel) -> Kernel {
+        let mut k = k.clone();
+        for slot in k.tasks.iter_mut() {
+            let t = std::sync::Arc::make_mut(slot);
+            self.liveness.clear_dead(&mut t.vm);
+            t.hash = TaskHash::default();
+        }
+        seal(&mut k);
+        k
+    }
+
     /// Whether task t is blocked in a wait that expects a wakeup.
     pub fn is_waiting(&self, k: &Kernel, t: TaskId) -> bool {
         let task = k.task(t);

@@ -8,6 +8,7 @@ mod exhaustive;
 mod hung;
 mod oracle;
 mod patches;
+mod reduction;
 mod reports;
 mod robustness;
 mod threads;

@@ -4,16 +4,21 @@
 use std::path::Path;
 
 use taskcheck::check::{self, Options};
+use taskcheck::explore::Order;
 use taskcheck::kernel::models;
 use taskcheck::lang::diag::SourceMap;
 
 fn outcome(scenario: &str, kernel: &str, threads: usize) -> String {
+    outcome_with(scenario, kernel, &Options { threads, ..Options::default() })
+}
+
+fn outcome_with(scenario: &str, kernel: &str, opts: &Options) -> String {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios").join(scenario);
     let text = std::fs::read_to_string(path).unwrap();
     let mut map = SourceMap::default();
     let model = models::builtin(kernel).unwrap();
     let (sys, _) = check::build(&mut map, &model, scenario, &text).unwrap();
-    let mut r = check::check(&map, &sys, kernel, &Options { threads, ..Options::default() });
+    let mut r = check::check(&map, &sys, kernel, opts);
     r.stats.seconds = 0.0;
     let trace: Vec<String> =
         r.trace.iter().map(|s| format!("{} {} {}", s.task, s.action, s.events.join("; "))).collect();
@@ -42,6 +47,31 @@ fn two_threads_give_the_verdict_trace_and_state_count_of_one() {
     for s in scenarios {
         for k in models::builtin_names() {
             assert_eq!(outcome(s, k, 1), outcome(s, k, 2), "{s} on {k}");
+        }
+    }
+}
+
+#[test]
+fn fewest_preemptions_first_hands_over_to_two_threads_with_the_outcome_of_one() {
+    // A small frontier makes the default order turn breadth-first early,
+    // with the frontier out of index order: on two threads the rest of the
+    // search (and the partial-deadlock graph) must be that of one thread.
+    let scenarios = [
+        "seed_unshare_deadlock.c",
+        "seed_reap_before_sync.c",
+        "seed_sa_nocldwait.c",
+        "threaded_reaper_zap_in_thread.c",
+        "reaper_waits_child_in_gp.c",
+    ];
+    for s in scenarios {
+        for k in models::builtin_names() {
+            let opts = |threads| Options {
+                threads,
+                order: Order::FewestPreemptions,
+                preempt_frontier: Some(64),
+                ..Options::default()
+            };
+            assert_eq!(outcome_with(s, k, &opts(1)), outcome_with(s, k, &opts(2)), "{s} on {k}");
         }
     }
 }
