@@ -111,20 +111,19 @@ where
     let Ok(pool) = rayon::ThreadPoolBuilder::new().num_threads(config.threads).build() else {
         return super::search(model, config);
     };
-    if handed_over {
-        let cap = config.preempt_frontier.unwrap_or(super::bfs::PREEMPT_FRONTIER);
-        return preempt_then_in_chunks(model, config, &pool, cap, CHUNK);
-    }
-    search_in_chunks(model, config, &pool, CHUNK)
+    let preempt_until = handed_over.then(|| config.preempt_frontier.unwrap_or(super::bfs::PREEMPT_FRONTIER));
+    search_in_chunks(model, config, &pool, preempt_until, CHUNK)
 }
 
-/// Fewest preemptions first on this thread until the frontier holds `cap`
-/// states, then breadth-first on the pool in chunks of `chunk`.
-fn preempt_then_in_chunks<M>(
+/// The parallel search in chunks of `chunk` states: breadth-first from the
+/// start, or with `preempt_until`, fewest preemptions first on this thread
+/// until the frontier holds that many states and breadth-first on the pool
+/// from there.
+fn search_in_chunks<M>(
     model: &M,
     config: &SearchConfig,
     pool: &rayon::ThreadPool,
-    cap: usize,
+    preempt_until: Option<usize>,
     chunk: usize,
 ) -> Outcome<M>
 where
@@ -134,27 +133,20 @@ where
     M::Violation: Send,
 {
     let mut search = Search::new(model, config);
-    search.preempt_frontier = cap;
-    search.hand_over = true;
-    let (finding, stop) = search.run();
-    if !search.switched {
-        return search.finish(finding, stop);
-    }
-    let (finding, stop) = run(&mut search, pool, chunk.max(1));
-    search.finish(finding, stop)
-}
-
-/// The parallel search, taking `chunk` states of the frontier at a time.
-fn search_in_chunks<M>(model: &M, config: &SearchConfig, pool: &rayon::ThreadPool, chunk: usize) -> Outcome<M>
-where
-    M: Model + Sync,
-    M::State: Send + Sync,
-    M::Step: Send + Sync,
-    M::Violation: Send,
-{
-    let mut search = Search::new(model, config);
-    if let Some((finding, stop)) = search.start() {
-        return search.finish(finding, stop);
+    match preempt_until {
+        Some(cap) => {
+            search.preempt_frontier = cap;
+            search.hand_over = true;
+            let (finding, stop) = search.run();
+            if !search.switched {
+                return search.finish(finding, stop);
+            }
+        }
+        None => {
+            if let Some((finding, stop)) = search.start() {
+                return search.finish(finding, stop);
+            }
+        }
     }
     let (finding, stop) = run(&mut search, pool, chunk.max(1));
     search.finish(finding, stop)
@@ -363,7 +355,7 @@ mod tests {
         let Ok(pool) = rayon::ThreadPoolBuilder::new().num_threads(2).build() else { panic!("no thread pool") };
         let config = SearchConfig { threads: 2, ..config.clone() };
         for chunk in [1, 2, 3, 7] {
-            assert_eq!(one, show(search_in_chunks(m, &config, &pool, chunk)), "chunks of {chunk}");
+            assert_eq!(one, show(search_in_chunks(m, &config, &pool, None, chunk)), "chunks of {chunk}");
         }
         // Fewest preemptions first, turning breadth-first at a small
         // frontier: on the pool from there, with the outcome of one thread.
@@ -375,7 +367,7 @@ mod tests {
                 let (finding, stop) = s.run();
                 let alone = show(s.finish(finding, stop));
                 for chunk in [1, 3] {
-                    let threads = show(preempt_then_in_chunks(m, &preempt, &pool, cap, chunk));
+                    let threads = show(search_in_chunks(m, &preempt, &pool, Some(cap), chunk));
                     assert_eq!(alone, threads, "frontier cap {cap}, chunks of {chunk}");
                 }
             }

@@ -3,7 +3,7 @@
 //! that matter to it) replays to the same wait-for cycle. The (scenario, kernel) checks run on all cores; each
 //! check is deterministic, so the order they finish in changes nothing.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 
@@ -88,13 +88,7 @@ fn run_one(f: &Path, text: &str, e: &expect::Expectation, k: &str) -> Result<(us
 
 #[test]
 fn every_scenario_meets_its_expectations_on_every_builtin_kernel() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|x| x == "c"))
-        .collect();
-    files.sort();
+    let files = crate::corpus_files();
     assert!(files.len() >= 30, "the corpus is missing");
     let mut jobs = Vec::new();
     for f in &files {

@@ -39,13 +39,7 @@ fn onward(sys: &System, start: taskcheck::kernel::Kernel, stuck: u64, limit: usi
 
 #[test]
 fn no_member_of_a_reported_hung_set_ever_moves_again() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
-    let mut files: Vec<_> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|x| x == "c"))
-        .collect();
-    files.sort();
+    let files = crate::corpus_files();
     let mut checked = 0;
     for f in &files {
         let text = std::fs::read_to_string(f).unwrap();

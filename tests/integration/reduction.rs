@@ -4,7 +4,6 @@
 //! zeroed, no more and no fewer.
 
 use std::collections::{HashSet, VecDeque};
-use std::path::{Path, PathBuf};
 
 use taskcheck::check;
 use taskcheck::explore::Model;
@@ -40,13 +39,7 @@ fn reachable(sys: &System, cap: usize) -> Option<(HashSet<u128>, HashSet<u128>)>
 
 #[test]
 fn reduced_states_are_the_plain_states_with_dead_locals_zeroed() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|x| x == "c"))
-        .collect();
-    files.sort();
+    let files = crate::corpus_files();
     let (mut compared, mut merged, mut bad) = (0, 0, Vec::new());
     for f in &files {
         let text = std::fs::read_to_string(f).unwrap();
