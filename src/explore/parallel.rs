@@ -104,26 +104,25 @@ where
     // Depth-first pops one state at a time, each after its predecessor's
     // successors; so does fewest-preemptions-first until it turns breadth-first.
     let order = config.effective_order();
-    let handed_over = order == super::Order::FewestPreemptions && config.bounds.max_preemptions.is_none();
-    if config.threads <= 1 || !(order == super::Order::BreadthFirst || handed_over) {
+    let hands_over = order == super::Order::FewestPreemptions && config.bounds.max_preemptions.is_none();
+    if config.threads <= 1 || !(order == super::Order::BreadthFirst || hands_over) {
         return super::search(model, config);
     }
     let Ok(pool) = rayon::ThreadPoolBuilder::new().num_threads(config.threads).build() else {
         return super::search(model, config);
     };
-    let preempt_until = handed_over.then(|| config.preempt_frontier.unwrap_or(super::bfs::PREEMPT_FRONTIER));
-    search_in_chunks(model, config, &pool, preempt_until, CHUNK)
+    search_in_chunks(model, config, &pool, hands_over, CHUNK)
 }
 
 /// The parallel search in chunks of `chunk` states: breadth-first from the
-/// start, or with `preempt_until`, fewest preemptions first on this thread
-/// until the frontier holds that many states and breadth-first on the pool
-/// from there.
+/// start, or with `hand_over`, fewest preemptions first on this thread until
+/// the frontier holds `config.preempt_frontier` states and breadth-first on
+/// the pool from there.
 fn search_in_chunks<M>(
     model: &M,
     config: &SearchConfig,
     pool: &rayon::ThreadPool,
-    preempt_until: Option<usize>,
+    hand_over: bool,
     chunk: usize,
 ) -> Outcome<M>
 where
@@ -133,20 +132,14 @@ where
     M::Violation: Send,
 {
     let mut search = Search::new(model, config);
-    match preempt_until {
-        Some(cap) => {
-            search.preempt_frontier = cap;
-            search.hand_over = true;
-            let (finding, stop) = search.run();
-            if !search.switched {
-                return search.finish(finding, stop);
-            }
+    if hand_over {
+        search.hand_over = true;
+        let (finding, stop) = search.run();
+        if !search.switched {
+            return search.finish(finding, stop);
         }
-        None => {
-            if let Some((finding, stop)) = search.start() {
-                return search.finish(finding, stop);
-            }
-        }
+    } else if let Some((finding, stop)) = search.start() {
+        return search.finish(finding, stop);
     }
     let (finding, stop) = run(&mut search, pool, chunk.max(1));
     search.finish(finding, stop)
@@ -355,19 +348,20 @@ mod tests {
         let Ok(pool) = rayon::ThreadPoolBuilder::new().num_threads(2).build() else { panic!("no thread pool") };
         let config = SearchConfig { threads: 2, ..config.clone() };
         for chunk in [1, 2, 3, 7] {
-            assert_eq!(one, show(search_in_chunks(m, &config, &pool, None, chunk)), "chunks of {chunk}");
+            assert_eq!(one, show(search_in_chunks(m, &config, &pool, false, chunk)), "chunks of {chunk}");
         }
         // Fewest preemptions first, turning breadth-first at a small
         // frontier: on the pool from there, with the outcome of one thread.
         if config.bounds.max_depth.is_none() {
-            let preempt = SearchConfig { order: super::super::Order::FewestPreemptions, ..config.clone() };
             for cap in [1, 2, 5] {
-                let mut s = Search::new(m, &preempt);
-                s.preempt_frontier = cap;
-                let (finding, stop) = s.run();
-                let alone = show(s.finish(finding, stop));
+                let preempt = SearchConfig {
+                    order: super::super::Order::FewestPreemptions,
+                    preempt_frontier: Some(cap),
+                    ..config.clone()
+                };
+                let alone = show(super::super::search(m, &preempt));
                 for chunk in [1, 3] {
-                    let threads = show(search_in_chunks(m, &preempt, &pool, Some(cap), chunk));
+                    let threads = show(search_in_chunks(m, &preempt, &pool, true, chunk));
                     assert_eq!(alone, threads, "frontier cap {cap}, chunks of {chunk}");
                 }
             }
