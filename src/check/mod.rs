@@ -239,6 +239,8 @@ pub struct Options {
     /// Keep dead locals in the state: the plain search, without the
     /// dead-variable reduction (same verdicts, more states).
     pub no_reduction: bool,
+    /// Run every step (see `SearchConfig::run_every_step`).
+    pub run_every_step: bool,
     /// Where fewest-preemptions-first turns breadth-first (None: the default).
     pub preempt_frontier: Option<usize>,
 }
@@ -254,6 +256,7 @@ pub fn check(map: &SourceMap, sys: &System, kernel: &str, opts: &Options) -> Che
         threads: opts.threads.max(1),
         order: opts.order,
         preempt_frontier: opts.preempt_frontier,
+        run_every_step: opts.run_every_step,
     };
     let mut schedules_run = None;
     let out = match &opts.random {

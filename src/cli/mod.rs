@@ -95,6 +95,12 @@ struct SearchArgs {
     /// comparison.
     #[arg(long)]
     no_reduction: bool,
+    /// Run every step in the interpreter, never building a successor from
+    /// the effect the same step had in a parent state (by default a step
+    /// that commutes with the one before it is not run again). The same
+    /// states, transitions and traces, slower; for comparison.
+    #[arg(long)]
+    run_every_step: bool,
     /// Order of the exhaustive search; a complete search visits the same states
     /// in any. `preempt`: schedules with the fewest preemptions first (deadlocks
     /// that take few are met after a few hundred states), breadth-first on
@@ -310,6 +316,7 @@ fn options(search: &SearchArgs, interrupt: Arc<AtomicBool>) -> Result<Options, S
         diagnose: None,
         full_trace: search.full_trace,
         no_reduction: search.no_reduction,
+        run_every_step: search.run_every_step,
         preempt_frontier: None,
         order: match search.search {
             SearchOrder::Bfs => crate::explore::Order::BreadthFirst,

@@ -9,6 +9,7 @@ use std::sync::atomic::Ordering;
 use std::time::Instant;
 
 use super::chunked::ChunkedVec;
+use super::known::{Expansion, Known};
 use super::scc::{self, Graph};
 use super::visited::VisitedSet;
 use super::{ActorSet, Finding, Model, Order, Outcome, Progress, SearchConfig, Stats, StopReason, Trace};
@@ -20,6 +21,9 @@ const CHECK_EVERY: u64 = 1024;
 /// turns breadth-first (a count, not a size: the switch point, and so the
 /// outcome, must not depend on the machine).
 pub const PREEMPT_FRONTIER: usize = 1 << 17;
+
+/// A frontier state: (index, depth, state, the known effects of its steps).
+pub(super) type Entry<M> = (u32, u32, <M as Model>::State, Known<M>);
 
 /// What is kept of a discovered state.
 #[derive(Clone, Copy)]
@@ -37,8 +41,8 @@ pub(super) struct Search<'a, M: Model> {
     pub(super) max_states: u64,
     pub(super) records: ChunkedVec<Record<M::Step>>,
     pub(super) visited: VisitedSet,
-    /// States to expand: (index, depth, state).
-    pub(super) frontier: VecDeque<(u32, u32, M::State)>,
+    /// States to expand: (index, depth, state, what is known of its steps).
+    pub(super) frontier: VecDeque<Entry<M>>,
     /// Only kept when partial deadlocks are wanted.
     pub(super) graph: Option<Graph>,
     pub(super) stats: Stats,
@@ -157,12 +161,18 @@ impl<M: Model> Search<'_, M> {
         // New successors expanded next (depth-first: all of them; fewest
         // preemptions first: those that preempt nobody), put on the expanding
         // end of the frontier after the loop so that the first step's comes first.
-        let mut fresh: Vec<(u32, u32, M::State)> = Vec::new();
+        let mut fresh: Vec<Entry<M>> = Vec::new();
+        // This expansion's successors for the frontier, in step order:
+        // (to `fresh`?, index, depth, state, step, effect). They are queued
+        // once every step is taken, when the effects they inherit are known.
+        #[allow(clippy::type_complexity)]
+        let mut born: Vec<(bool, u32, u32, M::State, M::Step, Option<std::sync::Arc<M::Effect>>)> = Vec::new();
+        let mut expansion = Expansion::new(!self.config.run_every_step);
         let mut expanded = 0u64;
         let mut cut_off = false;
         loop {
             let popped = if depth_first { self.frontier.pop_back() } else { self.frontier.pop_front() };
-            let Some((index, depth, state)) = popped else { break };
+            let Some((index, depth, state, known)) = popped else { break };
             // The preemptions the state was reached with; a state met again
             // with fewer is queued again, and its older entry skipped here.
             let preempted = match max_preemptions {
@@ -181,7 +191,7 @@ impl<M: Model> Search<'_, M> {
                 preempt_order = false;
                 if self.hand_over {
                     // The threads go on from here, breadth-first as below.
-                    self.frontier.push_front((index, depth, state));
+                    self.frontier.push_front((index, depth, state, known));
                     self.switched = true;
                     return (None, StopReason::Complete);
                 }
@@ -233,7 +243,8 @@ impl<M: Model> Search<'_, M> {
                 None
             };
             let last_can_move = last.is_some_and(|a| steps.iter().any(|&s| model.actor(s) == a));
-            for &step in &steps {
+            expansion.start(&known);
+            for (i, &step) in steps.iter().enumerate() {
                 moves |= bit(model.actor(step));
                 let preempts = last_can_move && Some(model.actor(step)) != last;
                 let step_preempted = preempted + u8::from(preempts);
@@ -241,8 +252,8 @@ impl<M: Model> Search<'_, M> {
                     preempt_cut = true;
                     continue;
                 }
-                let next = match model.next(&state, step) {
-                    Ok(next) => next,
+                let successor = match expansion.next(model, &state, &steps, i) {
+                    Ok(successor) => successor,
                     Err(violation) => {
                         let mut trace = self.trace(index);
                         trace.push(step);
@@ -250,7 +261,7 @@ impl<M: Model> Search<'_, M> {
                     }
                 };
                 self.stats.transitions += 1;
-                let mut fp = model.fingerprint(&next);
+                let mut fp = successor.fingerprint;
                 if max_preemptions.is_some() {
                     fp = with_last_mover(fp, model.actor(step));
                 }
@@ -269,12 +280,16 @@ impl<M: Model> Search<'_, M> {
                             );
                             let depth = depth.saturating_add(1);
                             self.stats.max_depth = self.stats.max_depth.max(depth);
-                            let entry = (old, depth, next);
-                            if preempts {
-                                self.frontier.push_back(entry);
-                            } else {
-                                fresh.push(entry);
-                            }
+                            let effect = successor.effect.clone();
+                            let next = match successor.state(model, &state, step) {
+                                Ok(next) => next,
+                                Err(violation) => {
+                                    let mut trace = self.trace(index);
+                                    trace.push(step);
+                                    return (Some(Finding::Violation { violation, trace }), StopReason::Complete);
+                                }
+                            };
+                            born.push((!preempts, old, depth, next, step, effect));
                         }
                         old
                     }
@@ -283,6 +298,15 @@ impl<M: Model> Search<'_, M> {
                         if self.stats.states >= self.max_states {
                             return (None, StopReason::MaxStates);
                         }
+                        let effect = successor.effect.clone();
+                        let next = match successor.state(model, &state, step) {
+                            Ok(next) => next,
+                            Err(violation) => {
+                                let mut trace = self.trace(index);
+                                trace.push(step);
+                                return (Some(Finding::Violation { violation, trace }), StopReason::Complete);
+                            }
+                        };
                         let depth = depth.saturating_add(1);
                         self.records.push(Record { parent: index, step: Some(step) });
                         if max_preemptions.is_some() {
@@ -301,15 +325,22 @@ impl<M: Model> Search<'_, M> {
                                 );
                             }
                         }
-                        if depth_first || preempt_order && !preempts {
-                            fresh.push((target, depth, next));
-                        } else {
-                            self.frontier.push_back((target, depth, next));
-                        }
+                        born.push((depth_first || preempt_order && !preempts, target, depth, next, step, effect));
                         target
                     }
                 };
                 successors.push(target);
+            }
+            let children: Vec<_> = born.iter().map(|b| (b.4, b.5.as_ref())).collect();
+            let known = expansion.share(model, &children);
+            drop(children);
+            for ((to_fresh, target, depth, next, _, _), known) in born.drain(..).zip(known) {
+                let entry = (target, depth, next, known);
+                if to_fresh {
+                    fresh.push(entry);
+                } else {
+                    self.frontier.push_back(entry);
+                }
             }
             if let Some(graph) = &mut self.graph {
                 // A graph that cannot hold more ends the search as the state bound does.
@@ -350,7 +381,7 @@ impl<M: Model> Search<'_, M> {
         self.visited.insert(self.model.fingerprint(&initial));
         self.records.push(Record { parent: 0, step: None });
         self.stats.states = 1;
-        self.frontier.push_back((0, 0, initial));
+        self.frontier.push_back((0, 0, initial, Known::default()));
         None
     }
 

@@ -9,6 +9,7 @@
 
 pub mod bfs;
 pub mod chunked;
+mod known;
 pub mod parallel;
 pub mod random;
 pub mod scc;
@@ -38,6 +39,10 @@ pub trait Model {
     type Step: Copy + Debug + Eq;
     /// A safety violation (assertion, use-after-free, model error).
     type Violation: Clone + Debug;
+    /// What a step did, kept so that the step's successor can be built in
+    /// another state without running the step again (see `replay`); `()`
+    /// for a model that does not record effects.
+    type Effect: Send + Sync;
 
     fn initial(&self) -> Result<Self::State, Self::Violation>;
 
@@ -49,6 +54,38 @@ pub trait Model {
     fn next(&self, state: &Self::State, step: Self::Step) -> Result<Self::State, Self::Violation>;
 
     fn fingerprint(&self, state: &Self::State) -> Fingerprint;
+
+    /// `next`, and what the step did, if the model records it.
+    #[allow(clippy::type_complexity)]
+    fn next_with_effect(
+        &self,
+        state: &Self::State,
+        step: Self::Step,
+    ) -> Result<(Self::State, Option<Self::Effect>), Self::Violation> {
+        self.next(state, step).map(|n| (n, None))
+    }
+
+    /// The fingerprint of the successor of `state` by the step that had
+    /// `effect` in an earlier state, from the effect alone; or None to run
+    /// the step. The search only asks this where every step taken since
+    /// `commutes` with the effect, and it must be `fingerprint(next(..))`.
+    fn replay_fingerprint(&self, _state: &Self::State, _effect: &Self::Effect) -> Option<Fingerprint> {
+        None
+    }
+
+    /// That successor itself, for a successor not visited before; exactly
+    /// what `next` would give. Asked only after `replay_fingerprint` gave
+    /// a fingerprint.
+    fn replay(&self, _state: &Self::State, _effect: &Self::Effect) -> Option<Self::State> {
+        None
+    }
+
+    /// Whether a step with effect `kept` still has that effect after a step
+    /// with effect `taken` (of another actor) ran: `taken` wrote nothing
+    /// `kept` read or wrote.
+    fn commutes(&self, _taken: &Self::Effect, _kept: &Self::Effect) -> bool {
+        false
+    }
 
     /// Which actor a step moves (0..64).
     fn actor(&self, step: Self::Step) -> usize;
@@ -165,6 +202,9 @@ pub struct SearchConfig {
     /// States the frontier may hold before fewest-preemptions-first turns
     /// breadth-first (None: `bfs::PREEMPT_FRONTIER`; tests make it small).
     pub preempt_frontier: Option<usize>,
+    /// Run every step, never building a successor from an effect already
+    /// seen (see `known`): the same outcome, slower; for comparison.
+    pub run_every_step: bool,
 }
 
 impl Order {

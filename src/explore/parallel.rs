@@ -8,7 +8,8 @@
 //! time and the memory limits are checked once per chunk: where they stop a
 //! search depends on timing anyway.)
 
-use super::bfs::{bit, Record, Search};
+use super::bfs::{bit, Entry, Record, Search};
+use super::known::{Child, Expansion, Known};
 use super::visited::VisitedSet;
 use super::{ActorSet, Finding, Fingerprint, Model, Outcome, SearchConfig, StopReason};
 
@@ -31,17 +32,17 @@ struct Expanded<M: Model> {
     successors: Vec<(M::Step, Successor<M>)>,
 }
 
-/// A successor's fingerprint and state (if new), or the violation its step commits.
-type Successor<M> = Result<(Fingerprint, Option<<M as Model>::State>), <M as Model>::Violation>;
+/// A successor's fingerprint, and the state (if new) with what it knows of
+/// its steps; or the violation its step commits.
+type Successor<M> = Result<(Fingerprint, Option<(<M as Model>::State, Known<M>)>), <M as Model>::Violation>;
 
 fn expand<M: Model>(
     model: &M,
     config: &SearchConfig,
     visited: Option<&VisitedSet>,
-    index: u32,
-    depth: u32,
-    state: &M::State,
+    (index, depth, state, known): &Entry<M>,
 ) -> Expanded<M> {
+    let (index, depth) = (*index, *depth);
     let local = model.thread_local_copy(state);
     let state = local.as_ref().unwrap_or(state);
     let mut steps = Vec::new();
@@ -67,13 +68,36 @@ fn expand<M: Model>(
         e.cut_off = true;
         return e;
     }
-    for step in steps {
+    let mut expansion = Expansion::new(!config.run_every_step);
+    expansion.start(known);
+    let mut effects = Vec::with_capacity(steps.len());
+    for (i, &step) in steps.iter().enumerate() {
         e.moves |= bit(model.actor(step));
-        let next = model.next(state, step).map(|n| {
-            let fp = model.fingerprint(&n);
-            (fp, (!visited.is_some_and(|v| v.contains(fp))).then_some(n))
+        let mut effect = None;
+        let next = expansion.next(model, state, &steps, i).and_then(|successor| {
+            let fp = successor.fingerprint;
+            effect = successor.effect.clone();
+            if visited.is_some_and(|v| v.contains(fp)) {
+                return Ok((fp, None));
+            }
+            Ok((fp, Some((successor.state(model, state, step)?, Known::default()))))
         });
+        effects.push(effect);
         e.successors.push((step, next));
+    }
+    // What each kept successor knows, once every step's effect is.
+    let kept: Vec<Child<'_, M>> = e
+        .successors
+        .iter()
+        .zip(&effects)
+        .filter(|((_, next), _)| matches!(next, Ok((_, Some(_)))))
+        .map(|((step, _), effect)| (*step, effect.as_ref()))
+        .collect();
+    let mut known = expansion.share(model, &kept).into_iter();
+    for (_, next) in &mut e.successors {
+        if let Ok((_, Some((_, k)))) = next {
+            *k = known.next().unwrap_or_default();
+        }
     }
     e
 }
@@ -174,7 +198,7 @@ where
             }
             let chunk = take_chunk(s, chunk_len);
             let visited = &s.visited;
-            pending = par_map(pool, &chunk, |(i, d, st)| expand(model, config, Some(visited), *i, *d, st));
+            pending = par_map(pool, &chunk, |entry| expand(model, config, Some(visited), entry));
             pool.install(|| drop(chunk));
         }
         let expanded = std::mem::take(&mut pending);
@@ -185,7 +209,7 @@ where
                 || merge(s, expanded, &mut cut_off),
                 || {
                     drop(old_garbage);
-                    let next = par_map(pool, &chunk, |(i, d, st)| expand(model, config, None, *i, *d, st));
+                    let next = par_map(pool, &chunk, |entry| expand(model, config, None, entry));
                     drop(chunk);
                     next
                 },
@@ -198,8 +222,13 @@ where
         // A hung set discovered before the event comes first.
         if config.hung_sets && !discovered.is_empty() {
             let first_new = discovered[0].0;
-            let states: Vec<(u32, &M::State)> =
-                s.frontier.iter().rev().take_while(|(i, _, _)| *i >= first_new).map(|(i, _, st)| (*i, st)).collect();
+            let states: Vec<(u32, &M::State)> = s
+                .frontier
+                .iter()
+                .rev()
+                .take_while(|(i, _, _, _)| *i >= first_new)
+                .map(|(i, _, st, _)| (*i, st))
+                .collect();
             let hung = par_map(pool, &states, |&(i, st)| (i, model.hung(st)));
             if let Some(&(i, stuck)) = hung.iter().filter(|(_, h)| *h != 0).min_by_key(|(i, _)| *i) {
                 if let Some(&(_, transitions, max_depth)) = discovered.iter().find(|d| d.0 == i) {
@@ -224,7 +253,7 @@ where
 }
 
 /// The next states of the frontier, up to `len`.
-fn take_chunk<M: Model>(s: &mut Search<'_, M>, len: usize) -> Vec<(u32, u32, M::State)> {
+fn take_chunk<M: Model>(s: &mut Search<'_, M>, len: usize) -> Vec<Entry<M>> {
     let n = s.frontier.len().min(len);
     s.frontier.drain(..n).collect()
 }
@@ -287,7 +316,7 @@ fn merge<M: Model>(s: &mut Search<'_, M>, expanded: Vec<Expanded<M>>, cut_off: &
             s.stats.transitions += 1;
             let target = match s.visited.insert(fp) {
                 Some(Ok(old)) => {
-                    out.duplicates.extend(next);
+                    out.duplicates.extend(next.map(|(n, _)| n));
                     old
                 }
                 None => {
@@ -296,7 +325,7 @@ fn merge<M: Model>(s: &mut Search<'_, M>, expanded: Vec<Expanded<M>>, cut_off: &
                 }
                 Some(Err(target)) => {
                     // Not visited before the chunk: the state was kept.
-                    let (Some(next), false) = (next, s.stats.states >= s.max_states) else {
+                    let (Some((next, known)), false) = (next, s.stats.states >= s.max_states) else {
                         out.event = Some(snapshot(s, None, StopReason::MaxStates));
                         break 'merge;
                     };
@@ -305,7 +334,7 @@ fn merge<M: Model>(s: &mut Search<'_, M>, expanded: Vec<Expanded<M>>, cut_off: &
                     s.stats.states += 1;
                     s.stats.max_depth = s.stats.max_depth.max(depth);
                     out.discovered.push((target, s.stats.transitions, s.stats.max_depth));
-                    s.frontier.push_back((target, depth, next));
+                    s.frontier.push_back((target, depth, next, known));
                     target
                 }
             };

@@ -97,6 +97,7 @@ impl Model for GraphModel {
     type Step = Edge;
     /// The state the violation was committed in (or entered).
     type Violation = u32;
+    type Effect = ();
 
     fn initial(&self) -> Result<u32, u32> {
         if self.bad_initial {
@@ -155,6 +156,7 @@ impl Model for Counters {
     type State = Vec<u8>;
     type Step = usize;
     type Violation = Vec<u8>;
+    type Effect = ();
 
     fn initial(&self) -> Result<Vec<u8>, Vec<u8>> {
         Ok(vec![0; self.n])
@@ -231,6 +233,7 @@ impl Model for Philosophers {
     type State = Table;
     type Step = usize;
     type Violation = ();
+    type Effect = ();
 
     fn initial(&self) -> Result<Table, ()> {
         Ok(vec![0; self.n])

@@ -6,6 +6,7 @@
 
 pub mod consts;
 pub mod fields;
+pub mod footprint;
 pub mod host;
 pub mod hung;
 pub mod models;
@@ -35,8 +36,11 @@ pub fn fault<T>(msg: impl Into<String>) -> KResult<T> {
 /// The part's fingerprint is kept beside it once computed, so a state's
 /// fingerprint hashes only the parts its last step wrote: `Hash` writes that
 /// 128-bit fingerprint, not the contents.
+///
+/// `PART` is the part's bit in a step's footprint (`footprint::part`): every
+/// `Deref` is recorded as a read of it, every `DerefMut` as a write.
 #[derive(Clone, Debug, Default)]
-pub struct Shared<T: Clone>(Arc<SharedPart<T>>);
+pub struct Shared<T: Clone, const PART: u16 = 0>(Arc<SharedPart<T>>);
 
 #[derive(Debug, Default)]
 struct SharedPart<T> {
@@ -51,7 +55,7 @@ impl<T: Clone> Clone for SharedPart<T> {
     }
 }
 
-impl<T: Clone> Shared<T> {
+impl<T: Clone, const PART: u16> Shared<T, PART> {
     pub fn new(v: T) -> Self {
         Shared(Arc::new(SharedPart { value: v, fingerprint: std::sync::OnceLock::new() }))
     }
@@ -59,9 +63,14 @@ impl<T: Clone> Shared<T> {
     pub fn is_unique(&self) -> bool {
         Arc::strong_count(&self.0) == 1
     }
+    /// The value, read without recording it in the step's footprint: for
+    /// what the checker itself looks at (canonical forms, reports).
+    pub fn peek(&self) -> &T {
+        &self.0.value
+    }
 }
 
-impl<T: Clone + std::hash::Hash> Shared<T> {
+impl<T: Clone + std::hash::Hash, const PART: u16> Shared<T, PART> {
     /// xxh3-128 of the part's canonical bytes, computed once per version.
     pub fn fingerprint(&self) -> u128 {
         *self.0.fingerprint.get_or_init(|| system::hash_of(&self.0.value))
@@ -74,15 +83,18 @@ impl<T: Clone + std::hash::Hash> Shared<T> {
     }
 }
 
-impl<T: Clone> std::ops::Deref for Shared<T> {
+impl<T: Clone, const PART: u16> std::ops::Deref for Shared<T, PART> {
     type Target = T;
+    #[inline]
     fn deref(&self) -> &T {
+        footprint::read_part(PART);
         &self.0.value
     }
 }
 
-impl<T: Clone> std::ops::DerefMut for Shared<T> {
+impl<T: Clone, const PART: u16> std::ops::DerefMut for Shared<T, PART> {
     fn deref_mut(&mut self) -> &mut T {
+        footprint::write_part(PART);
         let part = Arc::make_mut(&mut self.0);
         // Written (or about to be): the old fingerprint no longer holds.
         part.fingerprint = std::sync::OnceLock::new();
@@ -90,17 +102,47 @@ impl<T: Clone> std::ops::DerefMut for Shared<T> {
     }
 }
 
-impl<T: Clone + PartialEq> PartialEq for Shared<T> {
+impl<T: Clone + PartialEq, const PART: u16> PartialEq for Shared<T, PART> {
     fn eq(&self, other: &Self) -> bool {
         Arc::ptr_eq(&self.0, &other.0) || self.0.value == other.0.value
     }
 }
 
-impl<T: Clone + Eq> Eq for Shared<T> {}
+impl<T: Clone + Eq, const PART: u16> Eq for Shared<T, PART> {}
 
-impl<T: Clone + std::hash::Hash> std::hash::Hash for Shared<T> {
+impl<T: Clone + std::hash::Hash, const PART: u16> std::hash::Hash for Shared<T, PART> {
     fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
         state.write_u128(self.fingerprint());
+    }
+}
+
+/// A small part of the state kept inline, its accesses recorded like a
+/// `Shared` part's.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct Tracked<T, const PART: u16>(T);
+
+impl<T, const PART: u16> Tracked<T, PART> {
+    pub fn new(v: T) -> Self {
+        Tracked(v)
+    }
+    pub fn peek(&self) -> &T {
+        &self.0
+    }
+}
+
+impl<T, const PART: u16> std::ops::Deref for Tracked<T, PART> {
+    type Target = T;
+    #[inline]
+    fn deref(&self) -> &T {
+        footprint::read_part(PART);
+        &self.0
+    }
+}
+
+impl<T, const PART: u16> std::ops::DerefMut for Tracked<T, PART> {
+    fn deref_mut(&mut self) -> &mut T {
+        footprint::write_part(PART);
+        &mut self.0
     }
 }
 
@@ -110,13 +152,13 @@ pub struct Kernel {
     /// Shared between states until written (`task_mut()` copies on write):
     /// a step changes one or two tasks, so a successor state shares the rest.
     pub tasks: Vec<Arc<Task>>,
-    pub groups: Shared<Vec<SignalStruct>>,
-    pub namespaces: Shared<Vec<PidNamespace>>,
-    pub pids: Shared<Vec<Pid>>,
-    pub srcu: Srcu,
-    pub rcu_tasks: Shared<RcuTasks>,
-    pub trampolines: Shared<Vec<TrampolineState>>,
-    pub kernel_globals: Shared<Vec<i64>>,
+    pub groups: Shared<Vec<SignalStruct>, { footprint::part::GROUPS }>,
+    pub namespaces: Shared<Vec<PidNamespace>, { footprint::part::NAMESPACES }>,
+    pub pids: Shared<Vec<Pid>, { footprint::part::PIDS }>,
+    pub srcu: Tracked<Srcu, { footprint::part::SRCU }>,
+    pub rcu_tasks: Shared<RcuTasks, { footprint::part::RCU_TASKS }>,
+    pub trampolines: Shared<Vec<TrampolineState>, { footprint::part::TRAMPOLINES }>,
+    pub kernel_globals: Shared<Vec<i64>, { footprint::part::KERNEL_GLOBALS }>,
     /// Keep what user code prints in the state (`taskcheck oracle` and
     /// `fuzz` enumerate the possible outputs); off for `check`.
     pub outcomes: bool,
@@ -147,9 +189,11 @@ pub fn output_line(id: u32) -> String {
 
 impl Kernel {
     pub fn task(&self, t: TaskId) -> &Task {
+        footprint::read_task(t.0 as usize);
         &self.tasks[t.0 as usize]
     }
     pub fn task_mut(&mut self, t: TaskId) -> &mut Task {
+        footprint::write_task(t.0 as usize);
         let task = Arc::make_mut(&mut self.tasks[t.0 as usize]);
         // Written: its fingerprint is computed again (see `seal()`).
         task.hash = TaskHash::default();
@@ -174,6 +218,7 @@ impl Kernel {
         &mut self.pids[p.0 as usize]
     }
     pub fn task_ids(&self) -> impl Iterator<Item = TaskId> {
+        footprint::read_part(footprint::part::TASK_COUNT);
         (0..self.tasks.len()).map(|i| TaskId(i as u16))
     }
     /// `task_active_pid_ns()`: the namespace of the task's own pid.

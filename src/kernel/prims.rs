@@ -8,7 +8,7 @@
 use super::consts::*;
 use super::fields::{handle_ns, handle_pid, handle_task, ns_of, pid_of, task_of};
 use super::objects::*;
-use super::{fault, Fault, KResult, Kernel};
+use super::{fault, footprint, Fault, KResult, Kernel};
 use crate::lang::bytecode::{FuncId, Program};
 use crate::lang::types::Ty;
 use crate::lang::value;
@@ -173,8 +173,8 @@ prims! {
     "rcu_gp_done"(Int) -> Int, Never, Pure rcu_gp_done;
 
     // kernel/rcu/tasks.h
-    "holdout_add"(Task) -> Void, Never, Mut |c, a| { let t = task_of(c.k, a[0], "task")?; if !c.k.rcu_tasks.holdouts.contains(&t) { c.k.rcu_tasks.holdouts.push(t); } Ok(0) };
-    "holdout_del"(Task) -> Void, Never, Mut |c, a| { let t = task_of(c.k, a[0], "task")?; c.k.rcu_tasks.holdouts.retain(|&x| x != t); Ok(0) };
+    "holdout_add"(Task) -> Void, Never, Mut |c, a| { let t = task_of(c.k, a[0], "task")?; footprint::write_part(footprint::part::HOLDOUTS); if !c.k.rcu_tasks.holdouts.contains(&t) { c.k.rcu_tasks.holdouts.push(t); } Ok(0) };
+    "holdout_del"(Task) -> Void, Never, Mut |c, a| { let t = task_of(c.k, a[0], "task")?; footprint::write_part(footprint::part::HOLDOUTS); c.k.rcu_tasks.holdouts.retain(|&x| x != t); Ok(0) };
     "holdout_first"() -> Task, Never, Pure |k, _, _, _| Ok(k.rcu_tasks.holdouts.first().map(|&t| handle_task(t)).unwrap_or(0));
     "holdout_next"(Task) -> Task, Never, Pure holdout_next;
     "task_in_user_mode"(Task) -> Int, Never, Pure task_in_user_mode;
@@ -397,6 +397,10 @@ fn dup_task_struct(c: &mut Ctx, a: &[i64]) -> KResult<i64> {
         return Err(Fault::Unsupported("more than 64 tasks in one run".into()));
     }
     let id = TaskId(c.k.tasks.len() as u16);
+    // The task table grows by one: a read and a write of its length.
+    footprint::read_part(footprint::part::TASK_COUNT);
+    footprint::write_part(footprint::part::TASK_COUNT);
+    footprint::write_task(id.0 as usize);
     let p = c.k.task(parent).clone();
     let group = if thread {
         p.group
@@ -458,6 +462,8 @@ fn child_vm(c: &Ctx) -> KResult<TaskVm> {
 /// Task names: the variable that receives fork() (`b`), else `<parent>.<n>`;
 /// repeats get `#2`, `#3`.
 fn child_name(k: &Kernel, prog: &Program, parent: TaskId, hint: u16) -> String {
+    // Reads every task's name (and parent): they decide the new one.
+    footprint::read_all_tasks(k.tasks.len());
     let base = match prog.hints.get(hint as usize) {
         Some(h) if !h.is_empty() => h.clone(),
         _ => {
@@ -540,6 +546,7 @@ fn next_sibling(k: &Kernel, _p: &Program, _c: TaskId, a: &[i64]) -> KResult<i64>
 }
 /// for_each_process(): thread-group leaders on the task list, in creation order.
 fn next_process(k: &Kernel, _p: &Program, _c: TaskId, a: &[i64]) -> KResult<i64> {
+    footprint::read_part(footprint::part::TASK_COUNT);
     let start = match opt_arg(k, a[0], "task")? {
         None => 0,
         Some(t) => t.0 as usize + 1,
@@ -548,6 +555,7 @@ fn next_process(k: &Kernel, _p: &Program, _c: TaskId, a: &[i64]) -> KResult<i64>
 }
 /// for_each_process_thread(): every task on the task list, in creation order.
 fn next_task_scan(k: &Kernel, _p: &Program, _c: TaskId, a: &[i64]) -> KResult<i64> {
+    footprint::read_part(footprint::part::TASK_COUNT);
     let start = match opt_arg(k, a[0], "task")? {
         None => 0,
         Some(t) => t.0 as usize + 1,

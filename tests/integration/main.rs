@@ -3,6 +3,7 @@
 mod cli;
 mod corpus;
 mod diagnostics;
+mod effects;
 mod errors;
 mod exhaustive;
 mod hung;

@@ -1,0 +1,150 @@
+//! What a step reads and writes, by kernel object: each task, and each part
+//! of the state held as one piece (the thread groups, the namespaces, the
+//! pids, `tasks_rcu_exit_srcu`, the RCU Tasks state and its holdout list,
+//! the trampolines, the kernel globals, the number of tasks).
+//!
+//! Recorded as the step runs: `Kernel::task()`/`task_mut()` and the parts'
+//! `Deref`/`DerefMut` note each access in a per-thread footprint, so no
+//! access of model code or of a primitive is missed, whatever a patched
+//! model does. Two steps whose footprints do not meet commute; the search
+//! uses that to build a step's successor from the effect it had in an
+//! earlier state (see `Model::replay_effect`) instead of running it again.
+
+use std::cell::Cell;
+
+/// Parts of the kernel state other than the tasks, one bit each.
+pub mod part {
+    /// The length of the task table (a fork appends a task).
+    pub const TASK_COUNT: u16 = 1 << 0;
+    pub const GROUPS: u16 = 1 << 1;
+    pub const NAMESPACES: u16 = 1 << 2;
+    pub const PIDS: u16 = 1 << 3;
+    pub const SRCU: u16 = 1 << 4;
+    pub const RCU_TASKS: u16 = 1 << 5;
+    /// The holdout list of RCU Tasks, which `canonicalize()` reads for every
+    /// task a step writes: a write of it is also a write of `RCU_TASKS`.
+    pub const HOLDOUTS: u16 = 1 << 6;
+    pub const TRAMPOLINES: u16 = 1 << 7;
+    pub const KERNEL_GLOBALS: u16 = 1 << 8;
+}
+
+/// The objects a step read and wrote.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Footprint {
+    pub read_tasks: u64,
+    pub write_tasks: u64,
+    pub read: u16,
+    pub write: u16,
+}
+
+impl Footprint {
+    /// Whether a step with footprint `self` may change what a step with
+    /// footprint `other` does or writes: it writes something `other` reads
+    /// or writes. If not, `other` has the same effect after `self` as before.
+    pub fn disturbs(&self, other: &Footprint) -> bool {
+        self.write_tasks & (other.read_tasks | other.write_tasks) != 0 || self.write & (other.read | other.write) != 0
+    }
+}
+
+thread_local! {
+    static CURRENT: Cell<Footprint> = const { Cell::new(Footprint { read_tasks: 0, write_tasks: 0, read: 0, write: 0 }) };
+}
+
+fn task_bit(i: usize) -> u64 {
+    // Tasks are at most 64 (`dup_task_struct()` refuses more).
+    1u64.checked_shl(i as u32).unwrap_or(0)
+}
+
+#[inline]
+pub fn read_task(i: usize) {
+    CURRENT.with(|c| {
+        let mut f = c.get();
+        f.read_tasks |= task_bit(i);
+        c.set(f)
+    })
+}
+
+#[inline]
+pub fn write_task(i: usize) {
+    CURRENT.with(|c| {
+        let mut f = c.get();
+        f.write_tasks |= task_bit(i);
+        c.set(f)
+    })
+}
+
+/// Every one of the first `n` tasks is read (a walk of the task table).
+pub fn read_all_tasks(n: usize) {
+    CURRENT.with(|c| {
+        let mut f = c.get();
+        f.read_tasks |= if n >= 64 { u64::MAX } else { (1u64 << n) - 1 };
+        f.read |= part::TASK_COUNT;
+        c.set(f)
+    })
+}
+
+#[inline]
+pub fn read_part(p: u16) {
+    if p != 0 {
+        CURRENT.with(|c| {
+            let mut f = c.get();
+            f.read |= p;
+            c.set(f)
+        })
+    }
+}
+
+#[inline]
+pub fn write_part(p: u16) {
+    if p != 0 {
+        CURRENT.with(|c| {
+            let mut f = c.get();
+            f.write |= p;
+            c.set(f)
+        })
+    }
+}
+
+/// Start recording a step: forget what was recorded before.
+pub fn start() {
+    CURRENT.with(|c| c.set(Footprint::default()))
+}
+
+/// What was recorded since `start()`.
+pub fn current() -> Footprint {
+    CURRENT.with(|c| c.get())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_write_disturbs_readers_and_writers_of_the_same_object_only() {
+        let a = Footprint { read_tasks: 0b01, write_tasks: 0b01, read: part::SRCU, write: 0 };
+        let b = Footprint { read_tasks: 0b10, write_tasks: 0b10, read: part::SRCU, write: 0 };
+        assert!(!a.disturbs(&b) && !b.disturbs(&a), "own tasks, both only read srcu");
+        let c = Footprint { write: part::SRCU, ..b };
+        assert!(c.disturbs(&a), "c writes what a reads");
+        assert!(!a.disturbs(&c), "a writes nothing c touches");
+        let d = Footprint { read_tasks: 0b11, ..b };
+        assert!(a.disturbs(&d), "a writes task 0, which d reads");
+    }
+
+    #[test]
+    fn recording_collects_every_access_since_start() {
+        start();
+        read_task(3);
+        write_task(5);
+        read_part(part::PIDS);
+        write_part(part::GROUPS);
+        read_all_tasks(2);
+        let f = current();
+        assert_eq!(f.read_tasks, 0b1011);
+        assert_eq!(f.write_tasks, 0b100000);
+        assert_eq!(f.read, part::PIDS | part::TASK_COUNT);
+        assert_eq!(f.write, part::GROUPS);
+        start();
+        assert_eq!(current(), Footprint::default());
+    }
+}
