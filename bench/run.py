@@ -13,9 +13,12 @@ SPIN_TIMEOUT (seconds) bounds each pan run.
 
     python3 bench/run.py [--nx 0,1,2] [--gen 1,2] [--kernels v6.1,v6.3]
                          [--search preempt,dfs,bfs] [--threads 1,2] [--runs 3]
-                         [--reduction on,off] [--time-limit 60] [--corpus]
+                         [--reduction on,off] [--every-step off,on]
+                         [--time-limit 60] [--corpus]
 
-`--reduction off` runs taskcheck with --no-reduction (dead locals kept).
+`--reduction off` runs taskcheck with --no-reduction (dead locals kept);
+`--every-step on` with --run-every-step (no successor built from a known
+effect: the same states, the plain cost of each step).
 
 Build first: cargo build --release.
 """
@@ -27,11 +30,9 @@ GEN = os.path.join(ROOT, "..", "shared", "bench", "gen_scaled.py")
 SPIN = os.path.join(ROOT, "bench", "peers", "run_spin.sh")
 
 
-def run_taskcheck(scenario, kernel, search, threads, time_limit, reduction=True):
+def run_taskcheck(scenario, kernel, search, threads, time_limit, flags=()):
     cmd = ["/usr/bin/time", "-f", "PEAK %M", BIN, "check", scenario, "--kernel", kernel, "--search", search,
-           "--threads", str(threads), "--format", "json", "--time-limit", str(time_limit)]
-    if not reduction:
-        cmd.append("--no-reduction")
+           "--threads", str(threads), "--format", "json", "--time-limit", str(time_limit)] + list(flags)
     t0 = time.perf_counter()
     p = subprocess.run(cmd, capture_output=True, text=True)
     wall = time.perf_counter() - t0
@@ -59,8 +60,8 @@ def run_spin(nx, gen, kernel, mode="bfs"):
     return fields
 
 
-def median_run(scenario, kernel, search, threads, runs, time_limit, reduction=True):
-    results = [run_taskcheck(scenario, kernel, search, threads, time_limit, reduction) for _ in range(runs)]
+def median_run(scenario, kernel, search, threads, runs, time_limit, flags=()):
+    results = [run_taskcheck(scenario, kernel, search, threads, time_limit, flags) for _ in range(runs)]
     walls = [r["wall"] for r in results]
     r = results[0]
     r["wall"] = statistics.median(walls)
@@ -99,6 +100,7 @@ def main():
     ap.add_argument("--threads", default="1,2", help="thread counts of the breadth-first search")
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--reduction", default="on", help="on, off (--no-reduction) or on,off")
+    ap.add_argument("--every-step", default="off", help="off, on (--run-every-step) or off,on")
     ap.add_argument("--time-limit", type=float, default=60)
     ap.add_argument("--corpus", action="store_true", help="also every scenario of scenarios/ on every kernel")
     a = ap.parse_args()
@@ -111,8 +113,10 @@ def main():
     for search in a.search.split(","):
         threads = [int(x) for x in a.threads.split(",")] if search == "bfs" else [1]
         for red in a.reduction.split(","):
-            suffix = "" if red == "on" else ", no reduction"
-            configs += [(search, t, red == "on", search + suffix) for t in threads]
+            for every in a.every_step.split(","):
+                flags = ([] if red == "on" else ["--no-reduction"]) + ([] if every == "off" else ["--run-every-step"])
+                label = search + ("" if red == "on" else ", no reduction") + ("" if every == "off" else ", every step run")
+                configs += [(search, t, flags, label) for t in threads]
     tmp = tempfile.mkdtemp()
     for gen in [int(x) for x in a.gen.split(",")]:
         for nx in [int(x) for x in a.nx.split(",")]:
@@ -122,8 +126,8 @@ def main():
                                        capture_output=True, text=True, check=True).stdout)
             for kernel in a.kernels.split(","):
                 spins = [run_spin(nx, gen, kernel, "bfs"), run_spin(nx, gen, kernel, "dfs")]
-                for search, threads, reduction, label in configs:
-                    r = median_run(path, kernel, search, threads, a.runs, a.time_limit, reduction)
+                for search, threads, flags, label in configs:
+                    r = median_run(path, kernel, search, threads, a.runs, a.time_limit, flags)
                     print(row(f"gen_scaled {nx} {gen}", kernel, label, threads, r, spins), flush=True)
     if a.corpus:
         corpus = os.path.join(ROOT, "scenarios")

@@ -168,6 +168,7 @@ impl<M: Model> Search<'_, M> {
         #[allow(clippy::type_complexity)]
         let mut born: Vec<(bool, u32, u32, M::State, M::Step, Option<std::sync::Arc<M::Effect>>)> = Vec::new();
         let mut expansion = Expansion::new(!self.config.run_every_step);
+        let mut known_out = Vec::new();
         let mut expanded = 0u64;
         let mut cut_off = false;
         loop {
@@ -280,8 +281,8 @@ impl<M: Model> Search<'_, M> {
                             );
                             let depth = depth.saturating_add(1);
                             self.stats.max_depth = self.stats.max_depth.max(depth);
-                            let effect = successor.effect.clone();
-                            let next = match successor.state(model, &state, step) {
+                            let effect = expansion.effect(&successor).cloned();
+                            let next = match expansion.state(model, successor, &state, step) {
                                 Ok(next) => next,
                                 Err(violation) => {
                                     let mut trace = self.trace(index);
@@ -298,8 +299,8 @@ impl<M: Model> Search<'_, M> {
                         if self.stats.states >= self.max_states {
                             return (None, StopReason::MaxStates);
                         }
-                        let effect = successor.effect.clone();
-                        let next = match successor.state(model, &state, step) {
+                        let effect = expansion.effect(&successor).cloned();
+                        let next = match expansion.state(model, successor, &state, step) {
                             Ok(next) => next,
                             Err(violation) => {
                                 let mut trace = self.trace(index);
@@ -332,9 +333,9 @@ impl<M: Model> Search<'_, M> {
                 successors.push(target);
             }
             let children: Vec<_> = born.iter().map(|b| (b.4, b.5.as_ref())).collect();
-            let known = expansion.share(model, &children);
+            expansion.share(model, &children, &mut known_out);
             drop(children);
-            for ((to_fresh, target, depth, next, _, _), known) in born.drain(..).zip(known) {
+            for ((to_fresh, target, depth, next, _, _), known) in born.drain(..).zip(known_out.drain(..)) {
                 let entry = (target, depth, next, known);
                 if to_fresh {
                     fresh.push(entry);

@@ -28,22 +28,63 @@ pub(super) type Child<'a, M> = (<M as Model>::Step, Option<&'a Arc<<M as Model>:
 /// A step's successor as the expansion gives it.
 pub(super) struct Successor<M: Model> {
     pub(super) fingerprint: super::Fingerprint,
-    /// None when it was built from a known effect: `state()` builds it.
-    state: Option<M::State>,
-    pub(super) effect: Option<Arc<M::Effect>>,
+    made: Made<M>,
+}
+
+/// How a successor was made: run (the state, and the step's effect if the
+/// model records one), or from the effect at this position of the inherited
+/// list (the state not built yet).
+enum Made<M: Model> {
+    Run(M::State, Option<Arc<M::Effect>>),
+    Replayed(usize),
+}
+
+/// A successor still to build: the state, or its effect's position in the
+/// inherited list (see `Expansion::into_inherited`).
+pub(super) enum Pending<M: Model> {
+    Built(M::State),
+    Replay(usize),
+}
+
+impl<M: Model> Pending<M> {
+    /// The state, building it from `inherited` (the expanded state's) if need be.
+    pub(super) fn state(
+        self,
+        model: &M,
+        inherited: &Known<M>,
+        parent: &M::State,
+        step: M::Step,
+    ) -> Result<M::State, M::Violation> {
+        match self {
+            Pending::Built(s) => Ok(s),
+            Pending::Replay(j) => match inherited.list.as_ref().and_then(|l| l.get(j)) {
+                Some((_, effect)) => build(model, parent, step, effect),
+                None => model.next(parent, step),
+            },
+        }
+    }
 }
 
 impl<M: Model> Successor<M> {
-    /// The successor state of `parent` by `step`.
-    pub(super) fn state(self, model: &M, parent: &M::State, step: M::Step) -> Result<M::State, M::Violation> {
-        if let Some(s) = self.state {
-            return Ok(s);
+    pub(super) fn into_pending(self) -> Pending<M> {
+        match self.made {
+            Made::Run(s, _) => Pending::Built(s),
+            Made::Replayed(j) => Pending::Replay(j),
         }
-        match self.effect.as_deref().and_then(|e| model.replay(parent, e)) {
-            Some(s) => Ok(s),
-            // A model that gave a fingerprint gives the state too; if not, run it.
-            None => model.next(parent, step),
-        }
+    }
+}
+
+/// The successor of `parent` by `step`, built from the step's `effect`.
+pub(super) fn build<M: Model>(
+    model: &M,
+    parent: &M::State,
+    step: M::Step,
+    effect: &M::Effect,
+) -> Result<M::State, M::Violation> {
+    match model.replay(parent, effect) {
+        Some(s) => Ok(s),
+        // A model that gave a fingerprint gives the state too; if not, run it.
+        None => model.next(parent, step),
     }
 }
 
@@ -69,32 +110,84 @@ impl<M: Model> Clone for Known<M> {
 /// The expansion of one state: the effects it inherited, and those of its
 /// own steps as they are taken.
 pub(super) struct Expansion<M: Model> {
-    inherited: Vec<(M::Step, Arc<M::Effect>)>,
-    here: Vec<(M::Step, Arc<M::Effect>)>,
+    /// What the state knows from its parent.
+    inherited: Known<M>,
+    /// This state's steps with a known effect, in step order: an entry of
+    /// the inherited list (by position), or an effect recorded here.
+    here: Vec<(M::Step, Source<M>)>,
+    masks: Vec<u64>,
     enabled: bool,
+}
+
+enum Source<M: Model> {
+    Inherited(usize),
+    Recorded(Arc<M::Effect>),
 }
 
 impl<M: Model> Expansion<M> {
     pub(super) fn new(enabled: bool) -> Self {
-        Expansion { inherited: Vec::new(), here: Vec::new(), enabled }
+        Expansion { inherited: Known::default(), here: Vec::new(), masks: Vec::new(), enabled }
     }
 
     /// Start the expansion of a state that knows `known`.
     pub(super) fn start(&mut self, known: &Known<M>) {
-        self.inherited.clear();
         self.here.clear();
-        if let (Some(list), true) = (&known.list, self.enabled) {
-            for (j, entry) in list.iter().enumerate() {
-                if known.valid & (1 << j) != 0 {
-                    self.inherited.push(entry.clone());
-                }
+        self.inherited = if self.enabled { known.clone() } else { Known::default() };
+    }
+
+    /// The effect of the step to `successor`, if known.
+    pub(super) fn effect<'a>(&'a self, successor: &'a Successor<M>) -> Option<&'a Arc<M::Effect>> {
+        match &successor.made {
+            Made::Run(_, e) => e.as_ref(),
+            Made::Replayed(j) => self.inherited_at(*j),
+        }
+    }
+
+    /// The state of `successor`, of `parent` by `step`.
+    pub(super) fn state(
+        &self,
+        model: &M,
+        successor: Successor<M>,
+        parent: &M::State,
+        step: M::Step,
+    ) -> Result<M::State, M::Violation> {
+        successor.into_pending().state(model, &self.inherited, parent, step)
+    }
+
+    /// What the expanded state inherited, for `Pending::state`.
+    pub(super) fn into_inherited(self) -> Known<M> {
+        self.inherited
+    }
+
+    /// The inherited effect of `step`, if any, and its position.
+    fn inherited_effect(&self, step: M::Step) -> Option<(usize, &Arc<M::Effect>)> {
+        let list = self.inherited.list.as_ref()?;
+        let mut valid = self.inherited.valid;
+        while valid != 0 {
+            let j = valid.trailing_zeros() as usize;
+            valid &= valid - 1;
+            match list.get(j) {
+                Some((s, e)) if *s == step => return Some((j, e)),
+                _ => {}
             }
         }
+        None
+    }
+
+    fn effect_of<'a>(&'a self, source: &'a Source<M>) -> Option<&'a Arc<M::Effect>> {
+        match source {
+            Source::Recorded(e) => Some(e),
+            Source::Inherited(j) => self.inherited_at(*j),
+        }
+    }
+
+    fn inherited_at(&self, j: usize) -> Option<&Arc<M::Effect>> {
+        self.inherited.list.as_ref().and_then(|l| l.get(j)).map(|(_, e)| e)
     }
 
     /// The successor of `state` by `step` (the `i`th of `steps`): its
     /// fingerprint, the state unless it was built from a known effect (see
-    /// `state`), and the step's effect if the model records one.
+    /// `Successor::state`), and the step's effect if the model records one.
     pub(super) fn next(
         &mut self,
         model: &M,
@@ -105,7 +198,7 @@ impl<M: Model> Expansion<M> {
         let step = steps[i];
         if !self.enabled {
             let next = model.next(state, step)?;
-            return Ok(Successor { fingerprint: model.fingerprint(&next), state: Some(next), effect: None });
+            return Ok(Successor { fingerprint: model.fingerprint(&next), made: Made::Run(next, None) });
         }
         // Only the step of an actor with no other step (no choice) is kept:
         // an effect stands for one branch of the actor's next move.
@@ -113,11 +206,10 @@ impl<M: Model> Expansion<M> {
         let single =
             (i == 0 || model.actor(steps[i - 1]) != actor) && steps.get(i + 1).is_none_or(|&s| model.actor(s) != actor);
         if single {
-            if let Some((_, effect)) = self.inherited.iter().find(|(s, _)| *s == step) {
+            if let Some((j, effect)) = self.inherited_effect(step) {
                 if let Some(fingerprint) = model.replay_fingerprint(state, effect) {
-                    let effect = effect.clone();
-                    self.here.push((step, effect.clone()));
-                    return Ok(Successor { fingerprint, state: None, effect: Some(effect) });
+                    self.here.push((step, Source::Inherited(j)));
+                    return Ok(Successor { fingerprint, made: Made::Replayed(j) });
                 }
             }
         }
@@ -125,63 +217,61 @@ impl<M: Model> Expansion<M> {
         let effect = effect.map(Arc::new);
         if let (true, Some(e)) = (single, &effect) {
             if self.here.len() < 64 {
-                self.here.push((step, e.clone()));
+                self.here.push((step, Source::Recorded(e.clone())));
             }
         }
-        Ok(Successor { fingerprint: model.fingerprint(&next), state: Some(next), effect })
+        Ok(Successor { fingerprint: model.fingerprint(&next), made: Made::Run(next, effect) })
     }
 
     /// What each successor knows, once every step was taken: the effects
     /// of this state's steps that its own step (`children`: the step and
-    /// its effect, per successor) left valid. The successors share one list
-    /// of the effects some successor keeps; the others are let go.
-    pub(super) fn share(&mut self, model: &M, children: &[Child<'_, M>]) -> Vec<Known<M>> {
-        let masks: Vec<u64> =
-            children.iter().map(|(step, effect)| valid_after(model, &self.here, *step, *effect)).collect();
-        let used = masks.iter().fold(0u64, |a, m| a | m);
-        if used == 0 {
-            return children.iter().map(|_| Known::default()).collect();
-        }
-        // Entry j of `here` is entry `rank(j)` of the shared list.
-        let list: EffectList<M> =
-            self.here.iter().enumerate().filter(|(j, _)| used & (1 << j) != 0).map(|(_, e)| e.clone()).collect();
-        masks
-            .into_iter()
-            .map(|m| {
-                if m == 0 {
-                    return Known::default();
-                }
-                let mut valid = 0u64;
-                let mut rank = 0;
-                for j in 0..self.here.len() {
-                    if used & (1 << j) != 0 {
-                        if m & (1 << j) != 0 {
-                            valid |= 1 << rank;
-                        }
-                        rank += 1;
+    /// its effect, per successor) left valid, into `out`. The successors
+    /// share one list of the effects some successor keeps; the others are
+    /// let go.
+    pub(super) fn share(&mut self, model: &M, children: &[Child<'_, M>], out: &mut Vec<Known<M>>) {
+        out.clear();
+        self.masks.clear();
+        for (step, effect) in children {
+            let mut valid = 0u64;
+            if let Some(effect) = effect {
+                let actor = model.actor(*step);
+                for (j, (s, source)) in self.here.iter().enumerate() {
+                    if model.actor(*s) != actor && self.effect_of(source).is_some_and(|e| model.commutes(effect, e)) {
+                        valid |= 1 << j;
                     }
                 }
-                Known { list: Some(list.clone()), valid }
-            })
-            .collect()
-    }
-}
-
-/// Which entries of `list` a successor by `step` (with `effect`) keeps:
-/// those of other actors that the step left valid.
-fn valid_after<M: Model>(
-    model: &M,
-    list: &[(M::Step, Arc<M::Effect>)],
-    step: M::Step,
-    effect: Option<&Arc<M::Effect>>,
-) -> u64 {
-    let Some(effect) = effect else { return 0 };
-    let actor = model.actor(step);
-    let mut valid = 0u64;
-    for (j, (s, e)) in list.iter().enumerate() {
-        if model.actor(*s) != actor && model.commutes(effect, e) {
-            valid |= 1 << j;
+            }
+            self.masks.push(valid);
+        }
+        let used = self.masks.iter().fold(0u64, |a, m| a | m);
+        if used == 0 {
+            out.extend(children.iter().map(|_| Known::default()));
+            return;
+        }
+        // Entry j of `here` is entry `rank(j)` of the shared list.
+        let list: EffectList<M> = self
+            .here
+            .iter()
+            .enumerate()
+            .filter(|(j, _)| used & (1 << j) != 0)
+            .filter_map(|(_, (s, source))| self.effect_of(source).map(|e| (*s, e.clone())))
+            .collect();
+        for &m in &self.masks {
+            if m == 0 {
+                out.push(Known::default());
+                continue;
+            }
+            let mut valid = 0u64;
+            let mut rank = 0;
+            for j in 0..self.here.len() {
+                if used & (1 << j) != 0 {
+                    if m & (1 << j) != 0 {
+                        valid |= 1 << rank;
+                    }
+                    rank += 1;
+                }
+            }
+            out.push(Known { list: Some(list.clone()), valid });
         }
     }
-    valid
 }

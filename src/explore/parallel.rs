@@ -9,7 +9,7 @@
 //! search depends on timing anyway.)
 
 use super::bfs::{bit, Entry, Record, Search};
-use super::known::{Child, Expansion, Known};
+use super::known::{Child, Expansion, Known, Pending};
 use super::visited::VisitedSet;
 use super::{ActorSet, Finding, Fingerprint, Model, Outcome, SearchConfig, StopReason};
 
@@ -30,19 +30,23 @@ struct Expanded<M: Model> {
     /// Each step's successor: its fingerprint, and the state itself unless
     /// it was visited before this chunk (dropped at once, on its own thread).
     successors: Vec<(M::Step, Successor<M>)>,
+    /// The expanded state, and what it inherited, kept while a successor
+    /// is still to be built from it (`Pending::Replay`).
+    parent: Option<(M::State, Known<M>)>,
 }
 
 /// A successor's fingerprint, and the state (if new) with what it knows of
 /// its steps; or the violation its step commits.
-type Successor<M> = Result<(Fingerprint, Option<(<M as Model>::State, Known<M>)>), <M as Model>::Violation>;
+type Successor<M> = Result<(Fingerprint, Option<(Pending<M>, Known<M>)>), <M as Model>::Violation>;
 
 fn expand<M: Model>(
     model: &M,
     config: &SearchConfig,
     visited: Option<&VisitedSet>,
-    (index, depth, state, known): &Entry<M>,
+    (index, depth, owned, known): Entry<M>,
 ) -> Expanded<M> {
-    let (index, depth) = (*index, *depth);
+    let state = &owned;
+    let known = &known;
     let local = model.thread_local_copy(state);
     let state = local.as_ref().unwrap_or(state);
     let mut steps = Vec::new();
@@ -57,6 +61,7 @@ fn expand<M: Model>(
         moves: 0,
         final_violation: None,
         successors: Vec::new(),
+        parent: None,
     };
     if e.terminal {
         if waiting == 0 {
@@ -74,13 +79,13 @@ fn expand<M: Model>(
     for (i, &step) in steps.iter().enumerate() {
         e.moves |= bit(model.actor(step));
         let mut effect = None;
-        let next = expansion.next(model, state, &steps, i).and_then(|successor| {
+        let next = expansion.next(model, state, &steps, i).map(|successor| {
             let fp = successor.fingerprint;
-            effect = successor.effect.clone();
             if visited.is_some_and(|v| v.contains(fp)) {
-                return Ok((fp, None));
+                return (fp, None);
             }
-            Ok((fp, Some((successor.state(model, state, step)?, Known::default()))))
+            effect = expansion.effect(&successor).cloned();
+            (fp, Some((successor.into_pending(), Known::default())))
         });
         effects.push(effect);
         e.successors.push((step, next));
@@ -93,11 +98,17 @@ fn expand<M: Model>(
         .filter(|((_, next), _)| matches!(next, Ok((_, Some(_)))))
         .map(|((step, _), effect)| (*step, effect.as_ref()))
         .collect();
-    let mut known = expansion.share(model, &kept).into_iter();
+    let mut known_out = Vec::new();
+    expansion.share(model, &kept, &mut known_out);
+    let mut known = known_out.into_iter();
     for (_, next) in &mut e.successors {
         if let Ok((_, Some((_, k)))) = next {
             *k = known.next().unwrap_or_default();
         }
+    }
+    // The successors still to build need their parent in the merge.
+    if e.successors.iter().any(|(_, n)| matches!(n, Ok((_, Some((Pending::Replay(_), _)))))) {
+        e.parent = Some((owned, expansion.into_inherited()));
     }
     e
 }
@@ -106,6 +117,16 @@ fn expand<M: Model>(
 fn par_map<T: Sync, R: Send>(pool: &rayon::ThreadPool, items: &[T], f: impl Fn(&T) -> R + Sync + Send) -> Vec<R> {
     use rayon::prelude::*;
     pool.install(|| items.par_iter().with_min_len(16).map(f).collect())
+}
+
+/// `f` over `items`, taken by value, on the search's thread pool, keeping their order.
+fn par_map_owned<T: Send, R: Send>(
+    pool: &rayon::ThreadPool,
+    items: Vec<T>,
+    f: impl Fn(T) -> R + Sync + Send,
+) -> Vec<R> {
+    use rayon::prelude::*;
+    pool.install(|| items.into_par_iter().with_min_len(16).map(f).collect())
 }
 
 /// What ends the search at a point of the merge, in single-thread order.
@@ -198,8 +219,7 @@ where
             }
             let chunk = take_chunk(s, chunk_len);
             let visited = &s.visited;
-            pending = par_map(pool, &chunk, |entry| expand(model, config, Some(visited), entry));
-            pool.install(|| drop(chunk));
+            pending = par_map_owned(pool, chunk, |entry| expand(model, config, Some(visited), entry));
         }
         let expanded = std::mem::take(&mut pending);
         let chunk = take_chunk(s, chunk_len);
@@ -209,9 +229,7 @@ where
                 || merge(s, expanded, &mut cut_off),
                 || {
                     drop(old_garbage);
-                    let next = par_map(pool, &chunk, |entry| expand(model, config, None, entry));
-                    drop(chunk);
-                    next
+                    par_map_owned(pool, chunk, |entry| expand(model, config, None, entry))
                 },
             )
         });
@@ -316,7 +334,9 @@ fn merge<M: Model>(s: &mut Search<'_, M>, expanded: Vec<Expanded<M>>, cut_off: &
             s.stats.transitions += 1;
             let target = match s.visited.insert(fp) {
                 Some(Ok(old)) => {
-                    out.duplicates.extend(next.map(|(n, _)| n));
+                    if let Some((Pending::Built(n), _)) = next {
+                        out.duplicates.push(n);
+                    }
                     old
                 }
                 None => {
@@ -328,6 +348,21 @@ fn merge<M: Model>(s: &mut Search<'_, M>, expanded: Vec<Expanded<M>>, cut_off: &
                     let (Some((next, known)), false) = (next, s.stats.states >= s.max_states) else {
                         out.event = Some(snapshot(s, None, StopReason::MaxStates));
                         break 'merge;
+                    };
+                    let next = match (next, &e.parent) {
+                        (Pending::Built(n), _) => n,
+                        (pending, Some((parent, inherited))) => match pending.state(s.model, inherited, parent, step) {
+                            Ok(n) => n,
+                            Err(violation) => {
+                                let mut trace = s.trace(e.index);
+                                trace.push(step);
+                                let finding = Some(Finding::Violation { violation, trace });
+                                out.event = Some(snapshot(s, finding, StopReason::Complete));
+                                break 'merge;
+                            }
+                        },
+                        // `expand` keeps the parent of every successor still to build.
+                        (Pending::Replay(_), None) => continue,
                     };
                     let depth = e.depth.saturating_add(1);
                     s.records.push(Record { parent: e.index, step: Some(step) });
@@ -345,6 +380,10 @@ fn merge<M: Model>(s: &mut Search<'_, M>, expanded: Vec<Expanded<M>>, cut_off: &
                 out.event = Some(snapshot(s, None, StopReason::MaxStates));
                 break 'merge;
             }
+        }
+        // Dropped beside the next merge, not on this thread.
+        if let Some((parent, _)) = e.parent {
+            out.duplicates.push(parent);
         }
     }
     out
@@ -373,6 +412,19 @@ mod tests {
         };
         let one = show(super::super::search(m, config));
         let two = show(search_threads(m, &SearchConfig { threads: 3, ..config.clone() }));
+        // Successors built from known effects (the counters record theirs):
+        // the outcome of running every step, on one thread and on three, in
+        // every order.
+        for order in
+            [super::super::Order::BreadthFirst, super::super::Order::DepthFirst, super::super::Order::FewestPreemptions]
+        {
+            for threads in [1, 3] {
+                let reuse = SearchConfig { order, threads, ..config.clone() };
+                let run = SearchConfig { run_every_step: true, ..reuse.clone() };
+                let (a, b) = (show(search_threads(m, &reuse)), show(search_threads(m, &run)));
+                assert_eq!(a, b, "{order:?} on {threads} threads");
+            }
+        }
         // Small chunks: the merge of one runs beside the expansion of the next.
         let Ok(pool) = rayon::ThreadPoolBuilder::new().num_threads(2).build() else { panic!("no thread pool") };
         let config = SearchConfig { threads: 2, ..config.clone() };

@@ -156,7 +156,8 @@ impl Model for Counters {
     type State = Vec<u8>;
     type Step = usize;
     type Violation = Vec<u8>;
-    type Effect = ();
+    /// The counter a step wrote, and its new value.
+    type Effect = (usize, u8);
 
     fn initial(&self) -> Result<Vec<u8>, Vec<u8>> {
         Ok(vec![0; self.n])
@@ -180,6 +181,27 @@ impl Model for Counters {
 
     fn fingerprint(&self, state: &Vec<u8>) -> Fingerprint {
         xxh3_128(state)
+    }
+
+    fn next_with_effect(&self, state: &Vec<u8>, step: usize) -> Result<(Vec<u8>, Option<(usize, u8)>), Vec<u8>> {
+        let next = self.next(state, step)?;
+        let value = next.get(step).copied().unwrap_or(0);
+        Ok((next, Some((step, value))))
+    }
+
+    fn replay_fingerprint(&self, state: &Vec<u8>, effect: &(usize, u8)) -> Option<Fingerprint> {
+        self.replay(state, effect).map(|n| xxh3_128(&n))
+    }
+
+    fn replay(&self, state: &Vec<u8>, &(i, value): &(usize, u8)) -> Option<Vec<u8>> {
+        let mut next = state.clone();
+        *next.get_mut(i)? = value;
+        // A violation is reported by running the step.
+        (self.bad.as_ref() != Some(&next)).then_some(next)
+    }
+
+    fn commutes(&self, taken: &(usize, u8), kept: &(usize, u8)) -> bool {
+        taken.0 != kept.0
     }
 
     fn actor(&self, step: usize) -> usize {
