@@ -46,8 +46,19 @@ impl Footprint {
     }
 }
 
+/// The footprint being recorded, one cell per word (each access sets one
+/// bit of one word).
+struct Recording {
+    read_tasks: Cell<u64>,
+    write_tasks: Cell<u64>,
+    read: Cell<u16>,
+    write: Cell<u16>,
+}
+
 thread_local! {
-    static CURRENT: Cell<Footprint> = const { Cell::new(Footprint { read_tasks: 0, write_tasks: 0, read: 0, write: 0 }) };
+    static CURRENT: Recording = const {
+        Recording { read_tasks: Cell::new(0), write_tasks: Cell::new(0), read: Cell::new(0), write: Cell::new(0) }
+    };
 }
 
 fn task_bit(i: usize) -> u64 {
@@ -57,62 +68,54 @@ fn task_bit(i: usize) -> u64 {
 
 #[inline]
 pub fn read_task(i: usize) {
-    CURRENT.with(|c| {
-        let mut f = c.get();
-        f.read_tasks |= task_bit(i);
-        c.set(f)
-    })
+    CURRENT.with(|c| c.read_tasks.set(c.read_tasks.get() | task_bit(i)))
 }
 
 #[inline]
 pub fn write_task(i: usize) {
-    CURRENT.with(|c| {
-        let mut f = c.get();
-        f.write_tasks |= task_bit(i);
-        c.set(f)
-    })
+    CURRENT.with(|c| c.write_tasks.set(c.write_tasks.get() | task_bit(i)))
 }
 
 /// Every one of the first `n` tasks is read (a walk of the task table).
 pub fn read_all_tasks(n: usize) {
     CURRENT.with(|c| {
-        let mut f = c.get();
-        f.read_tasks |= if n >= 64 { u64::MAX } else { (1u64 << n) - 1 };
-        f.read |= part::TASK_COUNT;
-        c.set(f)
+        c.read_tasks.set(c.read_tasks.get() | if n >= 64 { u64::MAX } else { (1u64 << n) - 1 });
+        c.read.set(c.read.get() | part::TASK_COUNT);
     })
 }
 
 #[inline]
 pub fn read_part(p: u16) {
     if p != 0 {
-        CURRENT.with(|c| {
-            let mut f = c.get();
-            f.read |= p;
-            c.set(f)
-        })
+        CURRENT.with(|c| c.read.set(c.read.get() | p))
     }
 }
 
 #[inline]
 pub fn write_part(p: u16) {
     if p != 0 {
-        CURRENT.with(|c| {
-            let mut f = c.get();
-            f.write |= p;
-            c.set(f)
-        })
+        CURRENT.with(|c| c.write.set(c.write.get() | p))
     }
 }
 
 /// Start recording a step: forget what was recorded before.
 pub fn start() {
-    CURRENT.with(|c| c.set(Footprint::default()))
+    CURRENT.with(|c| {
+        c.read_tasks.set(0);
+        c.write_tasks.set(0);
+        c.read.set(0);
+        c.write.set(0);
+    })
 }
 
 /// What was recorded since `start()`.
 pub fn current() -> Footprint {
-    CURRENT.with(|c| c.get())
+    CURRENT.with(|c| Footprint {
+        read_tasks: c.read_tasks.get(),
+        write_tasks: c.write_tasks.get(),
+        read: c.read.get(),
+        write: c.write.get(),
+    })
 }
 
 #[cfg(test)]
