@@ -203,9 +203,10 @@ impl<M: Model> Expansion<M> {
         // Only the step of an actor with no other step (no choice) is kept:
         // an effect stands for one branch of the actor's next move.
         let actor = model.actor(step);
-        let single =
-            (i == 0 || model.actor(steps[i - 1]) != actor) && steps.get(i + 1).is_none_or(|&s| model.actor(s) != actor);
-        if single {
+        let single = steps.iter().filter(|&&s| model.actor(s) == actor).count() == 1;
+        // At most 64 entries: one bit each in a mask.
+        let room = self.here.len() < 64;
+        if single && room {
             if let Some((j, effect)) = self.inherited_effect(step) {
                 if let Some(fingerprint) = model.replay_fingerprint(state, effect) {
                     self.here.push((step, Source::Inherited(j)));
@@ -215,10 +216,8 @@ impl<M: Model> Expansion<M> {
         }
         let (next, effect) = model.next_with_effect(state, step)?;
         let effect = effect.map(Arc::new);
-        if let (true, Some(e)) = (single, &effect) {
-            if self.here.len() < 64 {
-                self.here.push((step, Source::Recorded(e.clone())));
-            }
+        if let (true, true, Some(e)) = (single, room, &effect) {
+            self.here.push((step, Source::Recorded(e.clone())));
         }
         Ok(Successor { fingerprint: model.fingerprint(&next), made: Made::Run(next, effect) })
     }

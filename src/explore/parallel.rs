@@ -362,7 +362,10 @@ fn merge<M: Model>(s: &mut Search<'_, M>, expanded: Vec<Expanded<M>>, cut_off: &
                             }
                         },
                         // `expand` keeps the parent of every successor still to build.
-                        (Pending::Replay(_), None) => continue,
+                        (Pending::Replay(_), None) => {
+                            debug_assert!(false, "a successor to build from an effect without its parent");
+                            continue;
+                        }
                     };
                     let depth = e.depth.saturating_add(1);
                     s.records.push(Record { parent: e.index, step: Some(step) });

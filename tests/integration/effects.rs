@@ -76,6 +76,81 @@ fn a_step_built_from_its_effect_is_the_step_run_on_every_corpus_diamond() {
     assert!(checked > 10_000, "only {checked} commuting pairs checked");
 }
 
+/// Along `walks` random paths of up to `len` steps, carry the effects the
+/// search would carry (every single step's effect, kept while each step
+/// taken commutes with it) and check, in every state on the way, each one
+/// still kept against the step run there. Returns the checks and mismatches.
+fn chains(sys: &System, walks: usize, len: usize, mut seed: u64) -> (usize, Vec<String>) {
+    let mut rand = move || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    let (mut checked, mut bad) = (0, Vec::new());
+    let mut steps = Vec::new();
+    for _ in 0..walks {
+        let Ok(mut k) = sys.initial() else { return (0, bad) };
+        // (step, its effect, how many steps ago it was recorded)
+        let mut kept: Vec<(taskcheck::kernel::system::Step, taskcheck::kernel::system::Effect, usize)> = Vec::new();
+        for _ in 0..len {
+            steps.clear();
+            sys.steps(&k, &mut steps);
+            if steps.is_empty() {
+                break;
+            }
+            let here = singles(sys, &steps);
+            for (step, effect, age) in &kept {
+                if !here.contains(step) {
+                    continue;
+                }
+                let Some(replayed) = sys.replay_fingerprint(&k, effect) else { continue };
+                checked += 1;
+                if sys.next(&k, *step).map(|n| sys.fingerprint(&n)).ok() != Some(replayed) {
+                    bad.push(format!("{step:?}, recorded {age} steps before"));
+                }
+            }
+            // Record the effects of this state's steps the walk has none for.
+            for &b in &here {
+                if !kept.iter().any(|(s, _, _)| *s == b) {
+                    if let Ok((_, Some(e))) = sys.next_with_effect(&k, b) {
+                        kept.push((b, e, 0));
+                    }
+                }
+            }
+            let a = steps[(rand() % steps.len() as u64) as usize];
+            let Ok((next, effect_a)) = sys.next_with_effect(&k, a) else { break };
+            kept.retain(|(s, e, _)| {
+                sys.actor(*s) != sys.actor(a) && effect_a.as_ref().is_some_and(|ea| sys.commutes(ea, e))
+            });
+            for entry in &mut kept {
+                entry.2 += 1;
+            }
+            k = next;
+        }
+    }
+    (checked, bad)
+}
+
+#[test]
+fn effects_kept_along_random_paths_build_the_steps_as_run() {
+    let (mut checked, mut bad) = (0, Vec::new());
+    for (n, f) in crate::corpus_files().iter().enumerate() {
+        let text = std::fs::read_to_string(f).unwrap();
+        let name = f.file_name().unwrap().to_string_lossy().to_string();
+        for k in models::builtin_names() {
+            let model = models::builtin(k).unwrap();
+            let mut map = SourceMap::default();
+            let (sys, _) = check::build(&mut map, &model, &name, &text).unwrap();
+            let (c, b) = chains(&sys, 20, 80, 0x9e37_79b9_7f4a_7c15 ^ n as u64);
+            checked += c;
+            bad.extend(b.into_iter().take(3).map(|d| format!("{name} [{k}]: {d}")));
+        }
+    }
+    assert!(bad.is_empty(), "built from an effect kept along the path, not as run:\n{}", bad.join("\n"));
+    assert!(checked > 10_000, "only {checked} kept effects checked");
+}
+
 #[test]
 fn every_corpus_search_has_the_outcome_of_running_every_step() {
     let mut bad = Vec::new();
