@@ -255,11 +255,7 @@ impl<M: Model> Search<'_, M> {
                 }
                 let successor = match expansion.next(model, &state, &steps, i) {
                     Ok(successor) => successor,
-                    Err(violation) => {
-                        let mut trace = self.trace(index);
-                        trace.push(step);
-                        return (Some(Finding::Violation { violation, trace }), StopReason::Complete);
-                    }
+                    Err(violation) => return self.violation(index, step, violation),
                 };
                 self.stats.transitions += 1;
                 let mut fp = successor.fingerprint;
@@ -284,11 +280,7 @@ impl<M: Model> Search<'_, M> {
                             let effect = expansion.effect(&successor).cloned();
                             let next = match expansion.state(model, successor, &state, step) {
                                 Ok(next) => next,
-                                Err(violation) => {
-                                    let mut trace = self.trace(index);
-                                    trace.push(step);
-                                    return (Some(Finding::Violation { violation, trace }), StopReason::Complete);
-                                }
+                                Err(violation) => return self.violation(index, step, violation),
                             };
                             born.push((!preempts, old, depth, next, step, effect));
                         }
@@ -302,11 +294,7 @@ impl<M: Model> Search<'_, M> {
                         let effect = expansion.effect(&successor).cloned();
                         let next = match expansion.state(model, successor, &state, step) {
                             Ok(next) => next,
-                            Err(violation) => {
-                                let mut trace = self.trace(index);
-                                trace.push(step);
-                                return (Some(Finding::Violation { violation, trace }), StopReason::Complete);
-                            }
+                            Err(violation) => return self.violation(index, step, violation),
                         };
                         let depth = depth.saturating_add(1);
                         self.records.push(Record { parent: index, step: Some(step) });
@@ -365,6 +353,13 @@ impl<M: Model> Search<'_, M> {
             StopReason::Complete
         };
         (None, stop)
+    }
+
+    /// How the search ends when `step` from state `index` commits `violation`.
+    fn violation(&self, index: u32, step: M::Step, violation: M::Violation) -> (Option<Finding<M>>, StopReason) {
+        let mut trace = self.trace(index);
+        trace.push(step);
+        (Some(Finding::Violation { violation, trace }), StopReason::Complete)
     }
 
     /// Put the initial state in the frontier; or how the search ends at once.

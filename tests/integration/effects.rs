@@ -7,9 +7,7 @@ use std::collections::{HashSet, VecDeque};
 
 use taskcheck::check::{self, Options};
 use taskcheck::explore::{Model, Order};
-use taskcheck::kernel::models;
 use taskcheck::kernel::system::System;
-use taskcheck::lang::diag::SourceMap;
 
 /// Steps of `steps` whose actor has no other step.
 fn singles(sys: &System, steps: &[taskcheck::kernel::system::Step]) -> Vec<taskcheck::kernel::system::Step> {
@@ -60,18 +58,11 @@ fn diamonds(sys: &System, cap: usize) -> (usize, Vec<String>) {
 #[test]
 fn a_step_built_from_its_effect_is_the_step_run_on_every_corpus_diamond() {
     let (mut checked, mut bad) = (0, Vec::new());
-    for f in &crate::corpus_files() {
-        let text = std::fs::read_to_string(f).unwrap();
-        let name = f.file_name().unwrap().to_string_lossy().to_string();
-        for k in models::builtin_names() {
-            let model = models::builtin(k).unwrap();
-            let mut map = SourceMap::default();
-            let (sys, _) = check::build(&mut map, &model, &name, &text).unwrap();
-            let (c, b) = diamonds(&sys, 2000);
-            checked += c;
-            bad.extend(b.into_iter().take(3).map(|d| format!("{name} [{k}]: {d}")));
-        }
-    }
+    crate::each_corpus_system(|name, k, _, sys| {
+        let (c, b) = diamonds(sys, 2000);
+        checked += c;
+        bad.extend(b.into_iter().take(3).map(|d| format!("{name} [{k}]: {d}")));
+    });
     assert!(bad.is_empty(), "built from the effect, not as run:\n{}", bad.join("\n"));
     assert!(checked > 10_000, "only {checked} commuting pairs checked");
 }
@@ -134,19 +125,13 @@ fn chains(sys: &System, walks: usize, len: usize, mut seed: u64) -> (usize, Vec<
 
 #[test]
 fn effects_kept_along_random_paths_build_the_steps_as_run() {
-    let (mut checked, mut bad) = (0, Vec::new());
-    for (n, f) in crate::corpus_files().iter().enumerate() {
-        let text = std::fs::read_to_string(f).unwrap();
-        let name = f.file_name().unwrap().to_string_lossy().to_string();
-        for k in models::builtin_names() {
-            let model = models::builtin(k).unwrap();
-            let mut map = SourceMap::default();
-            let (sys, _) = check::build(&mut map, &model, &name, &text).unwrap();
-            let (c, b) = chains(&sys, 20, 80, 0x9e37_79b9_7f4a_7c15 ^ n as u64);
-            checked += c;
-            bad.extend(b.into_iter().take(3).map(|d| format!("{name} [{k}]: {d}")));
-        }
-    }
+    let (mut checked, mut bad, mut n) = (0, Vec::new(), 0u64);
+    crate::each_corpus_system(|name, k, _, sys| {
+        n += 1;
+        let (c, b) = chains(sys, 20, 80, 0x9e37_79b9_7f4a_7c15 ^ n);
+        checked += c;
+        bad.extend(b.into_iter().take(3).map(|d| format!("{name} [{k}]: {d}")));
+    });
     assert!(bad.is_empty(), "built from an effect kept along the path, not as run:\n{}", bad.join("\n"));
     assert!(checked > 10_000, "only {checked} kept effects checked");
 }
@@ -154,34 +139,26 @@ fn effects_kept_along_random_paths_build_the_steps_as_run() {
 #[test]
 fn every_corpus_search_has_the_outcome_of_running_every_step() {
     let mut bad = Vec::new();
-    for f in &crate::corpus_files() {
-        let text = std::fs::read_to_string(f).unwrap();
-        let name = f.file_name().unwrap().to_string_lossy().to_string();
-        for k in models::builtin_names() {
-            let model = models::builtin(k).unwrap();
-            let mut map = SourceMap::default();
-            let (sys, _) = check::build(&mut map, &model, &name, &text).unwrap();
-            // The default order, and breadth-first on two threads (depth-first
-            // takes the same steps one state at a time, as the default does).
-            let orders = [(Order::FewestPreemptions, 1), (Order::BreadthFirst, 2)];
-            for (order, threads) in orders {
-                // Bounded, to stay quick: the bound stops both at the same state.
-                let bounds = taskcheck::explore::Bounds { max_states: Some(20_000), ..Default::default() };
-                let opts = Options { order, threads, bounds, ..Options::default() };
-                let reused = check::check(&map, &sys, k, &opts);
-                let run = check::check(&map, &sys, k, &Options { run_every_step: true, ..opts });
-                let outcome = |r: &check::CheckResult| {
-                    (r.verdict, r.stats.states, r.stats.transitions, r.stats.max_depth, r.schedule.clone())
-                };
-                if outcome(&reused) != outcome(&run) {
-                    bad.push(format!(
-                        "{name} [{k}] {order:?}: {:?} reusing effects, {:?} running every step",
-                        outcome(&reused),
-                        outcome(&run)
-                    ));
-                }
+    crate::each_corpus_system(|name, k, map, sys| {
+        // The default order, and breadth-first on two threads (depth-first
+        // takes the same steps one state at a time, as the default does).
+        for (order, threads) in [(Order::FewestPreemptions, 1), (Order::BreadthFirst, 2)] {
+            // Bounded, to stay quick: the bound stops both at the same state.
+            let bounds = taskcheck::explore::Bounds { max_states: Some(20_000), ..Default::default() };
+            let opts = Options { order, threads, bounds, ..Options::default() };
+            let reused = check::check(map, sys, k, &opts);
+            let run = check::check(map, sys, k, &Options { run_every_step: true, ..opts });
+            let outcome = |r: &check::CheckResult| {
+                (r.verdict, r.stats.states, r.stats.transitions, r.stats.max_depth, r.schedule.clone())
+            };
+            if outcome(&reused) != outcome(&run) {
+                bad.push(format!(
+                    "{name} [{k}] {order:?}: {:?} reusing effects, {:?} running every step",
+                    outcome(&reused),
+                    outcome(&run)
+                ));
             }
         }
-    }
+    });
     assert!(bad.is_empty(), "{}", bad.join("\n"));
 }
