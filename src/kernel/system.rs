@@ -633,6 +633,9 @@ impl<'a> Composed<'a> {
     /// What `violation_after_step()` says of the state, without building it.
     fn violation(&self) -> bool {
         let trampolines = self.trampolines().peek();
+        if !trampolines.contains(&TrampolineState::Freed) {
+            return false;
+        }
         (0..self.len).any(|i| {
             self.task(i).in_trampoline.is_some_and(|tr| trampolines.get(tr as usize) == Some(&TrampolineState::Freed))
         })
