@@ -355,11 +355,16 @@ impl<M: Model> Search<'_, M> {
         (None, stop)
     }
 
-    /// How the search ends when `step` from state `index` commits `violation`.
-    fn violation(&self, index: u32, step: M::Step, violation: M::Violation) -> (Option<Finding<M>>, StopReason) {
+    /// The finding of `step` from state `index` committing `violation`.
+    pub(super) fn violation_finding(&self, index: u32, step: M::Step, violation: M::Violation) -> Finding<M> {
         let mut trace = self.trace(index);
         trace.push(step);
-        (Some(Finding::Violation { violation, trace }), StopReason::Complete)
+        Finding::Violation { violation, trace }
+    }
+
+    /// How the search ends when `step` from state `index` commits `violation`.
+    fn violation(&self, index: u32, step: M::Step, violation: M::Violation) -> (Option<Finding<M>>, StopReason) {
+        (Some(self.violation_finding(index, step, violation)), StopReason::Complete)
     }
 
     /// Put the initial state in the frontier; or how the search ends at once.

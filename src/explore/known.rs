@@ -57,8 +57,8 @@ impl<M: Model> Pending<M> {
     ) -> Result<M::State, M::Violation> {
         match self {
             Pending::Built(s) => Ok(s),
-            Pending::Replay(j) => match inherited.list.as_ref().and_then(|l| l.get(j)) {
-                Some((_, effect)) => build(model, parent, step, effect),
+            Pending::Replay(j) => match inherited.effect(j) {
+                Some(effect) => build(model, parent, step, effect),
                 None => model.next(parent, step),
             },
         }
@@ -75,12 +75,7 @@ impl<M: Model> Successor<M> {
 }
 
 /// The successor of `parent` by `step`, built from the step's `effect`.
-pub(super) fn build<M: Model>(
-    model: &M,
-    parent: &M::State,
-    step: M::Step,
-    effect: &M::Effect,
-) -> Result<M::State, M::Violation> {
+fn build<M: Model>(model: &M, parent: &M::State, step: M::Step, effect: &M::Effect) -> Result<M::State, M::Violation> {
     match model.replay(parent, effect) {
         Some(s) => Ok(s),
         // A model that gave a fingerprint gives the state too; if not, run it.
@@ -93,6 +88,13 @@ pub(super) fn build<M: Model>(
 pub(super) struct Known<M: Model> {
     list: Option<EffectList<M>>,
     valid: u64,
+}
+
+impl<M: Model> Known<M> {
+    /// The effect at position `j` of the list.
+    fn effect(&self, j: usize) -> Option<&Arc<M::Effect>> {
+        self.list.as_ref().and_then(|l| l.get(j)).map(|(_, e)| e)
+    }
 }
 
 impl<M: Model> Default for Known<M> {
@@ -139,7 +141,7 @@ impl<M: Model> Expansion<M> {
     pub(super) fn effect<'a>(&'a self, successor: &'a Successor<M>) -> Option<&'a Arc<M::Effect>> {
         match &successor.made {
             Made::Run(_, e) => e.as_ref(),
-            Made::Replayed(j) => self.inherited_at(*j),
+            Made::Replayed(j) => self.inherited.effect(*j),
         }
     }
 
@@ -177,12 +179,8 @@ impl<M: Model> Expansion<M> {
     fn effect_of<'a>(&'a self, source: &'a Source<M>) -> Option<&'a Arc<M::Effect>> {
         match source {
             Source::Recorded(e) => Some(e),
-            Source::Inherited(j) => self.inherited_at(*j),
+            Source::Inherited(j) => self.inherited.effect(*j),
         }
-    }
-
-    fn inherited_at(&self, j: usize) -> Option<&Arc<M::Effect>> {
-        self.inherited.list.as_ref().and_then(|l| l.get(j)).map(|(_, e)| e)
     }
 
     /// The successor of `state` by `step` (the `i`th of `steps`): its

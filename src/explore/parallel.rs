@@ -325,9 +325,8 @@ fn merge<M: Model>(s: &mut Search<'_, M>, expanded: Vec<Expanded<M>>, cut_off: &
             let (fp, next) = match next {
                 Ok(n) => n,
                 Err(violation) => {
-                    let mut trace = s.trace(e.index);
-                    trace.push(step);
-                    out.event = Some(snapshot(s, Some(Finding::Violation { violation, trace }), StopReason::Complete));
+                    let finding = s.violation_finding(e.index, step, violation);
+                    out.event = Some(snapshot(s, Some(finding), StopReason::Complete));
                     break 'merge;
                 }
             };
@@ -354,10 +353,8 @@ fn merge<M: Model>(s: &mut Search<'_, M>, expanded: Vec<Expanded<M>>, cut_off: &
                         (pending, Some((parent, inherited))) => match pending.state(s.model, inherited, parent, step) {
                             Ok(n) => n,
                             Err(violation) => {
-                                let mut trace = s.trace(e.index);
-                                trace.push(step);
-                                let finding = Some(Finding::Violation { violation, trace });
-                                out.event = Some(snapshot(s, finding, StopReason::Complete));
+                                let finding = s.violation_finding(e.index, step, violation);
+                                out.event = Some(snapshot(s, Some(finding), StopReason::Complete));
                                 break 'merge;
                             }
                         },

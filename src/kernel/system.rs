@@ -337,16 +337,25 @@ fn canonicalize(k: &mut Kernel, all: bool) {
 impl Kernel {
     /// Safety properties checked after every step.
     fn violation_after_step(&self) -> Option<ViolationKind> {
-        // A freed trampoline with a task still inside it.
-        for (i, t) in self.tasks.iter().enumerate() {
-            if let Some(tr) = t.in_trampoline {
-                if self.trampolines.get(tr as usize) == Some(&TrampolineState::Freed) {
-                    return Some(ViolationKind::TrampolineUseAfterFree { task: TaskId(i as u16), trampoline: tr });
-                }
-            }
-        }
-        None
+        trampoline_use_after_free(self.tasks.len(), |i| &self.tasks[i], self.trampolines.peek())
     }
+}
+
+/// A freed trampoline with a task still inside it, among the first `len`
+/// tasks (one check for a state run and one built from an effect).
+fn trampoline_use_after_free<'a>(
+    len: usize,
+    task: impl Fn(usize) -> &'a std::sync::Arc<Task>,
+    trampolines: &[TrampolineState],
+) -> Option<ViolationKind> {
+    if !trampolines.contains(&TrampolineState::Freed) {
+        return None;
+    }
+    (0..len).find_map(|i| {
+        let tr = task(i).in_trampoline?;
+        (trampolines.get(tr as usize) == Some(&TrampolineState::Freed))
+            .then_some(ViolationKind::TrampolineUseAfterFree { task: TaskId(i as u16), trampoline: tr })
+    })
 }
 
 /// The state's canonical bytes: integers little-endian whatever the platform,
@@ -632,13 +641,7 @@ impl<'a> Composed<'a> {
 
     /// What `violation_after_step()` says of the state, without building it.
     fn violation(&self) -> bool {
-        let trampolines = self.trampolines().peek();
-        if !trampolines.contains(&TrampolineState::Freed) {
-            return false;
-        }
-        (0..self.len).any(|i| {
-            self.task(i).in_trampoline.is_some_and(|tr| trampolines.get(tr as usize) == Some(&TrampolineState::Freed))
-        })
+        trampoline_use_after_free(self.len, |i| self.task(i), self.trampolines().peek()).is_some()
     }
 
     /// `fingerprint()` of the state, without building it.
