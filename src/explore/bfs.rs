@@ -4,7 +4,7 @@
 //! (parent, step) from which its trace is rebuilt: the shortest one in
 //! breadth-first order, the path the search followed in the others.
 
-use std::collections::VecDeque;
+use super::frontier::Frontier;
 use std::sync::atomic::Ordering;
 use std::time::Instant;
 
@@ -42,7 +42,7 @@ pub(super) struct Search<'a, M: Model> {
     pub(super) records: ChunkedVec<Record<M::Step>>,
     pub(super) visited: VisitedSet,
     /// States to expand: (index, depth, state, what is known of its steps).
-    pub(super) frontier: VecDeque<Entry<M>>,
+    pub(super) frontier: Frontier<Entry<M>>,
     /// Only kept when partial deadlocks are wanted.
     pub(super) graph: Option<Graph>,
     pub(super) stats: Stats,
@@ -83,7 +83,7 @@ impl<'a, M: Model> Search<'a, M> {
             max_states: config.bounds.max_states.unwrap_or(u64::MAX).min(u64::from(u32::MAX)),
             records: ChunkedVec::default(),
             visited: VisitedSet::default(),
-            frontier: VecDeque::new(),
+            frontier: Frontier::default(),
             graph: config.partial_deadlocks.then(Graph::new),
             stats: Stats::default(),
             preempt_frontier: config.preempt_frontier.unwrap_or(PREEMPT_FRONTIER).max(1),

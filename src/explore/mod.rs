@@ -9,6 +9,7 @@
 
 pub mod bfs;
 pub mod chunked;
+pub mod frontier;
 mod known;
 pub mod parallel;
 pub mod random;

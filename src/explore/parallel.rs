@@ -13,8 +13,8 @@ use super::known::{Child, Expansion, Known, Pending};
 use super::visited::VisitedSet;
 use super::{ActorSet, Finding, Fingerprint, Model, Outcome, SearchConfig, StopReason};
 
-/// Parent states expanded between two merges.
-const CHUNK: usize = 4096;
+/// Parent states expanded between two merges: a block of the frontier.
+const CHUNK: usize = super::frontier::BLOCK;
 
 /// One parent state, expanded.
 struct Expanded<M: Model> {
@@ -207,8 +207,12 @@ where
     // before this merge adds any): the merge is the one part that runs on
     // a single thread, and would otherwise leave the other cores idle.
     let mut pending: Vec<Expanded<M>> = Vec::new();
-    // Successors found visited in the merge, dropped beside the next one.
-    let mut garbage: Vec<M::State> = Vec::new();
+    // What the merge lets go of (successors found visited, expanded parents
+    // and what they knew), dropped beside the next merge on another thread;
+    // the emptied buffers are used again, as is the merge's list of new states.
+    let mut garbage = Garbage::default();
+    let mut spare = Garbage::default();
+    let mut discovered = Vec::new();
     loop {
         if let Some(stop) = s.limit_reached() {
             return (None, stop);
@@ -223,19 +227,20 @@ where
         }
         let expanded = std::mem::take(&mut pending);
         let chunk = take_chunk(s, chunk_len);
-        let old_garbage = std::mem::take(&mut garbage);
-        let (merged, next) = pool.install(|| {
+        let mut to_drop = std::mem::take(&mut garbage);
+        let to_fill = std::mem::take(&mut spare);
+        let ((event, filled), (emptied, next)) = pool.install(|| {
             rayon::join(
-                || merge(s, expanded, &mut cut_off),
+                || merge(s, expanded, &mut cut_off, &mut discovered, to_fill),
                 || {
-                    drop(old_garbage);
-                    par_map_owned(pool, chunk, |entry| expand(model, config, None, entry))
+                    to_drop.clear();
+                    (to_drop, par_map_owned(pool, chunk, |entry| expand(model, config, None, entry)))
                 },
             )
         });
         pending = next;
-        let Merged { event, discovered, duplicates } = merged;
-        garbage = duplicates;
+        garbage = filled;
+        spare = emptied;
 
         // A hung set discovered before the event comes first.
         if config.hung_sets && !discovered.is_empty() {
@@ -272,30 +277,48 @@ where
 
 /// The next states of the frontier, up to `len`.
 fn take_chunk<M: Model>(s: &mut Search<'_, M>, len: usize) -> Vec<Entry<M>> {
-    let n = s.frontier.len().min(len);
-    s.frontier.drain(..n).collect()
+    s.frontier.take_front(len)
 }
 
-/// What merging a chunk found.
-struct Merged<M: Model> {
-    /// What ends the search, in single-thread order.
-    event: Option<Event<M>>,
-    /// New states: (index, transitions and depth at discovery).
-    discovered: Vec<(u32, u64, u32)>,
-    /// Successors that were already visited, to drop on another thread.
-    duplicates: Vec<M::State>,
+/// What the merge lets go of, to drop on another thread: successors that
+/// were already visited, expanded parents, and what they knew of their steps.
+struct Garbage<M: Model> {
+    states: Vec<M::State>,
+    known: Vec<Known<M>>,
+}
+
+impl<M: Model> Default for Garbage<M> {
+    fn default() -> Self {
+        Garbage { states: Vec::new(), known: Vec::new() }
+    }
+}
+
+impl<M: Model> Garbage<M> {
+    fn clear(&mut self) {
+        self.states.clear();
+        self.known.clear();
+    }
 }
 
 /// Merge a chunk's expansions into the search in single-thread order, up to
-/// the first event.
-fn merge<M: Model>(s: &mut Search<'_, M>, expanded: Vec<Expanded<M>>, cut_off: &mut bool) -> Merged<M> {
-    let mut out = Merged { event: None, discovered: Vec::new(), duplicates: Vec::new() };
+/// the first event, which it returns with what it let go of (in `garbage`,
+/// empty buffers to fill). The new states go to `discovered`: (index,
+/// transitions and depth at discovery).
+fn merge<M: Model>(
+    s: &mut Search<'_, M>,
+    expanded: Vec<Expanded<M>>,
+    cut_off: &mut bool,
+    discovered: &mut Vec<(u32, u64, u32)>,
+    mut garbage: Garbage<M>,
+) -> (Option<Event<M>>, Garbage<M>) {
+    discovered.clear();
+    let mut event = None;
     let mut successors = Vec::new();
     'merge: for e in expanded {
         if e.terminal {
             if let Some(graph) = &mut s.graph {
                 if !graph.set_state(e.index as usize, &[], e.waiting, 0) {
-                    out.event = Some(snapshot(s, None, StopReason::MaxStates));
+                    event = Some(snapshot(s, None, StopReason::MaxStates));
                     break 'merge;
                 }
             }
@@ -305,7 +328,7 @@ fn merge<M: Model>(s: &mut Search<'_, M>, expanded: Vec<Expanded<M>>, cut_off: &
                 e.final_violation.map(|violation| Finding::Violation { violation, trace: s.trace(e.index) })
             };
             if finding.is_some() {
-                out.event = Some(snapshot(s, finding, StopReason::Complete));
+                event = Some(snapshot(s, finding, StopReason::Complete));
                 break 'merge;
             }
             continue;
@@ -314,7 +337,7 @@ fn merge<M: Model>(s: &mut Search<'_, M>, expanded: Vec<Expanded<M>>, cut_off: &
             *cut_off = true;
             if let Some(graph) = &mut s.graph {
                 if !graph.set_state(e.index as usize, &[], 0, 0) {
-                    out.event = Some(snapshot(s, None, StopReason::MaxStates));
+                    event = Some(snapshot(s, None, StopReason::MaxStates));
                     break 'merge;
                 }
             }
@@ -326,26 +349,29 @@ fn merge<M: Model>(s: &mut Search<'_, M>, expanded: Vec<Expanded<M>>, cut_off: &
                 Ok(n) => n,
                 Err(violation) => {
                     let finding = s.violation_finding(e.index, step, violation);
-                    out.event = Some(snapshot(s, Some(finding), StopReason::Complete));
+                    event = Some(snapshot(s, Some(finding), StopReason::Complete));
                     break 'merge;
                 }
             };
             s.stats.transitions += 1;
             let target = match s.visited.insert(fp) {
                 Some(Ok(old)) => {
-                    if let Some((Pending::Built(n), _)) = next {
-                        out.duplicates.push(n);
+                    if let Some((pending, known)) = next {
+                        if let Pending::Built(n) = pending {
+                            garbage.states.push(n);
+                        }
+                        garbage.known.push(known);
                     }
                     old
                 }
                 None => {
-                    out.event = Some(snapshot(s, None, StopReason::MaxStates));
+                    event = Some(snapshot(s, None, StopReason::MaxStates));
                     break 'merge;
                 }
                 Some(Err(target)) => {
                     // Not visited before the chunk: the state was kept.
                     let (Some((next, known)), false) = (next, s.stats.states >= s.max_states) else {
-                        out.event = Some(snapshot(s, None, StopReason::MaxStates));
+                        event = Some(snapshot(s, None, StopReason::MaxStates));
                         break 'merge;
                     };
                     let next = match (next, &e.parent) {
@@ -354,7 +380,7 @@ fn merge<M: Model>(s: &mut Search<'_, M>, expanded: Vec<Expanded<M>>, cut_off: &
                             Ok(n) => n,
                             Err(violation) => {
                                 let finding = s.violation_finding(e.index, step, violation);
-                                out.event = Some(snapshot(s, Some(finding), StopReason::Complete));
+                                event = Some(snapshot(s, Some(finding), StopReason::Complete));
                                 break 'merge;
                             }
                         },
@@ -368,7 +394,7 @@ fn merge<M: Model>(s: &mut Search<'_, M>, expanded: Vec<Expanded<M>>, cut_off: &
                     s.records.push(Record { parent: e.index, step: Some(step) });
                     s.stats.states += 1;
                     s.stats.max_depth = s.stats.max_depth.max(depth);
-                    out.discovered.push((target, s.stats.transitions, s.stats.max_depth));
+                    discovered.push((target, s.stats.transitions, s.stats.max_depth));
                     s.frontier.push_back((target, depth, next, known));
                     target
                 }
@@ -377,16 +403,17 @@ fn merge<M: Model>(s: &mut Search<'_, M>, expanded: Vec<Expanded<M>>, cut_off: &
         }
         if let Some(graph) = &mut s.graph {
             if !graph.set_state(e.index as usize, &successors, e.waiting, e.moves) {
-                out.event = Some(snapshot(s, None, StopReason::MaxStates));
+                event = Some(snapshot(s, None, StopReason::MaxStates));
                 break 'merge;
             }
         }
         // Dropped beside the next merge, not on this thread.
-        if let Some((parent, _)) = e.parent {
-            out.duplicates.push(parent);
+        if let Some((parent, inherited)) = e.parent {
+            garbage.states.push(parent);
+            garbage.known.push(inherited);
         }
     }
-    out
+    (event, garbage)
 }
 
 fn snapshot<M: Model>(s: &Search<'_, M>, finding: Option<Finding<M>>, stop: StopReason) -> Event<M> {
