@@ -9,6 +9,7 @@ mod exhaustive;
 mod hung;
 mod oracle;
 mod patches;
+mod random_programs;
 mod reduction;
 mod reports;
 mod robustness;
