@@ -91,6 +91,11 @@ pub(super) struct Known<M: Model> {
 }
 
 impl<M: Model> Known<M> {
+    /// Whether it holds a list (whose drop is worth doing elsewhere).
+    pub(super) fn holds_list(&self) -> bool {
+        self.list.is_some()
+    }
+
     /// The effect at position `j` of the list.
     fn effect(&self, j: usize) -> Option<&Arc<M::Effect>> {
         self.list.as_ref().and_then(|l| l.get(j)).map(|(_, e)| e)

@@ -360,7 +360,9 @@ fn merge<M: Model>(
                         if let Pending::Built(n) = pending {
                             garbage.states.push(n);
                         }
-                        garbage.known.push(known);
+                        if known.holds_list() {
+                            garbage.known.push(known);
+                        }
                     }
                     old
                 }
@@ -410,7 +412,9 @@ fn merge<M: Model>(
         // Dropped beside the next merge, not on this thread.
         if let Some((parent, inherited)) = e.parent {
             garbage.states.push(parent);
-            garbage.known.push(inherited);
+            if inherited.holds_list() {
+                garbage.known.push(inherited);
+            }
         }
     }
     (event, garbage)
