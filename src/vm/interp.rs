@@ -44,6 +44,7 @@ fn op_span(prog: &Program, f: &Frame) -> Span {
 }
 
 /// Whether `op` ends the step before it (a scheduling point).
+#[inline]
 fn is_visible<H: Host>(op: &Op, k: &H, t: TaskId, vm: &TaskVm) -> bool {
     if vm.lock_depth > 0 {
         return false;
