@@ -309,7 +309,6 @@ fn run<H: Host>(
                 )),
             ));
         }
-        let op = op.clone();
         exec(prog, k, t, vm, op, choice, log.as_deref_mut()).map_err(|f| located(prog, vm, f))?;
         if matches!(vm.parked, Parked::Schedule | Parked::WaitEvent { .. }) || k.in_trampoline(t) {
             if k.in_trampoline(t) {
@@ -356,12 +355,12 @@ fn exec<H: Host>(
     k: &mut H,
     t: TaskId,
     vm: &mut TaskVm,
-    op: Op,
+    op: &Op,
     choice: u32,
     log: Option<&mut StepLog>,
 ) -> Result<(), Fault> {
     let fi = vm.frames.len() - 1;
-    match op {
+    match *op {
         Op::Const(v) => vm.stack.push(v),
         Op::Load(i) => {
             let v = vm.frames[fi].locals.get(i as usize).copied().unwrap_or(0);
