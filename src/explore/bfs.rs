@@ -4,11 +4,11 @@
 //! (parent, step) from which its trace is rebuilt: the shortest one in
 //! breadth-first order, the path the search followed in the others.
 
-use super::frontier::Frontier;
 use std::sync::atomic::Ordering;
 use std::time::Instant;
 
 use super::chunked::ChunkedVec;
+use super::frontier::Frontier;
 use super::known::{Expansion, Known};
 use super::scc::{self, Graph};
 use super::visited::VisitedSet;
@@ -277,9 +277,8 @@ impl<M: Model> Search<'_, M> {
                             );
                             let depth = depth.saturating_add(1);
                             self.stats.max_depth = self.stats.max_depth.max(depth);
-                            let effect = expansion.effect(&successor).cloned();
-                            let next = match expansion.state(model, successor, &state, step) {
-                                Ok(next) => next,
+                            let (next, effect) = match expansion.build(model, successor, &state, step) {
+                                Ok(built) => built,
                                 Err(violation) => return self.violation(index, step, violation),
                             };
                             born.push((!preempts, old, depth, next, step, effect));
@@ -291,9 +290,8 @@ impl<M: Model> Search<'_, M> {
                         if self.stats.states >= self.max_states {
                             return (None, StopReason::MaxStates);
                         }
-                        let effect = expansion.effect(&successor).cloned();
-                        let next = match expansion.state(model, successor, &state, step) {
-                            Ok(next) => next,
+                        let (next, effect) = match expansion.build(model, successor, &state, step) {
+                            Ok(built) => built,
                             Err(violation) => return self.violation(index, step, violation),
                         };
                         let depth = depth.saturating_add(1);
@@ -320,9 +318,7 @@ impl<M: Model> Search<'_, M> {
                 };
                 successors.push(target);
             }
-            let children: Vec<_> = born.iter().map(|b| (b.4, b.5.as_ref())).collect();
-            expansion.share(model, &children, &mut known_out);
-            drop(children);
+            expansion.share(model, born.iter().map(|b| (b.4, b.5.as_ref())), &mut known_out);
             for ((to_fresh, target, depth, next, _, _), known) in born.drain(..).zip(known_out.drain(..)) {
                 let entry = (target, depth, next, known);
                 if to_fresh {

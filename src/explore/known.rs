@@ -22,6 +22,9 @@ use super::Model;
 /// A state's steps with a known effect, shared by all of its successors.
 pub(super) type EffectList<M> = Arc<[(<M as Model>::Step, Arc<<M as Model>::Effect>)]>;
 
+/// A successor's state, and the effect of the step to it if known.
+pub(super) type Built<M> = (<M as Model>::State, Option<Arc<<M as Model>::Effect>>);
+
 /// A successor as `Expansion::share` sees it: the step to it, and its effect.
 pub(super) type Child<'a, M> = (<M as Model>::Step, Option<&'a Arc<<M as Model>::Effect>>);
 
@@ -47,6 +50,14 @@ pub(super) enum Pending<M: Model> {
 }
 
 impl<M: Model> Pending<M> {
+    /// The state, if it was built already.
+    pub(super) fn built(self) -> Option<M::State> {
+        match self {
+            Pending::Built(s) => Some(s),
+            Pending::Replay(_) => None,
+        }
+    }
+
     /// The state, building it from `inherited` (the expanded state's) if need be.
     pub(super) fn state(
         self,
@@ -150,15 +161,18 @@ impl<M: Model> Expansion<M> {
         }
     }
 
-    /// The state of `successor`, of `parent` by `step`.
-    pub(super) fn state(
+    /// The state of `successor`, of `parent` by `step`, and the step's
+    /// effect if known (what the successor's own successors may inherit).
+    pub(super) fn build(
         &self,
         model: &M,
         successor: Successor<M>,
         parent: &M::State,
         step: M::Step,
-    ) -> Result<M::State, M::Violation> {
-        successor.into_pending().state(model, &self.inherited, parent, step)
+    ) -> Result<Built<M>, M::Violation> {
+        let effect = self.effect(&successor).cloned();
+        let state = successor.into_pending().state(model, &self.inherited, parent, step)?;
+        Ok((state, effect))
     }
 
     /// What the expanded state inherited, for `Pending::state`.
@@ -230,13 +244,20 @@ impl<M: Model> Expansion<M> {
     /// its effect, per successor) left valid, into `out`. The successors
     /// share one list of the effects some successor keeps; the others are
     /// let go.
-    pub(super) fn share(&mut self, model: &M, children: &[Child<'_, M>], out: &mut Vec<Known<M>>) {
+    pub(super) fn share<'a>(
+        &mut self,
+        model: &M,
+        children: impl IntoIterator<Item = Child<'a, M>>,
+        out: &mut Vec<Known<M>>,
+    ) where
+        M::Effect: 'a,
+    {
         out.clear();
         self.masks.clear();
         for (step, effect) in children {
             let mut valid = 0u64;
             if let Some(effect) = effect {
-                let actor = model.actor(*step);
+                let actor = model.actor(step);
                 for (j, (s, source)) in self.here.iter().enumerate() {
                     if model.actor(*s) != actor && self.effect_of(source).is_some_and(|e| model.commutes(effect, e)) {
                         valid |= 1 << j;
@@ -247,7 +268,7 @@ impl<M: Model> Expansion<M> {
         }
         let used = self.masks.iter().fold(0u64, |a, m| a | m);
         if used == 0 {
-            out.extend(children.iter().map(|_| Known::default()));
+            out.extend(self.masks.iter().map(|_| Known::default()));
             return;
         }
         // Entry j of `here` is entry `rank(j)` of the shared list.

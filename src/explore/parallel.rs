@@ -9,7 +9,7 @@
 //! search depends on timing anyway.)
 
 use super::bfs::{bit, Entry, Record, Search};
-use super::known::{Child, Expansion, Known, Pending};
+use super::known::{Expansion, Known, Pending};
 use super::visited::VisitedSet;
 use super::{ActorSet, Finding, Fingerprint, Model, Outcome, SearchConfig, StopReason};
 
@@ -91,15 +91,14 @@ fn expand<M: Model>(
         e.successors.push((step, next));
     }
     // What each kept successor knows, once every step's effect is.
-    let kept: Vec<Child<'_, M>> = e
+    let kept = e
         .successors
         .iter()
         .zip(&effects)
         .filter(|((_, next), _)| matches!(next, Ok((_, Some(_)))))
-        .map(|((step, _), effect)| (*step, effect.as_ref()))
-        .collect();
+        .map(|((step, _), effect)| (*step, effect.as_ref()));
     let mut known_out = Vec::new();
-    expansion.share(model, &kept, &mut known_out);
+    expansion.share(model, kept, &mut known_out);
     let mut known = known_out.into_iter();
     for (_, next) in &mut e.successors {
         if let Ok((_, Some((_, k)))) = next {
@@ -221,12 +220,12 @@ where
             if s.frontier.is_empty() {
                 break;
             }
-            let chunk = take_chunk(s, chunk_len);
+            let chunk = s.frontier.take_front(chunk_len);
             let visited = &s.visited;
             pending = par_map_owned(pool, chunk, |entry| expand(model, config, Some(visited), entry));
         }
         let expanded = std::mem::take(&mut pending);
-        let chunk = take_chunk(s, chunk_len);
+        let chunk = s.frontier.take_front(chunk_len);
         let mut to_drop = std::mem::take(&mut garbage);
         let to_fill = std::mem::take(&mut spare);
         let ((event, filled), (emptied, next)) = pool.install(|| {
@@ -275,11 +274,6 @@ where
     (None, if cut_off { StopReason::MaxDepth } else { StopReason::Complete })
 }
 
-/// The next states of the frontier, up to `len`.
-fn take_chunk<M: Model>(s: &mut Search<'_, M>, len: usize) -> Vec<Entry<M>> {
-    s.frontier.take_front(len)
-}
-
 /// What the merge lets go of, to drop on another thread: successors that
 /// were already visited, expanded parents, and what they knew of their steps.
 struct Garbage<M: Model> {
@@ -297,6 +291,14 @@ impl<M: Model> Garbage<M> {
     fn clear(&mut self) {
         self.states.clear();
         self.known.clear();
+    }
+
+    /// A state and what it knew; an empty `Known` costs nothing to drop here.
+    fn let_go(&mut self, state: Option<M::State>, known: Known<M>) {
+        self.states.extend(state);
+        if known.holds_list() {
+            self.known.push(known);
+        }
     }
 }
 
@@ -357,12 +359,7 @@ fn merge<M: Model>(
             let target = match s.visited.insert(fp) {
                 Some(Ok(old)) => {
                     if let Some((pending, known)) = next {
-                        if let Pending::Built(n) = pending {
-                            garbage.states.push(n);
-                        }
-                        if known.holds_list() {
-                            garbage.known.push(known);
-                        }
+                        garbage.let_go(pending.built(), known);
                     }
                     old
                 }
@@ -411,10 +408,7 @@ fn merge<M: Model>(
         }
         // Dropped beside the next merge, not on this thread.
         if let Some((parent, inherited)) = e.parent {
-            garbage.states.push(parent);
-            if inherited.holds_list() {
-                garbage.known.push(inherited);
-            }
+            garbage.let_go(Some(parent), inherited);
         }
     }
     (event, garbage)
