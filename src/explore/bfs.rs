@@ -9,7 +9,7 @@ use std::time::Instant;
 
 use super::chunked::ChunkedVec;
 use super::frontier::Frontier;
-use super::known::{Expansion, Known};
+use super::known::{Expansion, Known, Successor};
 use super::scc::{self, Graph};
 use super::visited::VisitedSet;
 use super::{ActorSet, Finding, Model, Order, Outcome, Progress, SearchConfig, Stats, StopReason, Trace};
@@ -63,6 +63,16 @@ pub(super) struct Search<'a, M: Model> {
 /// its fingerprint is mixed with the task's.
 fn with_last_mover(fp: super::Fingerprint, actor: usize) -> super::Fingerprint {
     fp ^ (actor as u128 + 1).wrapping_mul(0x9e37_79b9_7f4a_7c15_f39c_c060_5ced_c835)
+}
+
+/// What a successor is looked up by: its fingerprint, mixed with the task
+/// that moved into it under a preemption bound.
+fn visited_key(fp: super::Fingerprint, actor: usize, bounded: bool) -> super::Fingerprint {
+    if bounded {
+        with_last_mover(fp, actor)
+    } else {
+        fp
+    }
 }
 
 /// Search of `model`'s state space within `config`'s bounds.
@@ -168,6 +178,11 @@ impl<M: Model> Search<'_, M> {
         #[allow(clippy::type_complexity)]
         let mut born: Vec<(bool, u32, u32, M::State, M::Step, Option<std::sync::Arc<M::Effect>>)> = Vec::new();
         let mut expansion = Expansion::new(!self.config.run_every_step);
+        // One expansion's successors, all taken before any is looked up, so
+        // that the visited set's buckets load while the others are computed:
+        // (step's position, preempts?, preemptions to it, successor).
+        #[allow(clippy::type_complexity)]
+        let mut taken: Vec<(usize, bool, u8, Result<Successor<M>, M::Violation>)> = Vec::new();
         let mut known_out = Vec::new();
         let mut expanded = 0u64;
         let mut cut_off = false;
@@ -245,6 +260,7 @@ impl<M: Model> Search<'_, M> {
             };
             let last_can_move = last.is_some_and(|a| steps.iter().any(|&s| model.actor(s) == a));
             expansion.start(&known);
+            taken.clear();
             for (i, &step) in steps.iter().enumerate() {
                 moves |= bit(model.actor(step));
                 let preempts = last_can_move && Some(model.actor(step)) != last;
@@ -253,15 +269,23 @@ impl<M: Model> Search<'_, M> {
                     preempt_cut = true;
                     continue;
                 }
-                let successor = match expansion.next(model, &state, &steps, i) {
+                let successor = expansion.next(model, &state, &steps, i);
+                let Ok(s) = &successor else {
+                    // The later steps are not taken: the violation ends the search.
+                    taken.push((i, preempts, step_preempted, successor));
+                    break;
+                };
+                self.visited.prefetch(visited_key(s.fingerprint, model.actor(step), max_preemptions.is_some()));
+                taken.push((i, preempts, step_preempted, successor));
+            }
+            for (i, preempts, step_preempted, successor) in taken.drain(..) {
+                let step = steps[i];
+                let successor = match successor {
                     Ok(successor) => successor,
                     Err(violation) => return self.violation(index, step, violation),
                 };
                 self.stats.transitions += 1;
-                let mut fp = successor.fingerprint;
-                if max_preemptions.is_some() {
-                    fp = with_last_mover(fp, model.actor(step));
-                }
+                let fp = visited_key(successor.fingerprint, model.actor(step), max_preemptions.is_some());
                 let target = match self.visited.insert(fp) {
                     Some(Ok(old)) => {
                         if max_preemptions.is_some()

@@ -316,7 +316,23 @@ fn merge<M: Model>(
     discovered.clear();
     let mut event = None;
     let mut successors = Vec::new();
-    'merge: for e in expanded {
+    // Each expansion's buckets of the visited set are fetched while the
+    // one before it is merged.
+    let prefetch = |s: &Search<'_, M>, e: &Expanded<M>| {
+        for (_, next) in &e.successors {
+            if let Ok((fp, _)) = next {
+                s.visited.prefetch(*fp);
+            }
+        }
+    };
+    let mut expanded = expanded.into_iter().peekable();
+    if let Some(first) = expanded.peek() {
+        prefetch(s, first);
+    }
+    'merge: while let Some(e) = expanded.next() {
+        if let Some(after) = expanded.peek() {
+            prefetch(s, after);
+        }
         if e.terminal {
             if let Some(graph) = &mut s.graph {
                 if !graph.set_state(e.index as usize, &[], e.waiting, 0) {
