@@ -12,7 +12,7 @@ use super::{fault, footprint, Fault, KResult, Kernel};
 use crate::lang::bytecode::{FuncId, Program};
 use crate::lang::types::Ty;
 use crate::lang::value;
-use crate::vm::{Frame, FrameKind, Parked, PrimEffect, TaskVm};
+use crate::vm::{FrameKind, Parked, PrimEffect, TaskVm};
 
 /// Context of a mutating primitive: the kernel, the calling task and its
 /// machine state (taken out of the task while it runs; read-only here).
@@ -454,9 +454,12 @@ fn child_vm(c: &Ctx) -> KResult<TaskVm> {
         FrameKind::Syscall { conv, .. } => conv,
         _ => return fault("fork: no syscall frame"),
     };
-    let mut frames = c.vm.frames[..user_top].to_vec();
-    frames.push(Frame::exit_to_user(c.prog, FrameKind::ExitToUser { conv, ret: 0 })?);
-    Ok(TaskVm { frames, stack: c.vm.stack.clone(), errno: c.vm.errno, lock_depth: 0, parked: Parked::Ready })
+    let frames = c.vm.frames[..user_top].to_vec();
+    let locals = c.vm.locals[..c.vm.frames[user_top].base as usize].to_vec();
+    let mut vm =
+        TaskVm { frames, locals, stack: c.vm.stack.clone(), errno: c.vm.errno, lock_depth: 0, parked: Parked::Ready };
+    vm.push_exit_to_user(c.prog, FrameKind::ExitToUser { conv, ret: 0 })?;
+    Ok(vm)
 }
 
 /// Task names: the variable that receives fork() (`b`), else `<parent>.<n>`;

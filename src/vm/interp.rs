@@ -94,6 +94,7 @@ pub fn choices<H: Host>(prog: &Program, k: &H, t: TaskId) -> Result<u32, Located
 pub fn probe_wait<H: Host>(prog: &Program, k: &H, t: TaskId) -> Result<bool, Located> {
     let vm = k.vm(t);
     let Some(frame) = vm.frames.last() else { return Ok(false) };
+    let locals = vm.frame_locals(vm.frames.len() - 1);
     let func = prog.func(frame.func);
     let mut stack: Vec<i64> = Vec::new();
     let mut pc = frame.pc as usize + 1; // skip WaitBegin
@@ -107,7 +108,7 @@ pub fn probe_wait<H: Host>(prog: &Program, k: &H, t: TaskId) -> Result<bool, Loc
         pc += 1;
         match op {
             Op::Const(v) => stack.push(*v),
-            Op::Load(i) => stack.push(frame.locals.get(*i as usize).copied().unwrap_or(0)),
+            Op::Load(i) => stack.push(locals.get(*i as usize).copied().unwrap_or(0)),
             Op::LoadKernel(i) => stack.push(k.load_kernel_global(*i)),
             Op::Current => stack.push(k.task_handle(t)),
             Op::Dup => {
@@ -155,7 +156,7 @@ pub fn probe_wait<H: Host>(prog: &Program, k: &H, t: TaskId) -> Result<bool, Loc
                 if stack.len() < n {
                     return Err(fail("stack underflow", pc));
                 }
-                let args = stack.split_off(stack.len() - n);
+                let args = Args::take(&mut stack, n);
                 if !k.prim_pure(*prim) {
                     return Err(fail("a wait_event() condition may only read kernel state", pc - 1));
                 }
@@ -235,7 +236,7 @@ fn run<H: Host>(
     // A user-mode loop that runs long: its state when first noticed, and
     // whether it wrote memory since.
     let mut user_ops = 0u32;
-    let mut spin: Option<(Vec<Frame>, Vec<i64>)> = None;
+    let mut spin: Option<(Vec<Frame>, Vec<i64>, Vec<i64>)> = None;
     let mut wrote = false;
     loop {
         if vm.parked == Parked::Dead {
@@ -249,8 +250,8 @@ fn run<H: Host>(
             // A signal is pending while the task runs user code: the next
             // interrupt (the IPI of signal_wake_up(), or a tick) returns
             // through exit_to_user_mode(), which handles it.
-            let frame = Frame::exit_to_user(prog, FrameKind::Interrupt).map_err(|f| located(prog, vm, f))?;
-            vm.frames.push(frame);
+            let entered = vm.push_exit_to_user(prog, FrameKind::Interrupt);
+            entered.map_err(|f| located(prog, vm, f))?;
             continue;
         }
         let Some(op) = func.code.get(frame.pc as usize) else {
@@ -280,7 +281,9 @@ fn run<H: Host>(
             match &spin {
                 // Back where it was, having written nothing: a pure spin,
                 // which only the tick (or a signal) interrupts.
-                Some((frames, stack)) if !wrote && vm.frames == *frames && vm.stack == *stack => {
+                Some((frames, locals, stack))
+                    if !wrote && vm.frames == *frames && vm.locals == *locals && vm.stack == *stack =>
+                {
                     vm.parked = Parked::Ready;
                     if let Some(l) = log.as_deref_mut() {
                         if l.action.is_none() {
@@ -293,7 +296,7 @@ fn run<H: Host>(
                     }
                     return Ok(());
                 }
-                None if user_ops >= TICK_OPS => spin = Some((vm.frames.clone(), vm.stack.clone())),
+                None if user_ops >= TICK_OPS => spin = Some((vm.frames.clone(), vm.locals.clone(), vm.stack.clone())),
                 _ => {}
             }
             if spin.is_some() && matches!(op, Op::StoreGlobal(_)) {
@@ -363,12 +366,12 @@ fn exec<H: Host>(
     match *op {
         Op::Const(v) => vm.stack.push(v),
         Op::Load(i) => {
-            let v = vm.frames[fi].locals.get(i as usize).copied().unwrap_or(0);
+            let v = vm.frame_locals(fi).get(i as usize).copied().unwrap_or(0);
             vm.stack.push(v)
         }
         Op::Store(i) => {
             let v = pop(vm)?;
-            if let Some(slot) = vm.frames[fi].locals.get_mut(i as usize) {
+            if let Some(slot) = vm.frame_locals_mut(fi).get_mut(i as usize) {
                 *slot = v;
             }
         }
@@ -385,15 +388,15 @@ fn exec<H: Host>(
         Op::AddrLocal(i) => vm.stack.push(value::local_addr(fi, i)),
         Op::LoadInd => {
             let a = pop(vm)?;
-            let (f, s) = deref(vm, a)?;
-            let v = vm.frames[f].locals[s];
+            let (_, s) = deref(vm, a)?;
+            let v = vm.locals[s];
             vm.stack.push(v)
         }
         Op::StoreInd => {
             let v = pop(vm)?;
             let a = pop(vm)?;
-            let (f, s) = deref(vm, a)?;
-            vm.frames[f].locals[s] = v;
+            let (_, s) = deref(vm, a)?;
+            vm.locals[s] = v;
         }
         Op::Unary(u) => {
             let v = pop(vm)?;
@@ -444,11 +447,11 @@ fn exec<H: Host>(
         }
         Op::Ret => {
             let v = pop(vm)?;
-            let Some(done) = vm.frames.pop() else { return Err(Fault::Model("return with no frame".into())) };
+            let Some(done) = vm.pop_frame() else { return Err(Fault::Model("return with no frame".into())) };
             match done.kind {
                 FrameKind::Call => vm.stack.push(v),
                 FrameKind::Syscall { conv, .. } => {
-                    vm.frames.push(Frame::exit_to_user(prog, FrameKind::ExitToUser { conv, ret: v })?);
+                    vm.push_exit_to_user(prog, FrameKind::ExitToUser { conv, ret: v })?;
                 }
                 FrameKind::Interrupt => {}
                 FrameKind::ExitToUser { conv, ret } => {
@@ -487,7 +490,7 @@ fn exec<H: Host>(
             if vm.stack.len() < n {
                 return Err(Fault::Model("stack underflow".into()));
             }
-            let args = vm.stack.split_off(vm.stack.len() - n);
+            let args = Args::take(&mut vm.stack, n);
             if k.prim_pure(prim) {
                 let v = k.call_pure(prog, t, prim, &args)?;
                 vm.stack.push(v);
@@ -508,6 +511,7 @@ fn exec<H: Host>(
                     }
                     PrimEffect::TaskDead => {
                         vm.frames.clear();
+                        vm.locals.clear();
                         vm.stack.clear();
                         vm.parked = Parked::Dead;
                     }
@@ -590,7 +594,7 @@ fn exec<H: Host>(
         }
         Op::Printf { fmt, argc } => {
             let n = argc as usize;
-            let args = vm.stack.split_off(vm.stack.len().saturating_sub(n));
+            let args = Args::take(&mut vm.stack, n);
             if log.is_some() || k.keeps_output() {
                 let line = format_printf(prog.strings.get(fmt as usize).map(|s| s.as_str()).unwrap_or(""), &args);
                 if k.keeps_output() {
@@ -622,6 +626,40 @@ fn check_atomic(vm: &TaskVm, what: &str) -> Result<(), Fault> {
     Ok(())
 }
 
+/// The arguments of a call to a primitive or `printf()`, taken off the
+/// operand stack: in place for the few most take, so that a step does not
+/// allocate for each call.
+enum Args {
+    Few([i64; 6], usize),
+    Many(Vec<i64>),
+}
+
+impl Args {
+    /// The top `n` values of `stack` (at most its length), first pushed first.
+    fn take(stack: &mut Vec<i64>, n: usize) -> Args {
+        let from = stack.len() - n.min(stack.len());
+        let args = if n <= 6 {
+            let mut few = [0; 6];
+            few[..stack.len() - from].copy_from_slice(&stack[from..]);
+            Args::Few(few, stack.len() - from)
+        } else {
+            Args::Many(stack[from..].to_vec())
+        };
+        stack.truncate(from);
+        args
+    }
+}
+
+impl std::ops::Deref for Args {
+    type Target = [i64];
+    fn deref(&self) -> &[i64] {
+        match self {
+            Args::Few(a, n) => &a[..*n],
+            Args::Many(v) => v,
+        }
+    }
+}
+
 fn deref(vm: &TaskVm, a: i64) -> Result<(usize, usize), Fault> {
     if a == 0 {
         return Err(Fault::Model("NULL pointer dereference".into()));
@@ -631,10 +669,10 @@ fn deref(vm: &TaskVm, a: i64) -> Result<(usize, usize), Fault> {
     }
     let p = value::payload(a);
     let (f, s) = ((p >> 16) as usize, (p & 0xffff) as usize);
-    if f >= vm.frames.len() || s >= vm.frames[f].locals.len() {
+    if s >= vm.frame_locals(f).len() {
         return Err(Fault::Model("dangling pointer to a local of a returned function".into()));
     }
-    Ok((f, s))
+    Ok((f, vm.frames[f].base as usize + s))
 }
 
 fn push_frame(
@@ -647,15 +685,7 @@ fn push_frame(
     if vm.frames.len() >= MAX_FRAMES {
         return Err(Fault::Unsupported(format!("call depth above {MAX_FRAMES} (unbounded recursion?)")));
     }
-    let f = prog.func(func);
-    let n = argc as usize;
-    if vm.stack.len() < n {
-        return Err(Fault::Model("stack underflow".into()));
-    }
-    let mut locals = vm.stack.split_off(vm.stack.len() - n);
-    locals.resize((f.locals as usize).max(n), 0);
-    vm.frames.push(Frame { func, pc: 0, locals, kind });
-    Ok(())
+    vm.push_frame(func, kind, argc as usize, prog.func(func).locals as usize)
 }
 
 /// printf with %d %i %u %x %s(unsupported → literal) %% and %ld-style lengths.

@@ -28,9 +28,10 @@ impl Liveness {
     /// Zero the dead locals of every frame of `vm`, each at the pc it resumes
     /// at (the top frame's next op, a caller's return point).
     pub fn clear_dead(&self, vm: &mut TaskVm) {
-        for f in &mut vm.frames {
+        for fi in 0..vm.frames.len() {
+            let f = &vm.frames[fi];
             let live = self.mask(f.func.0 as usize, f.pc as usize);
-            for (i, v) in f.locals.iter_mut().take(64).enumerate() {
+            for (i, v) in vm.frame_locals_mut(fi).iter_mut().take(64).enumerate() {
                 if live & (1 << i) == 0 {
                     *v = 0;
                 }
@@ -86,7 +87,6 @@ fn live_in(f: &Function) -> Vec<u64> {
 mod tests {
     use super::*;
     use crate::lang::bytecode::FuncId;
-    use crate::vm::Frame;
 
     fn func(code: Vec<Op>, locals: u16) -> Function {
         Function {
@@ -157,9 +157,12 @@ mod tests {
         let prog = Program { functions: vec![f], ..Program::default() };
         let l = Liveness::of(&prog);
         let mut vm = TaskVm::new(FuncId(0), vec![7, 9]);
-        vm.frames.push(Frame { func: FuncId(0), pc: 1, locals: vec![5, 6], kind: crate::vm::FrameKind::Call });
+        vm.stack.extend([5, 6]);
+        vm.push_frame(FuncId(0), crate::vm::FrameKind::Call, 2, 2).unwrap();
+        vm.frames[1].pc = 1;
         l.clear_dead(&mut vm);
-        assert_eq!(vm.frames[0].locals, vec![0, 9], "at pc 0 only local 1 is read");
-        assert_eq!(vm.frames[1].locals, vec![0, 0], "at pc 1 nothing is read");
+        assert_eq!(vm.frame_locals(0), [0, 9], "at pc 0 only local 1 is read");
+        assert_eq!(vm.frame_locals(1), [0, 0], "at pc 1 nothing is read");
+        assert!(vm.stack.is_empty(), "the arguments became the callee's locals");
     }
 }
