@@ -455,7 +455,9 @@ fn child_vm(c: &Ctx) -> KResult<TaskVm> {
         _ => return fault("fork: no syscall frame"),
     };
     let frames = c.vm.frames[..user_top].to_vec();
-    let locals = c.vm.locals[..c.vm.frames[user_top].base as usize].to_vec();
+    let base = c.vm.frames[user_top].base as usize;
+    let locals =
+        c.vm.locals.get(..base).ok_or_else(|| Fault::Model("fork: a frame starts past the locals".into()))?.to_vec();
     let mut vm =
         TaskVm { frames, locals, stack: c.vm.stack.clone(), errno: c.vm.errno, lock_depth: 0, parked: Parked::Ready };
     vm.push_exit_to_user(c.prog, FrameKind::ExitToUser { conv, ret: 0 })?;

@@ -388,14 +388,14 @@ fn exec<H: Host>(
         Op::AddrLocal(i) => vm.stack.push(value::local_addr(fi, i)),
         Op::LoadInd => {
             let a = pop(vm)?;
-            let (_, s) = deref(vm, a)?;
+            let s = deref(vm, a)?;
             let v = vm.locals[s];
             vm.stack.push(v)
         }
         Op::StoreInd => {
             let v = pop(vm)?;
             let a = pop(vm)?;
-            let (_, s) = deref(vm, a)?;
+            let s = deref(vm, a)?;
             vm.locals[s] = v;
         }
         Op::Unary(u) => {
@@ -509,12 +509,7 @@ fn exec<H: Host>(
                         vm.lock_depth -= 1;
                         vm.stack.push(0);
                     }
-                    PrimEffect::TaskDead => {
-                        vm.frames.clear();
-                        vm.locals.clear();
-                        vm.stack.clear();
-                        vm.parked = Parked::Dead;
-                    }
+                    PrimEffect::TaskDead => vm.kill(),
                 }
                 return Ok(());
             }
@@ -660,7 +655,8 @@ impl std::ops::Deref for Args {
     }
 }
 
-fn deref(vm: &TaskVm, a: i64) -> Result<(usize, usize), Fault> {
+/// The position in `vm.locals` of the local a pointer points to.
+fn deref(vm: &TaskVm, a: i64) -> Result<usize, Fault> {
     if a == 0 {
         return Err(Fault::Model("NULL pointer dereference".into()));
     }
@@ -672,7 +668,7 @@ fn deref(vm: &TaskVm, a: i64) -> Result<(usize, usize), Fault> {
     if s >= vm.frame_locals(f).len() {
         return Err(Fault::Model("dangling pointer to a local of a returned function".into()));
     }
-    Ok((f, vm.frames[f].base as usize + s))
+    Ok(vm.frames[f].base as usize + s)
 }
 
 fn push_frame(

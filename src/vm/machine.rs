@@ -81,6 +81,14 @@ impl TaskVm {
         }
     }
 
+    /// The task finished (`do_task_dead()`): no frame, local or operand left.
+    pub fn kill(&mut self) {
+        self.frames.clear();
+        self.locals.clear();
+        self.stack.clear();
+        self.parked = Parked::Dead;
+    }
+
     /// Where the locals of frame `i` end: at the next frame's base.
     fn frame_end(&self, i: usize) -> usize {
         self.frames.get(i + 1).map_or(self.locals.len(), |f| f.base as usize)
