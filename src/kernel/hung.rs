@@ -71,7 +71,8 @@ fn inert(task: &Task) -> bool {
 /// The pure primitives a `wait_event()` condition calls, with their arguments.
 struct Recorder<'a> {
     k: &'a Kernel,
-    calls: RefCell<Vec<(&'static str, Vec<i64>)>>,
+    /// Each call's name and first two arguments (all that is read of them).
+    calls: RefCell<Vec<(&'static str, [i64; 2])>>,
 }
 
 impl Host for Recorder<'_> {
@@ -131,7 +132,8 @@ impl Host for Recorder<'_> {
     fn call_pure(&self, prog: &Program, t: TaskId, prim: u16, args: &[i64]) -> Result<i64, Fault> {
         if let Some(p) = PRIMS.get(prim as usize) {
             if matches!(p.f, PrimFn::Pure(_)) {
-                self.calls.borrow_mut().push((p.name, args.to_vec()));
+                let arg = |i: usize| args.get(i).copied().unwrap_or(0);
+                self.calls.borrow_mut().push((p.name, [arg(0), arg(1)]));
             }
         }
         self.k.call_pure(prog, t, prim, args)

@@ -90,13 +90,28 @@ pub fn choices<H: Host>(prog: &Program, k: &H, t: TaskId) -> Result<u32, Located
     }
 }
 
+thread_local! {
+    /// The operand stack of `probe_wait()`, kept between calls: the
+    /// conditions of the sleeping tasks are evaluated in every state.
+    static WAIT_STACK: std::cell::Cell<Vec<i64>> = const { std::cell::Cell::new(Vec::new()) };
+}
+
 /// Evaluate the condition of the `wait_event()` task `t` sleeps in, read-only.
 pub fn probe_wait<H: Host>(prog: &Program, k: &H, t: TaskId) -> Result<bool, Located> {
+    WAIT_STACK.with(|cell| {
+        let mut stack = cell.take();
+        stack.clear();
+        let r = evaluate_wait(prog, k, t, &mut stack);
+        cell.set(stack);
+        r
+    })
+}
+
+fn evaluate_wait<H: Host>(prog: &Program, k: &H, t: TaskId, stack: &mut Vec<i64>) -> Result<bool, Located> {
     let vm = k.vm(t);
     let Some(frame) = vm.frames.last() else { return Ok(false) };
     let locals = vm.frame_locals(vm.frames.len() - 1);
     let func = prog.func(frame.func);
-    let mut stack: Vec<i64> = Vec::new();
     let mut pc = frame.pc as usize + 1; // skip WaitBegin
     let fail = |msg: &str, pc: usize| Located {
         fault: Fault::Model(msg.into()),
@@ -156,7 +171,7 @@ pub fn probe_wait<H: Host>(prog: &Program, k: &H, t: TaskId) -> Result<bool, Loc
                 if stack.len() < n {
                     return Err(fail("stack underflow", pc));
                 }
-                let args = Args::take(&mut stack, n);
+                let args = Args::take(stack, n);
                 if !k.prim_pure(*prim) {
                     return Err(fail("a wait_event() condition may only read kernel state", pc - 1));
                 }
