@@ -647,11 +647,12 @@ enum Args {
 impl Args {
     /// The top `n` values of `stack` (at most its length), first pushed first.
     fn take(stack: &mut Vec<i64>, n: usize) -> Args {
-        let from = stack.len() - n.min(stack.len());
+        let n = n.min(stack.len());
+        let from = stack.len() - n;
         let args = if n <= 6 {
             let mut few = [0; 6];
-            few[..stack.len() - from].copy_from_slice(&stack[from..]);
-            Args::Few(few, stack.len() - from)
+            few[..n].copy_from_slice(&stack[from..]);
+            Args::Few(few, n)
         } else {
             Args::Many(stack[from..].to_vec())
         };
