@@ -39,18 +39,34 @@ struct Expanded<M: Model> {
 /// its steps; or the violation its step commits.
 type Successor<M> = Result<(Fingerprint, Option<(Pending<M>, Known<M>)>), <M as Model>::Violation>;
 
+/// Buffers an expansion fills and empties again, one set per worker's run
+/// of a chunk: an expansion allocates only what it hands to the merge.
+struct Scratch<M: Model> {
+    steps: Vec<M::Step>,
+    effects: Vec<Option<std::sync::Arc<M::Effect>>>,
+    known: Vec<Known<M>>,
+}
+
+impl<M: Model> Default for Scratch<M> {
+    fn default() -> Self {
+        Scratch { steps: Vec::new(), effects: Vec::new(), known: Vec::new() }
+    }
+}
+
 fn expand<M: Model>(
     model: &M,
     config: &SearchConfig,
     visited: Option<&VisitedSet>,
+    scratch: &mut Scratch<M>,
     (index, depth, owned, known): Entry<M>,
 ) -> Expanded<M> {
     let state = &owned;
     let known = &known;
     let local = model.thread_local_copy(state);
     let state = local.as_ref().unwrap_or(state);
-    let mut steps = Vec::new();
-    model.steps(state, &mut steps);
+    let steps = &mut scratch.steps;
+    steps.clear();
+    model.steps(state, steps);
     let waiting = model.waiting(state);
     let mut e = Expanded {
         index,
@@ -60,7 +76,7 @@ fn expand<M: Model>(
         waiting,
         moves: 0,
         final_violation: None,
-        successors: Vec::new(),
+        successors: Vec::with_capacity(steps.len()),
         parent: None,
     };
     if e.terminal {
@@ -75,11 +91,12 @@ fn expand<M: Model>(
     }
     let mut expansion = Expansion::new(!config.run_every_step);
     expansion.start(known);
-    let mut effects = Vec::with_capacity(steps.len());
+    let effects = &mut scratch.effects;
+    effects.clear();
     for (i, &step) in steps.iter().enumerate() {
         e.moves |= bit(model.actor(step));
         let mut effect = None;
-        let next = expansion.next(model, state, &steps, i).map(|successor| {
+        let next = expansion.next(model, state, steps, i).map(|successor| {
             let fp = successor.fingerprint;
             if visited.is_some_and(|v| v.contains(fp)) {
                 return (fp, None);
@@ -94,12 +111,12 @@ fn expand<M: Model>(
     let kept = e
         .successors
         .iter()
-        .zip(&effects)
+        .zip(effects.iter())
         .filter(|((_, next), _)| matches!(next, Ok((_, Some(_)))))
         .map(|((step, _), effect)| (*step, effect.as_ref()));
-    let mut known_out = Vec::new();
-    expansion.share(model, kept, &mut known_out);
-    let mut known = known_out.into_iter();
+    let known_out = &mut scratch.known;
+    expansion.share(model, kept, known_out);
+    let mut known = known_out.drain(..);
     for (_, next) in &mut e.successors {
         if let Ok((_, Some((_, k)))) = next {
             *k = known.next().unwrap_or_default();
@@ -118,14 +135,15 @@ fn par_map<T: Sync, R: Send>(pool: &rayon::ThreadPool, items: &[T], f: impl Fn(&
     pool.install(|| items.par_iter().with_min_len(16).map(f).collect())
 }
 
-/// `f` over `items`, taken by value, on the search's thread pool, keeping their order.
-fn par_map_owned<T: Send, R: Send>(
+/// `f` over `items`, taken by value, on the search's thread pool, keeping
+/// their order; each worker's run of items shares one `S`.
+fn par_map_owned<T: Send, S: Default, R: Send>(
     pool: &rayon::ThreadPool,
     items: Vec<T>,
-    f: impl Fn(T) -> R + Sync + Send,
+    f: impl Fn(&mut S, T) -> R + Sync + Send,
 ) -> Vec<R> {
     use rayon::prelude::*;
-    pool.install(|| items.into_par_iter().with_min_len(16).map(f).collect())
+    pool.install(|| items.into_par_iter().with_min_len(16).map_init(S::default, f).collect())
 }
 
 /// What ends the search at a point of the merge, in single-thread order.
@@ -222,7 +240,7 @@ where
             }
             let chunk = s.frontier.take_front(chunk_len);
             let visited = &s.visited;
-            pending = par_map_owned(pool, chunk, |entry| expand(model, config, Some(visited), entry));
+            pending = par_map_owned(pool, chunk, |scratch, entry| expand(model, config, Some(visited), scratch, entry));
         }
         let expanded = std::mem::take(&mut pending);
         let chunk = s.frontier.take_front(chunk_len);
@@ -233,7 +251,7 @@ where
                 || merge(s, expanded, &mut cut_off, &mut discovered, to_fill),
                 || {
                     to_drop.clear();
-                    (to_drop, par_map_owned(pool, chunk, |entry| expand(model, config, None, entry)))
+                    (to_drop, par_map_owned(pool, chunk, |scratch, entry| expand(model, config, None, scratch, entry)))
                 },
             )
         });
