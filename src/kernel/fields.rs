@@ -124,7 +124,15 @@ fn get_named(k: &Kernel, field: u16, obj: i64, what: &str) -> KResult<i64> {
     let d = &FIELDS[field as usize];
     Ok(match d.of {
         Ty::Task => {
-            let t = k.task(task_of(k, obj, what)?);
+            let id = task_of(k, obj, what)?;
+            // What RCU Tasks reads of a task is recorded apart (see
+            // `prims::rcu_tasks_view`): a step of the task that leaves it as
+            // it was does not disturb the reader.
+            if let Some(v) = rcu_tasks_view_field(&k.tasks[id.0 as usize], d.name) {
+                super::footprint::read_view(id.0 as usize);
+                return Ok(v);
+            }
+            let t = k.task(id);
             match d.name {
                 "exit_state" => t.exit_state,
                 "exit_code" => t.exit_code,
@@ -135,10 +143,6 @@ fn get_named(k: &Kernel, field: u16, obj: i64, what: &str) -> KResult<i64> {
                 "signal" => SIGNAL | (value::payload(obj)),
                 "sighand" => SIGHAND | (value::payload(obj)),
                 "nsproxy" => NSPROXY | (value::payload(obj)),
-                "nvcsw" => t.nvcsw as i64,
-                "on_rq" => t.on_rq() as i64,
-                "rcu_tasks_holdout" => t.rcu_tasks_holdout as i64,
-                "rcu_tasks_nvcsw" => t.rcu_tasks_nvcsw as i64,
                 "rcu_tasks_idx" => t.rcu_tasks_idx,
                 _ => return fault(format!("no field {}", d.name)),
             }
@@ -175,6 +179,17 @@ fn get_named(k: &Kernel, field: u16, obj: i64, what: &str) -> KResult<i64> {
         }
         Ty::Srcu => k.srcu.idx as i64,
         _ => return fault(format!("no field {}", d.name)),
+    })
+}
+
+/// A field of `prims::rcu_tasks_view()`, if `name` is one.
+fn rcu_tasks_view_field(t: &Task, name: &str) -> Option<i64> {
+    Some(match name {
+        "nvcsw" => t.nvcsw as i64,
+        "on_rq" => t.on_rq() as i64,
+        "rcu_tasks_holdout" => t.rcu_tasks_holdout as i64,
+        "rcu_tasks_nvcsw" => t.rcu_tasks_nvcsw as i64,
+        _ => return None,
     })
 }
 

@@ -6,7 +6,14 @@
 //! Recorded as the step runs: `Kernel::task()`/`task_mut()` and the parts'
 //! `Deref`/`DerefMut` note each access in a per-thread footprint, so no
 //! access of model code or of a primitive is missed, whatever a patched
-//! model does. Two steps whose footprints do not meet commute; the search
+//! model does.
+//!
+//! One part of a task is tracked apart: what the RCU Tasks kthread reads of
+//! the tasks it waits for (`Task::rcu_tasks_view()`: on a runqueue or not,
+//! `nvcsw`, the holdout fields, user mode or kernel). The kthread reads only
+//! that of a holdout, so its step commutes with a step of the holdout that
+//! leaves it as it was: nearly every step in the kernel, and every step in
+//! user code. Two steps whose footprints do not meet commute; the search
 //! uses that to build a step's successor from the effect it had in an
 //! earlier state (see `Model::replay_effect`) instead of running it again.
 
@@ -19,6 +26,8 @@ pub mod part {
     pub const GROUPS: u16 = 1 << 1;
     pub const NAMESPACES: u16 = 1 << 2;
     pub const PIDS: u16 = 1 << 3;
+    /// `tasks_rcu_exit_srcu`'s index, which readers take and
+    /// synchronize_srcu() flips.
     pub const SRCU: u16 = 1 << 4;
     pub const RCU_TASKS: u16 = 1 << 5;
     /// The holdout list of RCU Tasks, which `canonicalize()` reads for every
@@ -26,6 +35,12 @@ pub mod part {
     pub const HOLDOUTS: u16 = 1 << 6;
     pub const TRAMPOLINES: u16 = 1 << 7;
     pub const KERNEL_GLOBALS: u16 = 1 << 8;
+    /// The reader counts of `tasks_rcu_exit_srcu`, one per index: a reader
+    /// entering on the current index does not disturb synchronize_srcu()
+    /// waiting for the other one to drain.
+    pub const SRCU_READERS: [u16; 2] = [1 << 9, 1 << 10];
+    /// All of `tasks_rcu_exit_srcu`.
+    pub const SRCU_ALL: u16 = SRCU | SRCU_READERS[0] | SRCU_READERS[1];
 }
 
 /// The objects a step read and wrote.
@@ -33,6 +48,10 @@ pub mod part {
 pub struct Footprint {
     pub read_tasks: u64,
     pub write_tasks: u64,
+    /// Tasks whose RCU Tasks view was read (and nothing else of them, unless
+    /// `read_tasks` says so too), and those whose view the step changed.
+    pub read_views: u64,
+    pub changed_views: u64,
     pub read: u16,
     pub write: u16,
 }
@@ -42,7 +61,9 @@ impl Footprint {
     /// footprint `other` does or writes: it writes something `other` reads
     /// or writes. If not, `other` has the same effect after `self` as before.
     pub fn disturbs(&self, other: &Footprint) -> bool {
-        self.write_tasks & (other.read_tasks | other.write_tasks) != 0 || self.write & (other.read | other.write) != 0
+        self.write_tasks & (other.read_tasks | other.write_tasks) != 0
+            || self.changed_views & other.read_views != 0
+            || self.write & (other.read | other.write) != 0
     }
 }
 
@@ -51,13 +72,22 @@ impl Footprint {
 struct Recording {
     read_tasks: Cell<u64>,
     write_tasks: Cell<u64>,
+    read_views: Cell<u64>,
+    changed_views: Cell<u64>,
     read: Cell<u16>,
     write: Cell<u16>,
 }
 
 thread_local! {
     static CURRENT: Recording = const {
-        Recording { read_tasks: Cell::new(0), write_tasks: Cell::new(0), read: Cell::new(0), write: Cell::new(0) }
+        Recording {
+            read_tasks: Cell::new(0),
+            write_tasks: Cell::new(0),
+            read_views: Cell::new(0),
+            changed_views: Cell::new(0),
+            read: Cell::new(0),
+            write: Cell::new(0),
+        }
     };
 }
 
@@ -74,6 +104,19 @@ pub fn read_task(i: usize) {
 #[inline]
 pub fn write_task(i: usize) {
     CURRENT.with(|c| c.write_tasks.set(c.write_tasks.get() | task_bit(i)))
+}
+
+/// Task `i`'s RCU Tasks view is read, nothing else of it.
+#[inline]
+pub fn read_view(i: usize) {
+    CURRENT.with(|c| c.read_views.set(c.read_views.get() | task_bit(i)))
+}
+
+/// The step changed task `i`'s RCU Tasks view (found by comparing the task
+/// before and after the step, see `System::step_recorded`).
+#[inline]
+pub fn changed_view(i: usize) {
+    CURRENT.with(|c| c.changed_views.set(c.changed_views.get() | task_bit(i)))
 }
 
 /// Every one of the first `n` tasks is read (a walk of the task table).
@@ -103,6 +146,8 @@ pub fn start() {
     CURRENT.with(|c| {
         c.read_tasks.set(0);
         c.write_tasks.set(0);
+        c.read_views.set(0);
+        c.changed_views.set(0);
         c.read.set(0);
         c.write.set(0);
     })
@@ -113,6 +158,8 @@ pub fn current() -> Footprint {
     CURRENT.with(|c| Footprint {
         read_tasks: c.read_tasks.get(),
         write_tasks: c.write_tasks.get(),
+        read_views: c.read_views.get(),
+        changed_views: c.changed_views.get(),
         read: c.read.get(),
         write: c.write.get(),
     })
@@ -124,14 +171,21 @@ mod tests {
 
     #[test]
     fn a_write_disturbs_readers_and_writers_of_the_same_object_only() {
-        let a = Footprint { read_tasks: 0b01, write_tasks: 0b01, read: part::SRCU, write: 0 };
-        let b = Footprint { read_tasks: 0b10, write_tasks: 0b10, read: part::SRCU, write: 0 };
+        let a = Footprint { read_tasks: 0b01, write_tasks: 0b01, read: part::SRCU, ..Footprint::default() };
+        let b = Footprint { read_tasks: 0b10, write_tasks: 0b10, read: part::SRCU, ..Footprint::default() };
         assert!(!a.disturbs(&b) && !b.disturbs(&a), "own tasks, both only read srcu");
         let c = Footprint { write: part::SRCU, ..b };
         assert!(c.disturbs(&a), "c writes what a reads");
         assert!(!a.disturbs(&c), "a writes nothing c touches");
         let d = Footprint { read_tasks: 0b11, ..b };
         assert!(a.disturbs(&d), "a writes task 0, which d reads");
+        // The kthread reads task 0's view only: a step of task 0 disturbs it
+        // only if it changed that view.
+        let kthread = Footprint { read_views: 0b01, write_tasks: 0b100, ..Footprint::default() };
+        assert!(!a.disturbs(&kthread), "task 0 written, its view unchanged");
+        let switched = Footprint { changed_views: 0b01, ..a };
+        assert!(switched.disturbs(&kthread), "task 0's view changed");
+        assert!(kthread.disturbs(&Footprint { read_tasks: 0b100, ..Footprint::default() }), "the kthread's own task");
     }
 
     #[test]
@@ -142,7 +196,11 @@ mod tests {
         read_part(part::PIDS);
         write_part(part::GROUPS);
         read_all_tasks(2);
+        read_view(4);
+        changed_view(6);
         let f = current();
+        assert_eq!(f.read_views, 0b10000);
+        assert_eq!(f.changed_views, 0b1000000);
         assert_eq!(f.read_tasks, 0b1011);
         assert_eq!(f.write_tasks, 0b100000);
         assert_eq!(f.read, part::PIDS | part::TASK_COUNT);

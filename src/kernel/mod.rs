@@ -128,6 +128,11 @@ impl<T, const PART: u16> Tracked<T, PART> {
     pub fn peek(&self) -> &T {
         &self.0
     }
+    /// The value to write, without recording it: for an access whose
+    /// caller records a finer footprint itself.
+    pub fn poke(&mut self) -> &mut T {
+        &mut self.0
+    }
 }
 
 impl<T, const PART: u16> std::ops::Deref for Tracked<T, PART> {
@@ -155,7 +160,9 @@ pub struct Kernel {
     pub groups: Shared<Vec<SignalStruct>, { footprint::part::GROUPS }>,
     pub namespaces: Shared<Vec<PidNamespace>, { footprint::part::NAMESPACES }>,
     pub pids: Shared<Vec<Pid>, { footprint::part::PIDS }>,
-    pub srcu: Tracked<Srcu, { footprint::part::SRCU }>,
+    /// A plain access counts as one of all of it; the readers' primitives
+    /// record the index or the one count they touch (`part::SRCU_READERS`).
+    pub srcu: Tracked<Srcu, { footprint::part::SRCU_ALL }>,
     pub rcu_tasks: Shared<RcuTasks, { footprint::part::RCU_TASKS }>,
     pub trampolines: Shared<Vec<TrampolineState>, { footprint::part::TRAMPOLINES }>,
     pub kernel_globals: Shared<Vec<i64>, { footprint::part::KERNEL_GLOBALS }>,

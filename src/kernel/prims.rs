@@ -165,7 +165,7 @@ prims! {
     // kernel/rcu/srcutree.c
     "__srcu_read_lock"(Srcu) -> Int, Always, Mut srcu_read_lock;
     "__srcu_read_unlock"(Srcu, Int) -> Void, Always, Mut srcu_read_unlock;
-    "srcu_readers_active_idx"(Srcu, Int) -> Int, Never, Pure |k, _, _, a| Ok(k.srcu.readers[(a[1] & 1) as usize]);
+    "srcu_readers_active_idx"(Srcu, Int) -> Int, Never, Pure srcu_readers_active_idx;
     "srcu_flip"(Srcu) -> Void, Always, Mut |c, _| { c.k.srcu.idx ^= 1; Ok(0) };
 
     // kernel/rcu/tree.c
@@ -565,7 +565,10 @@ fn next_task_scan(k: &Kernel, _p: &Program, _c: TaskId, a: &[i64]) -> KResult<i6
         None => 0,
         Some(t) => t.0 as usize + 1,
     };
-    Ok(opt((start..k.tasks.len()).map(|i| TaskId(i as u16)).find(|&t| k.task(t).hashed)))
+    Ok(opt((start..k.tasks.len()).map(|i| TaskId(i as u16)).find(|&t| {
+        footprint::read_view(t.0 as usize);
+        k.tasks[t.0 as usize].hashed
+    })))
 }
 fn children_splice(c: &mut Ctx, a: &[i64]) -> KResult<i64> {
     let from = task_of(c.k, a[0], "father")?;
@@ -811,18 +814,29 @@ fn dequeue_fatal_signal(c: &mut Ctx, a: &[i64]) -> KResult<i64> {
     Ok(result)
 }
 
+/// The reader count of one index: its own part of the footprint.
+fn srcu_readers_active_idx(k: &Kernel, _p: &Program, _c: TaskId, a: &[i64]) -> KResult<i64> {
+    let idx = (a[1] & 1) as usize;
+    footprint::read_part(footprint::part::SRCU_READERS[idx]);
+    Ok(k.srcu.peek().readers[idx])
+}
 fn srcu_read_lock(c: &mut Ctx, _a: &[i64]) -> KResult<i64> {
-    let idx = c.k.srcu.idx;
-    c.k.srcu.readers[idx as usize] += 1;
+    // Reads the index and writes its reader count, nothing else of it (a
+    // plain access of `k.srcu` counts as all of it).
+    footprint::read_part(footprint::part::SRCU);
+    let idx = c.k.srcu.peek().idx;
+    footprint::write_part(footprint::part::SRCU_READERS[idx as usize]);
+    c.k.srcu.poke().readers[idx as usize] += 1;
     c.k.task_mut(c.cur).srcu_reader = Some(idx);
     Ok(idx as i64)
 }
 fn srcu_read_unlock(c: &mut Ctx, a: &[i64]) -> KResult<i64> {
     let idx = (a[1] & 1) as usize;
-    if c.k.srcu.readers[idx] <= 0 {
+    footprint::write_part(footprint::part::SRCU_READERS[idx]);
+    if c.k.srcu.peek().readers[idx] <= 0 {
         return fault("__srcu_read_unlock() without a matching __srcu_read_lock()");
     }
-    c.k.srcu.readers[idx] -= 1;
+    c.k.srcu.poke().readers[idx] -= 1;
     c.k.task_mut(c.cur).srcu_reader = None;
     Ok(0)
 }
@@ -830,7 +844,8 @@ fn srcu_read_unlock(c: &mut Ctx, a: &[i64]) -> KResult<i64> {
 fn rcu_gp_snapshot(c: &mut Ctx, _a: &[i64]) -> KResult<i64> {
     let mut set = 0i64;
     for t in c.k.task_ids() {
-        let task = c.k.task(t);
+        footprint::read_view(t.0 as usize);
+        let task = &c.k.tasks[t.0 as usize];
         if t != c.cur && task.preempt_count > 0 && task.state != RunState::Dead {
             set |= 1 << t.0;
         }
@@ -838,27 +853,68 @@ fn rcu_gp_snapshot(c: &mut Ctx, _a: &[i64]) -> KResult<i64> {
     Ok(set)
 }
 fn rcu_gp_done(k: &Kernel, _p: &Program, _c: TaskId, a: &[i64]) -> KResult<i64> {
-    Ok(
-        k.task_ids()
-            .all(|t| a[0] & (1 << t.0) == 0 || k.task(t).preempt_count == 0 || k.task(t).state == RunState::Dead)
-            as i64,
-    )
+    Ok(k.task_ids().all(|t| {
+        if a[0] & (1 << t.0) == 0 {
+            return true;
+        }
+        footprint::read_view(t.0 as usize);
+        let task = &k.tasks[t.0 as usize];
+        task.preempt_count == 0 || task.state == RunState::Dead
+    }) as i64)
 }
 fn holdout_next(k: &Kernel, _p: &Program, _c: TaskId, a: &[i64]) -> KResult<i64> {
     let t = task_of(k, a[0], "task")?;
     Ok(opt(k.rcu_tasks.holdouts.iter().skip_while(|&&x| x != t).nth(1).copied()))
 }
-/// Whether t is in user mode: parked in user code (scenario or init).
-pub fn in_user_mode(k: &Kernel, prog: &Program, t: TaskId) -> bool {
-    let task = k.task(t);
+/// Whether the task is in user mode: parked in user code (scenario or init).
+pub fn in_user_mode(prog: &Program, task: &Task) -> bool {
     match task.vm.frames.last() {
         Some(f) => !prog.func(f.func).kernel,
         None => false,
     }
 }
+
+/// What RCU's grace periods read of a task: for RCU Tasks
+/// (next_task_scan(), rcu_tasks_pertask(), check_holdout_task()) whether it
+/// is on the task list and on a runqueue, `nvcsw`, the holdout fields and
+/// whether it is in user mode; for synchronize_rcu() (rcu_gp_snapshot(),
+/// rcu_gp_done()) whether it is in a preemption-disabled region and whether
+/// it is dead. These reads are recorded apart (`footprint::read_view`), so
+/// that a step of the task that leaves all of it as it was commutes with
+/// the reader's step.
+pub fn rcu_tasks_view(prog: &Program, task: &Task) -> RcuView {
+    RcuView {
+        hashed: task.hashed,
+        on_rq: task.on_rq(),
+        nvcsw: task.nvcsw,
+        holdout: task.rcu_tasks_holdout,
+        holdout_nvcsw: task.rcu_tasks_nvcsw,
+        user_mode: in_user_mode(prog, task),
+        preempt_disabled: task.preempt_count > 0,
+        dead: task.state == RunState::Dead,
+    }
+}
+
+/// See `rcu_tasks_view()`.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct RcuView {
+    hashed: bool,
+    on_rq: bool,
+    nvcsw: u32,
+    holdout: bool,
+    holdout_nvcsw: u32,
+    user_mode: bool,
+    preempt_disabled: bool,
+    dead: bool,
+}
+
 fn task_in_user_mode(k: &Kernel, prog: &Program, cur: TaskId, a: &[i64]) -> KResult<i64> {
     let t = task_of(k, a[0], "task")?;
-    Ok((t != cur && in_user_mode(k, prog, t)) as i64)
+    if t == cur {
+        return Ok(0);
+    }
+    footprint::read_view(t.0 as usize);
+    Ok(in_user_mode(prog, &k.tasks[t.0 as usize]) as i64)
 }
 fn rcu_tasks_invoke_cbs(c: &mut Ctx, _a: &[i64]) -> KResult<i64> {
     let cbs = std::mem::take(&mut c.k.rcu_tasks.cbs_gp);

@@ -230,6 +230,7 @@ impl System {
         let r = interp::step(&self.prog, &mut next, t, step.choice as u32, log);
         self.clear_dead_locals(&mut next);
         canonicalize(&mut next, false);
+        self.note_changed_views(k, &next);
         let footprint = footprint::current();
         seal(&mut next);
         if intern {
@@ -242,6 +243,26 @@ impl System {
             },
             Err(Located { fault, span, function }) => {
                 Err(Violation { kind: ViolationKind::Fault(fault), task: Some(t), span, function })
+            }
+        }
+    }
+
+    /// Record which written tasks' RCU Tasks view the step changed (a new
+    /// task's counts as changed): the steps that read only that view of a
+    /// task commute with a step that leaves it as it was.
+    fn note_changed_views(&self, before: &Kernel, after: &Kernel) {
+        let mut written = footprint::current().write_tasks;
+        while written != 0 {
+            let i = written.trailing_zeros() as usize;
+            written &= written - 1;
+            let same = match (before.tasks.get(i), after.tasks.get(i)) {
+                (Some(a), Some(b)) => {
+                    super::prims::rcu_tasks_view(&self.prog, a) == super::prims::rcu_tasks_view(&self.prog, b)
+                }
+                _ => false,
+            };
+            if !same {
+                footprint::changed_view(i);
             }
         }
     }
@@ -300,7 +321,14 @@ fn canonicalize(k: &mut Kernel, all: bool) {
             continue;
         }
         footprint::read_part(part::HOLDOUTS);
-        footprint::read_task(i);
+        if slot.hash.0 == 0 {
+            footprint::read_task(i);
+        } else {
+            // A task the step did not write was made canonical when it last
+            // was: only its holdout membership can have changed, and with
+            // it what `nvcsw` it shows, both part of its RCU view.
+            footprint::read_view(i);
+        }
         let t: &Task = slot;
         let (nvcsw, snap) = if holdouts.contains(&TaskId(i as u16)) {
             (if t.nvcsw != t.rcu_tasks_nvcsw { t.rcu_tasks_nvcsw.wrapping_add(1) } else { t.nvcsw }, t.rcu_tasks_nvcsw)
@@ -533,7 +561,7 @@ fn fingerprint_of<'a>(
         &Shared<Vec<SignalStruct>, { part::GROUPS }>,
         &Shared<Vec<super::PidNamespace>, { part::NAMESPACES }>,
         &Shared<Vec<Pid>, { part::PIDS }>,
-        &Tracked<Srcu, { part::SRCU }>,
+        &Tracked<Srcu, { part::SRCU_ALL }>,
     ),
     (rcu_tasks, trampolines, kernel_globals): (
         &Shared<super::RcuTasks, { part::RCU_TASKS }>,
@@ -581,7 +609,7 @@ enum Written {
     Groups(Shared<Vec<SignalStruct>, { part::GROUPS }>),
     Namespaces(Shared<Vec<super::PidNamespace>, { part::NAMESPACES }>),
     Pids(Shared<Vec<Pid>, { part::PIDS }>),
-    Srcu(Tracked<Srcu, { part::SRCU }>),
+    Srcu(Tracked<Srcu, { part::SRCU_ALL }>),
     RcuTasks(Shared<super::RcuTasks, { part::RCU_TASKS }>),
     Trampolines(Shared<Vec<super::TrampolineState>, { part::TRAMPOLINES }>),
     KernelGlobals(Shared<Vec<i64>, { part::KERNEL_GLOBALS }>),
@@ -626,8 +654,24 @@ impl<'a> Composed<'a> {
     fn pids(&self) -> &'a Shared<Vec<Pid>, { part::PIDS }> {
         self.part(|w| if let Written::Pids(p) = w { Some(p) } else { None }, &self.k.pids)
     }
-    fn srcu(&self) -> &'a Tracked<Srcu, { part::SRCU }> {
-        self.part(|w| if let Written::Srcu(p) = w { Some(p) } else { None }, &self.k.srcu)
+    /// The parent's `tasks_rcu_exit_srcu` with what the effect wrote of it
+    /// (its index, a reader count) put over it: a step between may have
+    /// written the other count.
+    fn srcu(&self) -> Tracked<Srcu, { part::SRCU_ALL }> {
+        let mut srcu = self.k.srcu.peek().clone();
+        if let Some(w) = self.e.parts.iter().find_map(|w| if let Written::Srcu(p) = w { Some(p.peek()) } else { None })
+        {
+            let written = self.e.footprint.write;
+            if written & part::SRCU != 0 {
+                srcu.idx = w.idx;
+            }
+            for (i, bit) in part::SRCU_READERS.iter().enumerate() {
+                if written & bit != 0 {
+                    srcu.readers[i] = w.readers[i];
+                }
+            }
+        }
+        Tracked::new(srcu)
     }
     fn rcu_tasks(&self) -> &'a Shared<super::RcuTasks, { part::RCU_TASKS }> {
         self.part(|w| if let Written::RcuTasks(p) = w { Some(p) } else { None }, &self.k.rcu_tasks)
@@ -649,7 +693,7 @@ impl<'a> Composed<'a> {
         fingerprint_of(
             self.len,
             |i| self.task(i),
-            (self.groups(), self.namespaces(), self.pids(), self.srcu()),
+            (self.groups(), self.namespaces(), self.pids(), &self.srcu()),
             (self.rcu_tasks(), self.trampolines(), self.kernel_globals()),
         )
     }
@@ -661,7 +705,7 @@ impl<'a> Composed<'a> {
             groups: self.groups().clone(),
             namespaces: self.namespaces().clone(),
             pids: self.pids().clone(),
-            srcu: self.srcu().clone(),
+            srcu: self.srcu(),
             rcu_tasks: self.rcu_tasks().clone(),
             trampolines: self.trampolines().clone(),
             kernel_globals: self.kernel_globals().clone(),
@@ -692,7 +736,7 @@ impl Effect {
         if written(part::PIDS) {
             parts.push(Written::Pids(next.pids.clone()));
         }
-        if written(part::SRCU) {
+        if written(part::SRCU_ALL) {
             parts.push(Written::Srcu(next.srcu.clone()));
         }
         if written(part::RCU_TASKS | part::HOLDOUTS) {
