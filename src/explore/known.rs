@@ -7,7 +7,8 @@
 //! the effect of each step (`Model::Effect`: what it read and wrote, and the
 //! written objects as they are after it) is kept, and each new successor
 //! inherits the effects that its own step left valid (`Model::commutes`: it
-//! wrote nothing they read or wrote). In that successor those steps are
+//! wrote nothing they read or wrote; for the kernel model, see
+//! `kernel/footprint.rs` for what counts). In that successor those steps are
 //! built from their effects, not run. The outcome is exactly the plain
 //! search's (`replay` must give what `next` gives), only cheaper; the
 //! `run_every_step` setting turns it off, for comparison.

@@ -8,14 +8,20 @@
 //! access of model code or of a primitive is missed, whatever a patched
 //! model does.
 //!
-//! One part of a task is tracked apart: what the RCU Tasks kthread reads of
-//! the tasks it waits for (`Task::rcu_tasks_view()`: on a runqueue or not,
-//! `nvcsw`, the holdout fields, user mode or kernel). The kthread reads only
-//! that of a holdout, so its step commutes with a step of the holdout that
-//! leaves it as it was: nearly every step in the kernel, and every step in
-//! user code. Two steps whose footprints do not meet commute; the search
-//! uses that to build a step's successor from the effect it had in an
-//! earlier state (see `Model::replay_effect`) instead of running it again.
+//! One part of a task is tracked apart: what RCU's grace periods read of it
+//! (`prims::rcu_tasks_view()`: on the task list, on a runqueue, `nvcsw`,
+//! the holdout fields, user mode or kernel, preemption disabled, dead). A
+//! reader of only that records `read_view`; a step *changes* it only if it
+//! differs after the step (`System::note_changed_views`). So the RCU Tasks
+//! kthread's check of a holdout, and its synchronize_rcu() wait, commute
+//! with a step of that task that leaves its view as it was: nearly every
+//! step in the kernel. (The scan, which writes the holdout fields, does not.)
+//! Likewise each reader count of `tasks_rcu_exit_srcu` is a part of its
+//! own (`part::SRCU_READERS`).
+//!
+//! Two steps whose footprints do not meet commute; the search uses that to
+//! build a step's successor from the effect it had in an earlier state
+//! (see `Model::replay_effect`) instead of running it again.
 
 use std::cell::Cell;
 
@@ -59,7 +65,8 @@ pub struct Footprint {
 impl Footprint {
     /// Whether a step with footprint `self` may change what a step with
     /// footprint `other` does or writes: it writes something `other` reads
-    /// or writes. If not, `other` has the same effect after `self` as before.
+    /// or writes, or changes the RCU view of a task whose view `other`
+    /// reads. If not, `other` has the same effect after `self` as before.
     pub fn disturbs(&self, other: &Footprint) -> bool {
         self.write_tasks & (other.read_tasks | other.write_tasks) != 0
             || self.changed_views & other.read_views != 0
@@ -112,8 +119,8 @@ pub fn read_view(i: usize) {
     CURRENT.with(|c| c.read_views.set(c.read_views.get() | task_bit(i)))
 }
 
-/// The step changed task `i`'s RCU Tasks view (found by comparing the task
-/// before and after the step, see `System::step_recorded`).
+/// The step changed task `i`'s RCU view (found by comparing the task
+/// before and after the step, see `System::note_changed_views`).
 #[inline]
 pub fn changed_view(i: usize) {
     CURRENT.with(|c| c.changed_views.set(c.changed_views.get() | task_bit(i)))

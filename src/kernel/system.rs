@@ -312,7 +312,8 @@ impl System {
 /// A task's canonical form depends only on its own fields and on whether it
 /// is on the holdout list, so only the tasks the step wrote need a look, or
 /// every task when the step changed the holdout list (`all` at boot). That
-/// is also what the step's footprint records of it.
+/// is also what the step's footprint records of it: the holdout list, each
+/// written task, and the RCU view of each other task looked at (see below).
 fn canonicalize(k: &mut Kernel, all: bool) {
     let all = all || footprint::current().write & part::HOLDOUTS != 0;
     let holdouts = &k.rcu_tasks.peek().holdouts;
@@ -325,8 +326,10 @@ fn canonicalize(k: &mut Kernel, all: bool) {
             footprint::read_task(i);
         } else {
             // A task the step did not write was made canonical when it last
-            // was: only its holdout membership can have changed, and with
-            // it what `nvcsw` it shows, both part of its RCU view.
+            // was written (every written task passes here, and boot makes
+            // all canonical): the reaped branch below cannot fire for it,
+            // and what `nvcsw` it shows depends only on the holdout list
+            // (read above) and on `nvcsw`/`rcu_tasks_nvcsw`, its RCU view.
             footprint::read_view(i);
         }
         let t: &Task = slot;
@@ -342,6 +345,7 @@ fn canonicalize(k: &mut Kernel, all: bool) {
         // differ only there are one.
         let reaped = !t.hashed && t.vm.parked == Parked::Dead && t.exit_state == EXIT_DEAD;
         if reaped && (t.pending != 0 || t.sigpending || t.vm.errno != 0 || t.exit_code != 0) {
+            debug_assert!(slot.hash.0 == 0, "a task not written by the step was not canonical");
             footprint::write_task(i);
             let t = std::sync::Arc::make_mut(slot);
             t.hash = TaskHash::default();
