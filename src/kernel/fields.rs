@@ -128,8 +128,7 @@ fn get_named(k: &Kernel, field: u16, obj: i64, what: &str) -> KResult<i64> {
             // What RCU Tasks reads of a task is recorded apart (see
             // `prims::rcu_tasks_view`): a step of the task that leaves it as
             // it was does not disturb the reader.
-            if let Some(v) = rcu_tasks_view_field(&k.tasks[id.0 as usize], d.name) {
-                super::footprint::read_view(id.0 as usize);
+            if let Some(v) = rcu_tasks_view_field(k.task_view(id), d.name) {
                 return Ok(v);
             }
             let t = k.task(id);

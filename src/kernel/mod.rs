@@ -199,6 +199,13 @@ impl Kernel {
         footprint::read_task(t.0 as usize);
         &self.tasks[t.0 as usize]
     }
+    /// The task, for a reader of only its RCU view (`prims::rcu_tasks_view`):
+    /// recorded as such, so a step of the task that leaves the view as it
+    /// was does not disturb the reader. Read nothing else through it.
+    pub fn task_view(&self, t: TaskId) -> &Task {
+        footprint::read_view(t.0 as usize);
+        &self.tasks[t.0 as usize]
+    }
     pub fn task_mut(&mut self, t: TaskId) -> &mut Task {
         footprint::write_task(t.0 as usize);
         let task = Arc::make_mut(&mut self.tasks[t.0 as usize]);

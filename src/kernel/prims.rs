@@ -565,10 +565,7 @@ fn next_task_scan(k: &Kernel, _p: &Program, _c: TaskId, a: &[i64]) -> KResult<i6
         None => 0,
         Some(t) => t.0 as usize + 1,
     };
-    Ok(opt((start..k.tasks.len()).map(|i| TaskId(i as u16)).find(|&t| {
-        footprint::read_view(t.0 as usize);
-        k.tasks[t.0 as usize].hashed
-    })))
+    Ok(opt((start..k.tasks.len()).map(|i| TaskId(i as u16)).find(|&t| k.task_view(t).hashed)))
 }
 fn children_splice(c: &mut Ctx, a: &[i64]) -> KResult<i64> {
     let from = task_of(c.k, a[0], "father")?;
@@ -844,8 +841,7 @@ fn srcu_read_unlock(c: &mut Ctx, a: &[i64]) -> KResult<i64> {
 fn rcu_gp_snapshot(c: &mut Ctx, _a: &[i64]) -> KResult<i64> {
     let mut set = 0i64;
     for t in c.k.task_ids() {
-        footprint::read_view(t.0 as usize);
-        let task = &c.k.tasks[t.0 as usize];
+        let task = c.k.task_view(t);
         if t != c.cur && task.preempt_count > 0 && task.state != RunState::Dead {
             set |= 1 << t.0;
         }
@@ -857,8 +853,7 @@ fn rcu_gp_done(k: &Kernel, _p: &Program, _c: TaskId, a: &[i64]) -> KResult<i64> 
         if a[0] & (1 << t.0) == 0 {
             return true;
         }
-        footprint::read_view(t.0 as usize);
-        let task = &k.tasks[t.0 as usize];
+        let task = k.task_view(t);
         task.preempt_count == 0 || task.state == RunState::Dead
     }) as i64)
 }
@@ -913,8 +908,7 @@ fn task_in_user_mode(k: &Kernel, prog: &Program, cur: TaskId, a: &[i64]) -> KRes
     if t == cur {
         return Ok(0);
     }
-    footprint::read_view(t.0 as usize);
-    Ok(in_user_mode(prog, &k.tasks[t.0 as usize]) as i64)
+    Ok(in_user_mode(prog, k.task_view(t)) as i64)
 }
 fn rcu_tasks_invoke_cbs(c: &mut Ctx, _a: &[i64]) -> KResult<i64> {
     let cbs = std::mem::take(&mut c.k.rcu_tasks.cbs_gp);
