@@ -133,7 +133,9 @@ pub fn cmd_run(a: &RunArgs) -> u8 {
 fn run_one(name: &str, text: &str, model: &KernelModel, opts: &RunOptions) -> Result<(RunReport, u8), String> {
     let mut map = SourceMap::default();
     let color = std::io::IsTerminal::is_terminal(&std::io::stderr());
-    let (sys, _) = check::build(&mut map, model, name, text).map_err(|d| diag::render(&map, &d, color))?;
+    let (mut sys, _) = check::build(&mut map, model, name, text).map_err(|d| diag::render(&map, &d, color))?;
+    // The stall warnings list the holdouts in the order the kernel keeps them.
+    sys.sort_rcu_lists = false;
     let r = diagnose::run(&sys, &map, opts);
     let violation = r.violation.as_ref().map(|v| check::describe_violation(&map, &sys, &r.steps, v));
     let code = match &r.end {

@@ -83,6 +83,8 @@ struct Recording {
     changed_views: Cell<u64>,
     read: Cell<u16>,
     write: Cell<u16>,
+    /// A walk of an RCU Tasks list began in this step (see `list_walk_begins`).
+    walking: Cell<bool>,
 }
 
 thread_local! {
@@ -94,6 +96,7 @@ thread_local! {
             changed_views: Cell::new(0),
             read: Cell::new(0),
             write: Cell::new(0),
+            walking: Cell::new(false),
         }
     };
 }
@@ -157,7 +160,20 @@ pub fn start() {
         c.changed_views.set(0);
         c.read.set(0);
         c.write.set(0);
+        c.walking.set(false);
     })
+}
+
+/// `holdout_first()` or `rtp_exit_list_first()` ran in this step. The lists
+/// are kept sorted between steps (`System::sort_rcu_lists`), which is sound
+/// only while every walk of them ends in the step it began in.
+pub fn list_walk_begins() {
+    CURRENT.with(|c| c.walking.set(true))
+}
+
+/// Whether a walk of an RCU Tasks list began in this step.
+pub fn in_list_walk() -> bool {
+    CURRENT.with(|c| c.walking.get())
 }
 
 /// What was recorded since `start()`.

@@ -169,6 +169,9 @@ pub struct Kernel {
     /// Keep what user code prints in the state (`taskcheck oracle` and
     /// `fuzz` enumerate the possible outputs); off for `check`.
     pub outcomes: bool,
+    /// Keep the holdout list and the exit list of RCU Tasks sorted (see
+    /// `System::sort_rcu_lists`).
+    pub sorted_lists: bool,
 }
 
 /// The printed lines by id, and the ids by line (shared by every state).

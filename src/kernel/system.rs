@@ -57,6 +57,16 @@ pub struct System {
     liveness: crate::vm::liveness::Liveness,
     /// Keep dead locals as they are (`--no-reduction`: the plain search).
     pub keep_dead_locals: bool,
+    /// Keep RCU Tasks' lists (holdouts, exit list, callbacks) sorted by
+    /// task, not in the order the kernel built them: no model step can tell
+    /// the two apart (each list is walked within one step, by
+    /// `holdout_first()`/`holdout_next()`, `rtp_exit_list_first()`/
+    /// `rtp_exit_list_next()` or `rcu_tasks_invoke_cbs()`, and what the walk
+    /// does to one task does not depend on the others), so states that
+    /// differ only there are one. Off for `--no-reduction`,
+    /// and for `taskcheck run`, whose stall warnings list the holdouts in
+    /// the kernel's order.
+    pub sort_rcu_lists: bool,
 }
 
 /// pid numbers of the boot tasks, as on the machine of the original report.
@@ -78,6 +88,7 @@ impl System {
             pids_seen: Default::default(),
             outcomes: false,
             keep_dead_locals: false,
+            sort_rcu_lists: true,
         }
     }
 
@@ -159,6 +170,7 @@ impl System {
             trampolines: Shared::new(if self.prog.uses_trampolines { vec![TrampolineState::Live] } else { Vec::new() }),
             kernel_globals: Shared::new(self.prog.kernel_globals.clone()),
             outcomes: self.outcomes,
+            sorted_lists: self.sort_rcu_lists,
         };
         let vm_of = |f: crate::lang::bytecode::FuncId| TaskVm::new(f, vec![0; self.prog.func(f).locals as usize]);
         let init = self.boot_task(&mut k, "init", INIT_PID, None, vm_of(self.entries.init_start), false);
@@ -280,15 +292,18 @@ impl System {
         }
     }
 
-    /// `k` with the dead locals of every task zeroed: what the reduction
-    /// makes of a state of the plain search (`--no-reduction`).
-    pub fn without_dead_locals(&self, k: &Kernel) -> Kernel {
+    /// `k` with the dead locals of every task zeroed and RCU Tasks' lists
+    /// sorted: what the reductions make of a state of the plain search
+    /// (`--no-reduction`).
+    pub fn reduced_form(&self, k: &Kernel) -> Kernel {
         let mut k = k.clone();
         for slot in k.tasks.iter_mut() {
             let t = std::sync::Arc::make_mut(slot);
             self.liveness.clear_dead(&mut t.vm);
             t.hash = TaskHash::default();
         }
+        k.sorted_lists = true;
+        sort_rcu_lists(&mut k);
         seal(&mut k);
         k
     }
@@ -315,6 +330,7 @@ impl System {
 /// is also what the step's footprint records of it: the holdout list, each
 /// written task, and the RCU view of each other task looked at (see below).
 fn canonicalize(k: &mut Kernel, all: bool) {
+    sort_rcu_lists(k);
     let all = all || footprint::current().write & part::HOLDOUTS != 0;
     let holdouts = &k.rcu_tasks.peek().holdouts;
     for (i, slot) in k.tasks.iter_mut().enumerate() {
@@ -362,6 +378,29 @@ fn canonicalize(k: &mut Kernel, all: bool) {
             t.hash = TaskHash::default();
             t.nvcsw = nvcsw;
             t.rcu_tasks_nvcsw = snap;
+        }
+    }
+}
+
+/// Put RCU Tasks' lists in task order, if the kernel keeps them sorted
+/// (`System::sort_rcu_lists`): the holdout list, the exit list, and the
+/// callbacks (waiters of synchronize_rcu_tasks(), whom
+/// rcu_tasks_invoke_cbs() completes all in one step). All were sorted
+/// before the step, so only a step that added to one of them (and recorded
+/// a write of it) finds it out of order.
+fn sort_rcu_lists(k: &mut Kernel) {
+    if !k.sorted_lists {
+        return;
+    }
+    let r = k.rcu_tasks.peek();
+    let holdouts = !r.holdouts.is_sorted();
+    if holdouts || !r.exit_list.is_sorted() || !r.cbs_queued.is_sorted() || !r.cbs_gp.is_sorted() {
+        if holdouts {
+            footprint::write_part(part::HOLDOUTS);
+        }
+        let r = &mut *k.rcu_tasks;
+        for list in [&mut r.holdouts, &mut r.exit_list, &mut r.cbs_queued, &mut r.cbs_gp] {
+            list.sort_unstable();
         }
     }
 }
@@ -491,6 +530,7 @@ fn thread_local_copy(k: &Kernel) -> Kernel {
             trampolines: local_part(&mut l.trampolines, &k.trampolines),
             kernel_globals: local_part(&mut l.kernel_globals, &k.kernel_globals),
             outcomes: k.outcomes,
+            sorted_lists: k.sorted_lists,
         }
     })
 }
@@ -714,6 +754,7 @@ impl<'a> Composed<'a> {
             trampolines: self.trampolines().clone(),
             kernel_globals: self.kernel_globals().clone(),
             outcomes: k.outcomes,
+            sorted_lists: k.sorted_lists,
         }
     }
 }

@@ -70,6 +70,7 @@ fn run_one(f: &Path, text: &str, e: &expect::Expectation, k: &str) -> Result<(us
     // search (`--no-reduction`) meets the same expectation with the same
     // verdict, and where both search everything it visits at least as many.
     sys.keep_dead_locals = true;
+    sys.sort_rcu_lists = false;
     let p = check::check(&map, &sys, k, &Options::default());
     expect::meets(e, &p).map_err(|why| format!("{name} [{k}] without reduction: {why}"))?;
     if p.verdict != r.verdict {

@@ -114,3 +114,32 @@ fn a_patch_can_add_a_kc_file() {
         .stdout(predicates::str::contains("v6.1+extra.patch: DEADLOCK"));
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// The search keeps RCU Tasks' exit list sorted, which is sound only while
+/// every walk of it ends in the step it began in. A model whose walk sleeps
+/// halfway (as rcu_tasks_postscan() came to pause in later kernels) gets a
+/// model error saying so at the walk, and checks with `--no-reduction`.
+#[test]
+fn a_walk_of_the_exit_list_across_a_scheduling_point_needs_no_reduction() {
+    let dir = tempdir("pause");
+    let p = dir.join("pause.patch");
+    let pause = "--- a/tasks.kc\n+++ b/tasks.kc\n@@ -71,6 +71,7 @@\n \t\tt1 = rtp_exit_list_next(t);\n \t\tif (!t->rcu_tasks_holdout)\n \t\t\trcu_tasks_pertask(t);\n+\t\tschedule_timeout_idle(1);\n \t}\n }\n \n";
+    std::fs::write(&p, pause).unwrap();
+    let check = |extra: &[&str]| {
+        let mut c = taskcheck();
+        c.args(["check", "scenarios/seed_unshare_deadlock.c", "--kernel", "v6.9", "--patch"]).arg(&p).args(extra);
+        c.output().unwrap()
+    };
+    let sorted = check(&[]);
+    let stdout = String::from_utf8_lossy(&sorted.stdout);
+    assert_eq!(sorted.status.code(), Some(1), "{stdout}");
+    assert!(stdout.contains("MODEL-ERROR"), "{stdout}");
+    assert!(stdout.contains("rtp_exit_list_next(): this walk of the exit list crossed a scheduling point"), "{stdout}");
+    assert!(stdout.contains("check this model with --no-reduction"), "{stdout}");
+    assert!(stdout.contains("at v6.9/tasks.kc:71:8"), "{stdout}");
+    let plain = check(&["--no-reduction"]);
+    let stdout = String::from_utf8_lossy(&plain.stdout);
+    assert_eq!(plain.status.code(), Some(0), "{stdout}");
+    assert!(stdout.contains("v6.9+pause.patch: OK"), "{stdout}");
+    std::fs::remove_dir_all(&dir).ok();
+}
