@@ -83,8 +83,8 @@ struct Recording {
     changed_views: Cell<u64>,
     read: Cell<u16>,
     write: Cell<u16>,
-    /// A walk of an RCU Tasks list began in this step (see `list_walk_begins`).
-    walking: Cell<bool>,
+    /// The RCU Tasks lists whose walk began in this step (see `list_walk_begins`).
+    walking: Cell<u8>,
 }
 
 thread_local! {
@@ -96,7 +96,7 @@ thread_local! {
             changed_views: Cell::new(0),
             read: Cell::new(0),
             write: Cell::new(0),
-            walking: Cell::new(false),
+            walking: Cell::new(0),
         }
     };
 }
@@ -160,20 +160,33 @@ pub fn start() {
         c.changed_views.set(0);
         c.read.set(0);
         c.write.set(0);
-        c.walking.set(false);
+        c.walking.set(0);
     })
 }
 
-/// `holdout_first()` or `rtp_exit_list_first()` ran in this step. The lists
-/// are kept sorted between steps (`System::sort_rcu_lists`), which is sound
-/// only while every walk of them ends in the step it began in.
-pub fn list_walk_begins() {
-    CURRENT.with(|c| c.walking.set(true))
+/// The RCU Tasks lists walked through `*_first()`/`*_next()`, one bit each.
+pub mod list {
+    pub const HOLDOUTS: u8 = 1 << 0;
+    pub const EXITS: u8 = 1 << 1;
 }
 
-/// Whether a walk of an RCU Tasks list began in this step.
-pub fn in_list_walk() -> bool {
-    CURRENT.with(|c| c.walking.get())
+/// `holdout_first()` or `rtp_exit_list_first()` (`list` says which) ran in
+/// this step. The lists are kept sorted between steps
+/// (`System::sort_rcu_lists`), which is sound only while every walk of them
+/// ends in the step it began in.
+pub fn list_walk_begins(list: u8) {
+    CURRENT.with(|c| c.walking.set(c.walking.get() | list))
+}
+
+/// Whether a walk of `list` began in this step.
+pub fn in_list_walk(list: u8) -> bool {
+    CURRENT.with(|c| c.walking.get() & list != 0)
+}
+
+/// A step ended: a walk still open is one that crossed a scheduling point
+/// (and wait conditions evaluated between steps walk nothing).
+pub fn list_walks_end() {
+    CURRENT.with(|c| c.walking.set(0))
 }
 
 /// What was recorded since `start()`.

@@ -169,8 +169,8 @@ pub struct Kernel {
     /// Keep what user code prints in the state (`taskcheck oracle` and
     /// `fuzz` enumerate the possible outputs); off for `check`.
     pub outcomes: bool,
-    /// Keep the holdout list and the exit list of RCU Tasks sorted (see
-    /// `System::sort_rcu_lists`).
+    /// Keep the holdout list, the exit list and the callbacks of RCU Tasks
+    /// sorted (see `System::sort_rcu_lists`).
     pub sorted_lists: bool,
 }
 

@@ -175,7 +175,7 @@ prims! {
     // kernel/rcu/tasks.h
     "holdout_add"(Task) -> Void, Never, Mut |c, a| { let t = task_of(c.k, a[0], "task")?; footprint::write_part(footprint::part::HOLDOUTS); if !c.k.rcu_tasks.holdouts.contains(&t) { c.k.rcu_tasks.holdouts.push(t); } Ok(0) };
     "holdout_del"(Task) -> Void, Never, Mut |c, a| { let t = task_of(c.k, a[0], "task")?; footprint::write_part(footprint::part::HOLDOUTS); c.k.rcu_tasks.holdouts.retain(|&x| x != t); Ok(0) };
-    "holdout_first"() -> Task, Never, Pure |k, _, _, _| { footprint::list_walk_begins(); Ok(k.rcu_tasks.holdouts.first().map(|&t| handle_task(t)).unwrap_or(0)) };
+    "holdout_first"() -> Task, Never, Pure |k, _, _, _| { footprint::list_walk_begins(footprint::list::HOLDOUTS); Ok(k.rcu_tasks.holdouts.first().map(|&t| handle_task(t)).unwrap_or(0)) };
     "holdout_next"(Task) -> Task, Never, Pure holdout_next;
     "task_in_user_mode"(Task) -> Int, Never, Pure task_in_user_mode;
     "next_task_scan"(Task) -> Task, Never, Pure next_task_scan;
@@ -189,8 +189,8 @@ prims! {
     // kernel/rcu/tasks.h (v6.9+): the per-CPU rtp_exit_list, as one list.
     "rtp_exit_list_add"(Task) -> Void, Always, Mut |c, a| { let t = task_of(c.k, a[0], "task")?; if c.k.rcu_tasks.exit_list.contains(&t) { return fault("exit_tasks_rcu_start(): task already on an exit list"); } c.k.rcu_tasks.exit_list.push(t); c.k.task_mut(t).on_exit_list = true; Ok(0) };
     "rtp_exit_list_del"(Task) -> Void, Always, Mut |c, a| { let t = task_of(c.k, a[0], "task")?; if !c.k.rcu_tasks.exit_list.contains(&t) { return fault("exit_tasks_rcu_stop(): task not on an exit list"); } c.k.rcu_tasks.exit_list.retain(|&x| x != t); c.k.task_mut(t).on_exit_list = false; Ok(0) };
-    "rtp_exit_list_first"() -> Task, Never, Pure |k, _, _, _| { footprint::list_walk_begins(); Ok(k.rcu_tasks.exit_list.first().map(|&t| handle_task(t)).unwrap_or(0)) };
-    "rtp_exit_list_next"(Task) -> Task, Never, Pure |k, _, _, a| { let t = task_of(k, a[0], "task")?; walk_continues(k, "rtp_exit_list_next", "exit list")?; Ok(opt(k.rcu_tasks.exit_list.iter().skip_while(|&&x| x != t).nth(1).copied())) };
+    "rtp_exit_list_first"() -> Task, Never, Pure |k, _, _, _| { footprint::list_walk_begins(footprint::list::EXITS); Ok(k.rcu_tasks.exit_list.first().map(|&t| handle_task(t)).unwrap_or(0)) };
+    "rtp_exit_list_next"(Task) -> Task, Never, Pure |k, _, _, a| { let t = task_of(k, a[0], "task")?; walk_continues(k, "rtp_exit_list_next", "exit list", footprint::list::EXITS)?; Ok(opt(k.rcu_tasks.exit_list.iter().skip_while(|&&x| x != t).nth(1).copied())) };
 
     // kernel/trace/ftrace.c: trampolines, as the tracer sees them.
     "trampoline_current"() -> Int, Never, Pure |k, _, _, _| Ok(k.trampolines.iter().rposition(|s| *s == TrampolineState::Live).map(|i| i as i64).unwrap_or(-1));
@@ -859,15 +859,15 @@ fn rcu_gp_done(k: &Kernel, _p: &Program, _c: TaskId, a: &[i64]) -> KResult<i64> 
 }
 fn holdout_next(k: &Kernel, _p: &Program, _c: TaskId, a: &[i64]) -> KResult<i64> {
     let t = task_of(k, a[0], "task")?;
-    walk_continues(k, "holdout_next", "holdout list")?;
+    walk_continues(k, "holdout_next", "holdout list", footprint::list::HOLDOUTS)?;
     Ok(opt(k.rcu_tasks.holdouts.iter().skip_while(|&&x| x != t).nth(1).copied()))
 }
 /// A walk of an RCU Tasks list that began in an earlier step, where the
 /// search keeps the list sorted (`System::sort_rcu_lists`): between the
 /// steps the list may have been reordered, so the walk would skip or repeat
 /// tasks. Refused, with what to do instead.
-fn walk_continues(k: &Kernel, function: &str, list: &str) -> KResult<()> {
-    if k.sorted_lists && !footprint::in_list_walk() {
+fn walk_continues(k: &Kernel, function: &str, list: &str, which: u8) -> KResult<()> {
+    if k.sorted_lists && !footprint::in_list_walk(which) {
         return fault(format!(
             "{function}(): this walk of the {list} crossed a scheduling point; the search keeps the list \
              sorted, which is sound only for walks within one step: check this model with --no-reduction"

@@ -58,14 +58,17 @@ pub struct System {
     /// Keep dead locals as they are (`--no-reduction`: the plain search).
     pub keep_dead_locals: bool,
     /// Keep RCU Tasks' lists (holdouts, exit list, callbacks) sorted by
-    /// task, not in the order the kernel built them: no model step can tell
-    /// the two apart (each list is walked within one step, by
+    /// task, not in the order the model built them: no model step can tell
+    /// the two apart, so states that differ only there are one. That holds
+    /// because each list is walked whole within one step, by
     /// `holdout_first()`/`holdout_next()`, `rtp_exit_list_first()`/
     /// `rtp_exit_list_next()` or `rcu_tasks_invoke_cbs()`, and what the walk
-    /// does to one task does not depend on the others), so states that
-    /// differ only there are one. Off for `--no-reduction`,
-    /// and for `taskcheck run`, whose stall warnings list the holdouts in
-    /// the kernel's order.
+    /// does to one task does not depend on the others; `*_first()` alone
+    /// only tests for an empty list. A walk that goes on in a later step is
+    /// refused (`prims::walk_continues`); a patched model that took one
+    /// task per step, or stopped a walk halfway, would have to be checked
+    /// with `--no-reduction`. Off for `--no-reduction`, and for `taskcheck
+    /// run`, whose stall warnings list the holdouts in the model's order.
     pub sort_rcu_lists: bool,
 }
 
@@ -192,8 +195,11 @@ impl System {
                     break;
                 }
                 let mut next = k.clone();
+                footprint::start();
                 // A fault here is left for the search to report, at that step.
-                if interp::step(&self.prog, &mut next, t, 0, None).is_err() {
+                let stepped = interp::step(&self.prog, &mut next, t, 0, None);
+                footprint::list_walks_end();
+                if stepped.is_err() {
                     break;
                 }
                 self.clear_dead_locals(&mut next);
@@ -240,6 +246,7 @@ impl System {
         let mut next = k.clone();
         let t = TaskId(step.task as u16);
         let r = interp::step(&self.prog, &mut next, t, step.choice as u32, log);
+        footprint::list_walks_end();
         self.clear_dead_locals(&mut next);
         canonicalize(&mut next, false);
         self.note_changed_views(k, &next);

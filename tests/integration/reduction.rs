@@ -1,8 +1,8 @@
 //! The reductions merge exactly the states that differ in dead locals or in
-//! the order of RCU Tasks' holdout and exit lists: on every corpus scenario
-//! and kernel, the states of the reduced search are the plain search's
-//! states with their dead locals zeroed and those lists sorted, no more and
-//! no fewer.
+//! the order of RCU Tasks' lists (holdouts, exit list, callbacks): on every
+//! corpus scenario and kernel, the states of the reduced search are the
+//! plain search's states with their dead locals zeroed and those lists
+//! sorted, no more and no fewer.
 
 use std::collections::{HashSet, VecDeque};
 
