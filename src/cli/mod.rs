@@ -65,6 +65,15 @@ struct SearchArgs {
     /// says what was covered, and is `ok` only if the bound left out no step.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(0..=250), conflicts_with_all = ["max_depth", "random"])]
     max_preemptions: Option<u32>,
+    /// Search only the schedules a round-robin scheduler makes with at most
+    /// N delays (delay-bounded scheduling): it runs the task that ran last
+    /// while it can, then the next able task in creation order, and each
+    /// able task it passes over is a delay. A task that blocks does not hand
+    /// the CPU to every other for free, as under --max-preemptions, so this
+    /// bound still cuts where many tasks block and wake. Counts a state once
+    /// per task that ran last into it; `ok` only if the bound left out no step.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(0..=250), conflicts_with_all = ["max_depth", "random", "max_preemptions"])]
+    max_delays: Option<u32>,
     /// Stop after this many seconds (per kernel).
     #[arg(long, value_name = "SECS")]
     time_limit: Option<f64>,
@@ -302,6 +311,7 @@ fn options(search: &SearchArgs, interrupt: Arc<AtomicBool>) -> Result<Options, S
             max_states: search.max_states,
             max_depth: search.max_depth,
             max_preemptions: search.max_preemptions,
+            max_delays: search.max_delays,
             time_limit,
             memory_limit,
         },

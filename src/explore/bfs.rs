@@ -12,7 +12,7 @@ use super::frontier::Frontier;
 use super::known::{Expansion, Known, Successor};
 use super::scc::{self, Graph};
 use super::visited::VisitedSet;
-use super::{ActorSet, Finding, Model, Order, Outcome, Progress, SearchConfig, Stats, StopReason, Trace};
+use super::{ActorSet, Finding, Model, Order, Outcome, Progress, SearchConfig, Stats, StopReason, Switches, Trace};
 
 /// How often (in expansions) the clock and the interrupt flag are read.
 const CHECK_EVERY: u64 = 1024;
@@ -48,9 +48,9 @@ pub(super) struct Search<'a, M: Model> {
     pub(super) stats: Stats,
     /// `PREEMPT_FRONTIER`, smaller in tests.
     pub(super) preempt_frontier: usize,
-    /// Under a preemption bound: the fewest preemptions each state was
-    /// reached with, and with how many it was expanded (`u8::MAX`: not yet).
-    preemptions: ChunkedVec<u8>,
+    /// Under a schedule bound: the fewest preemptions (or delays) each state
+    /// was reached with, and with how many it was expanded (`u8::MAX`: not yet).
+    spent: ChunkedVec<u8>,
     expanded_at: ChunkedVec<u8>,
     /// Stop where the fewest-preemptions-first order turns breadth-first,
     /// for the threads of `parallel` to go on (`switched` then says so).
@@ -58,15 +58,15 @@ pub(super) struct Search<'a, M: Model> {
     pub(super) switched: bool,
 }
 
-/// Under a preemption bound a state is searched once per task that moved
-/// last into it (what counts as a preemption next depends on that task):
+/// Under a schedule bound a state is searched once per task that moved last
+/// into it (what counts as a preemption or a delay next depends on that task):
 /// its fingerprint is mixed with the task's.
 fn with_last_mover(fp: super::Fingerprint, actor: usize) -> super::Fingerprint {
     fp ^ (actor as u128 + 1).wrapping_mul(0x9e37_79b9_7f4a_7c15_f39c_c060_5ced_c835)
 }
 
 /// What a successor is looked up by: its fingerprint, mixed with the task
-/// that moved into it under a preemption bound.
+/// that moved into it under a schedule bound.
 fn visited_key(fp: super::Fingerprint, actor: usize, bounded: bool) -> super::Fingerprint {
     if bounded {
         with_last_mover(fp, actor)
@@ -97,7 +97,7 @@ impl<'a, M: Model> Search<'a, M> {
             graph: config.partial_deadlocks.then(Graph::new),
             stats: Stats::default(),
             preempt_frontier: config.preempt_frontier.unwrap_or(PREEMPT_FRONTIER).max(1),
-            preemptions: ChunkedVec::default(),
+            spent: ChunkedVec::default(),
             expanded_at: ChunkedVec::default(),
             hand_over: false,
             switched: false,
@@ -152,16 +152,21 @@ impl<M: Model> Search<'_, M> {
         }
 
         let order = self.config.effective_order();
-        // A preemption bound (u8: the counts are kept in a byte per state).
-        let max_preemptions = match order {
-            Order::FewestPreemptions => self.config.bounds.max_preemptions.map(|k| k.min(u32::from(u8::MAX) - 1) as u8),
+        // A bound on preemptions or delays (u8: the counts are kept in a byte
+        // per state), and what it counts.
+        let bound = match order {
+            Order::FewestPreemptions => {
+                self.config.bounds.schedule_bound().map(|(what, k)| (what, k.min(u32::from(u8::MAX) - 1) as u8))
+            }
             _ => None,
         };
-        if max_preemptions.is_some() {
-            self.preemptions.push(0);
+        let max_spent = bound.map(|(_, k)| k);
+        let switches = bound.map_or(Switches::Preemptions, |(what, _)| what);
+        if bound.is_some() {
+            self.spent.push(0);
             self.expanded_at.push(u8::MAX);
         }
-        let mut preempt_cut = false;
+        let mut bound_cut = false;
         let depth_first = order == Order::DepthFirst;
         // Fewest preemptions first, until the frontier holds PREEMPT_FRONTIER
         // states; breadth-first from then on (see `Order::FewestPreemptions`).
@@ -180,7 +185,8 @@ impl<M: Model> Search<'_, M> {
         let mut expansion = Expansion::new(!self.config.run_every_step);
         // One expansion's successors, all taken before any is looked up, so
         // that the visited set's buckets load while the others are computed:
-        // (step's position, preempts?, preemptions to it, successor).
+        // (step's position, preempts or delays?, preemptions or delays to it,
+        // successor).
         #[allow(clippy::type_complexity)]
         let mut taken: Vec<(usize, bool, u8, Result<Successor<M>, M::Violation>)> = Vec::new();
         let mut known_out = Vec::new();
@@ -189,11 +195,11 @@ impl<M: Model> Search<'_, M> {
         loop {
             let popped = if depth_first { self.frontier.pop_back() } else { self.frontier.pop_front() };
             let Some((index, depth, state, known)) = popped else { break };
-            // The preemptions the state was reached with; a state met again
-            // with fewer is queued again, and its older entry skipped here.
-            let preempted = match max_preemptions {
+            // The preemptions (delays) the state was reached with; a state met
+            // again with fewer is queued again, and its older entry skipped here.
+            let spent = match max_spent {
                 Some(_) => {
-                    let best = self.preemptions.get(index as usize).copied().unwrap_or(0);
+                    let best = self.spent.get(index as usize).copied().unwrap_or(0);
                     if self.expanded_at.get(index as usize).is_some_and(|&at| at <= best) {
                         continue;
                     }
@@ -202,8 +208,8 @@ impl<M: Model> Search<'_, M> {
                 }
                 None => 0,
             };
-            // Under a preemption bound the order must stay fewest-preemptions-first.
-            if preempt_order && max_preemptions.is_none() && self.frontier.len() >= self.preempt_frontier {
+            // Under a schedule bound the order must stay fewest-preemptions-first.
+            if preempt_order && max_spent.is_none() && self.frontier.len() >= self.preempt_frontier {
                 preempt_order = false;
                 if self.hand_over {
                     // The threads go on from here, breadth-first as below.
@@ -258,15 +264,16 @@ impl<M: Model> Search<'_, M> {
             } else {
                 None
             };
-            let last_can_move = last.is_some_and(|a| steps.iter().any(|&s| model.actor(s) == a));
+            let enabled = steps.iter().fold(0, |set, &s| set | bit(model.actor(s)));
             expansion.start(&known);
             taken.clear();
             for (i, &step) in steps.iter().enumerate() {
                 moves |= bit(model.actor(step));
-                let preempts = last_can_move && Some(model.actor(step)) != last;
-                let step_preempted = preempted + u8::from(preempts);
-                if max_preemptions.is_some_and(|k| step_preempted > k) {
-                    preempt_cut = true;
+                let cost = if preempt_order { switches.cost(last, enabled, model.actor(step)) } else { 0 };
+                let preempts = cost > 0;
+                let step_preempted = spent.saturating_add(cost);
+                if max_spent.is_some_and(|k| step_preempted > k) {
+                    bound_cut = true;
                     continue;
                 }
                 let successor = expansion.next(model, &state, &steps, i);
@@ -275,7 +282,7 @@ impl<M: Model> Search<'_, M> {
                     taken.push((i, preempts, step_preempted, successor));
                     break;
                 };
-                self.visited.prefetch(visited_key(s.fingerprint, model.actor(step), max_preemptions.is_some()));
+                self.visited.prefetch(visited_key(s.fingerprint, model.actor(step), max_spent.is_some()));
                 taken.push((i, preempts, step_preempted, successor));
             }
             for (i, preempts, step_preempted, successor) in taken.drain(..) {
@@ -285,15 +292,15 @@ impl<M: Model> Search<'_, M> {
                     Err(violation) => return self.violation(index, step, violation),
                 };
                 self.stats.transitions += 1;
-                let fp = visited_key(successor.fingerprint, model.actor(step), max_preemptions.is_some());
+                let fp = visited_key(successor.fingerprint, model.actor(step), max_spent.is_some());
                 let target = match self.visited.insert(fp) {
                     Some(Ok(old)) => {
-                        if max_preemptions.is_some()
-                            && self.preemptions.get(old as usize).is_some_and(|&best| step_preempted < best)
+                        if max_spent.is_some()
+                            && self.spent.get(old as usize).is_some_and(|&best| step_preempted < best)
                         {
-                            // Met with fewer preemptions than before: what
-                            // it leads to may now be within the bound.
-                            self.preemptions.set(old as usize, step_preempted, 0);
+                            // Met with fewer preemptions (delays) than before:
+                            // what it leads to may now be within the bound.
+                            self.spent.set(old as usize, step_preempted, 0);
                             self.records.set(
                                 old as usize,
                                 Record { parent: index, step: Some(step) },
@@ -320,8 +327,8 @@ impl<M: Model> Search<'_, M> {
                         };
                         let depth = depth.saturating_add(1);
                         self.records.push(Record { parent: index, step: Some(step) });
-                        if max_preemptions.is_some() {
-                            self.preemptions.push(step_preempted);
+                        if max_spent.is_some() {
+                            self.spent.push(step_preempted);
                             self.expanded_at.push(u8::MAX);
                         }
                         self.stats.states += 1;
@@ -367,8 +374,11 @@ impl<M: Model> Search<'_, M> {
         }
         let stop = if cut_off {
             StopReason::MaxDepth
-        } else if preempt_cut {
-            StopReason::MaxPreemptions
+        } else if bound_cut {
+            match switches {
+                Switches::Preemptions => StopReason::MaxPreemptions,
+                Switches::Delays => StopReason::MaxDelays,
+            }
         } else {
             StopReason::Complete
         };
@@ -769,10 +779,45 @@ mod tests {
         }
     }
 
-    /// The fewest preemptions any schedule of `m` needs to reach each state,
-    /// by relaxing every (state, task that ran last) pair until nothing changes.
+    /// What a step of `step` costs where `steps` can move and `last` moved
+    /// last, counted from the definitions: a preemption is a step of another
+    /// task while `last` could go on; a delay is each able task a round-robin
+    /// scheduler, starting at `last`, passes over to reach `step`.
+    fn cost_by_definition(what: Switches, n: usize, steps: &[usize], last: Option<usize>, step: usize) -> u32 {
+        match what {
+            Switches::Preemptions => u32::from(last.is_some_and(|l| steps.contains(&l)) && Some(step) != last),
+            Switches::Delays => {
+                let start = last.unwrap_or(0);
+                (0..n).map(|i| (start + i) % n).take_while(|&a| a != step).filter(|a| steps.contains(a)).count() as u32
+            }
+        }
+    }
+
+    #[test]
+    fn switch_costs_follow_their_definitions() {
+        for n in 1..=5usize {
+            for enabled in 1u64..(1 << n) {
+                let steps: Vec<usize> = (0..n).filter(|&a| enabled & (1 << a) != 0).collect();
+                for last in std::iter::once(None).chain((0..n).map(Some)) {
+                    for &step in &steps {
+                        for what in [Switches::Preemptions, Switches::Delays] {
+                            assert_eq!(
+                                u32::from(what.cost(last, enabled, step)),
+                                cost_by_definition(what, n, &steps, last, step),
+                                "{what:?}: {steps:?} able, {last:?} last, {step} moves"
+                            );
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// The fewest preemptions (or delays) any schedule of `m` needs to reach
+    /// each state, by relaxing every (state, task that ran last) pair until
+    /// nothing changes.
     #[allow(clippy::type_complexity)]
-    fn fewest_preemption_pairs(m: &Counters) -> std::collections::HashMap<(Vec<u8>, Option<usize>), u32> {
+    fn fewest_switch_pairs(m: &Counters, what: Switches) -> std::collections::HashMap<(Vec<u8>, Option<usize>), u32> {
         use std::collections::HashMap;
         let mut best: HashMap<(Vec<u8>, Option<usize>), u32> = HashMap::new();
         best.insert((vec![0; m.n], None), 0);
@@ -781,11 +826,10 @@ mod tests {
             for ((state, last), count) in best.clone() {
                 let mut steps = Vec::new();
                 m.steps(&state, &mut steps);
-                let last_can_move = last.is_some_and(|l| steps.contains(&l));
                 for &step in &steps {
                     let mut next = state.clone();
                     next[step] += 1;
-                    let c = count + u32::from(last_can_move && Some(step) != last);
+                    let c = count + cost_by_definition(what, m.n, &steps, last, step);
                     let slot = best.entry((next, Some(step))).or_insert(u32::MAX);
                     if c < *slot {
                         *slot = c;
@@ -799,22 +843,40 @@ mod tests {
         }
     }
 
-    fn fewest_preemptions(m: &Counters) -> std::collections::HashMap<Vec<u8>, u32> {
+    fn fewest_switches(m: &Counters, what: Switches) -> std::collections::HashMap<Vec<u8>, u32> {
         let mut out = std::collections::HashMap::new();
-        for ((state, _), c) in fewest_preemption_pairs(m) {
+        for ((state, _), c) in fewest_switch_pairs(m, what) {
             let slot = out.entry(state).or_insert(u32::MAX);
             *slot = (*slot).min(c);
         }
         out
     }
 
-    /// Under `max_preemptions` K a state is reached exactly when some
-    /// schedule with at most K preemptions reaches it (brute force), and the
-    /// search says it was cut short exactly when it left out a step.
+    /// Under `max_preemptions` (`max_delays`) K a state is reached exactly
+    /// when some schedule with at most K preemptions (delays) reaches it
+    /// (brute force), and the search says it was cut short exactly when it
+    /// left out a step.
     #[test]
     fn a_preemption_bound_covers_exactly_the_schedules_within_it() {
+        covers_exactly_the_schedules_within_the_bound(Switches::Preemptions);
+    }
+
+    #[test]
+    fn a_delay_bound_covers_exactly_the_schedules_within_it() {
+        covers_exactly_the_schedules_within_the_bound(Switches::Delays);
+    }
+
+    fn covers_exactly_the_schedules_within_the_bound(what: Switches) {
+        let bounds = |k: u32| match what {
+            Switches::Preemptions => Bounds { max_preemptions: Some(k), ..Bounds::default() },
+            Switches::Delays => Bounds { max_delays: Some(k), ..Bounds::default() },
+        };
+        let cut = match what {
+            Switches::Preemptions => StopReason::MaxPreemptions,
+            Switches::Delays => StopReason::MaxDelays,
+        };
         for (n, k) in [(2, 3), (3, 2)] {
-            let need = fewest_preemptions(&counters(n, k));
+            let need = fewest_switches(&counters(n, k), what);
             let most = need.values().copied().max().unwrap();
             for (target, &min) in &need {
                 if target.iter().all(|&c| c == 0) {
@@ -822,7 +884,7 @@ mod tests {
                 }
                 let m = Counters { bad: Some(target.clone()), ..counters(n, k) };
                 for bound in 0..=most + 1 {
-                    let config = bounded(Bounds { max_preemptions: Some(bound), ..Bounds::default() });
+                    let config = bounded(bounds(bound));
                     let out = search(&m, &config);
                     match out.finding {
                         Some(Finding::Violation { violation, trace }) => {
@@ -837,21 +899,20 @@ mod tests {
             // pair is reached within it with all its steps: then every
             // state and transition is searched, though not every schedule.
             let m = counters(n, k);
-            let pairs = fewest_preemption_pairs(&m);
+            let pairs = fewest_switch_pairs(&m, what);
             let cuts_nothing_from = pairs
                 .iter()
                 .map(|((state, last), &c)| {
                     let mut steps = Vec::new();
                     m.steps(state, &mut steps);
-                    let can = last.is_some_and(|l| steps.contains(&l));
-                    c + u32::from(can && steps.iter().any(|&s| Some(s) != *last))
+                    c + steps.iter().map(|&s| cost_by_definition(what, m.n, &steps, *last, s)).max().unwrap_or(0)
                 })
                 .max()
                 .unwrap();
             for bound in 0..=cuts_nothing_from + 1 {
-                let config = bounded(Bounds { max_preemptions: Some(bound), ..Bounds::default() });
+                let config = bounded(bounds(bound));
                 let out = search(&counters(n, k), &config);
-                let want = if bound >= cuts_nothing_from { StopReason::Complete } else { StopReason::MaxPreemptions };
+                let want = if bound >= cuts_nothing_from { StopReason::Complete } else { cut };
                 assert_eq!(out.stop, want, "{n} counters to {k}, bound {bound}");
             }
         }

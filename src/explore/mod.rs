@@ -138,9 +138,54 @@ pub struct Bounds {
     /// task while the one that moved last could move on): CHESS's
     /// preemption bounding. The search is then fewest-preemptions-first.
     pub max_preemptions: Option<u32>,
+    /// Only schedules with at most this many delays of a round-robin
+    /// scheduler (delay-bounded scheduling, Emmi, Qadeer and Rakamarić,
+    /// POPL 2011): the scheduler runs the task that moved last while it can,
+    /// then the next able one in task order, and each able task it is made
+    /// to pass over is a delay. Unlike a preemption bound, a task that
+    /// blocks does not hand the CPU to every other for free. The search is
+    /// then fewest-delays-first.
+    pub max_delays: Option<u32>,
     pub time_limit: Option<Duration>,
     /// Resident memory of the process, in bytes.
     pub memory_limit: Option<u64>,
+}
+
+/// What a schedule bound counts (see `Bounds::max_preemptions`, `max_delays`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Switches {
+    Preemptions,
+    Delays,
+}
+
+impl Switches {
+    /// What the step of `actor` costs where `enabled` can move and `last`
+    /// moved last: a preemption if `last` could go on and another moves; the
+    /// able tasks passed over, in task order from `last` round, for delays.
+    pub fn cost(self, last: Option<usize>, enabled: ActorSet, actor: usize) -> u8 {
+        let last_can_move = last.is_some_and(|l| enabled & (1u64 << l) != 0);
+        match self {
+            Switches::Preemptions => u8::from(last_can_move && Some(actor) != last),
+            Switches::Delays => {
+                let start = last.unwrap_or(0);
+                // Actors below `n`, as a set.
+                let below = |n: usize| if n >= 64 { u64::MAX } else { (1u64 << n) - 1 };
+                let passed = if actor >= start { below(actor) & !below(start) } else { !below(start) | below(actor) };
+                (enabled & passed).count_ones() as u8
+            }
+        }
+    }
+}
+
+impl Bounds {
+    /// The schedule bound, if any, and what it counts.
+    pub fn schedule_bound(&self) -> Option<(Switches, u32)> {
+        match (self.max_preemptions, self.max_delays) {
+            (Some(k), _) => Some((Switches::Preemptions, k)),
+            (None, Some(k)) => Some((Switches::Delays, k)),
+            (None, None) => None,
+        }
+    }
 }
 
 /// Where a search stands, for a progress line.
@@ -228,7 +273,7 @@ impl SearchConfig {
     pub fn effective_order(&self) -> Order {
         if self.bounds.max_depth.is_some() {
             Order::BreadthFirst
-        } else if self.bounds.max_preemptions.is_some() {
+        } else if self.bounds.schedule_bound().is_some() {
             Order::FewestPreemptions
         } else {
             self.order
@@ -257,6 +302,8 @@ pub enum StopReason {
     MaxDepth,
     /// Some schedule needed more preemptions than `Bounds::max_preemptions`.
     MaxPreemptions,
+    /// Some schedule needed more delays than `Bounds::max_delays`.
+    MaxDelays,
     TimeLimit,
     MemoryLimit,
     Interrupted,

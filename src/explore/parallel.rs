@@ -166,7 +166,7 @@ where
     // Depth-first pops one state at a time, each after its predecessor's
     // successors; so does fewest-preemptions-first until it turns breadth-first.
     let order = config.effective_order();
-    let hands_over = order == super::Order::FewestPreemptions && config.bounds.max_preemptions.is_none();
+    let hands_over = order == super::Order::FewestPreemptions && config.bounds.schedule_bound().is_none();
     if config.threads <= 1 || !(order == super::Order::BreadthFirst || hands_over) {
         return super::search(model, config);
     }

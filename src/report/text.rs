@@ -15,6 +15,7 @@ fn stop_text(s: StopReason) -> &'static str {
         StopReason::MaxStates => "stopped at --max-states",
         StopReason::MaxDepth => "stopped at --max-depth",
         StopReason::MaxPreemptions => "stopped at --max-preemptions",
+        StopReason::MaxDelays => "stopped at --max-delays",
         StopReason::TimeLimit => "stopped at --time-limit",
         StopReason::MemoryLimit => "stopped at --memory-limit",
         StopReason::Interrupted => "interrupted",
@@ -70,6 +71,8 @@ pub fn render(scenario: &str, r: &CheckResult) -> String {
                 StopReason::Interrupted => "the search was interrupted before it was complete",
                 StopReason::MaxPreemptions =>
                     "the schedules within the preemption bound were searched for hung sets, deadlocks and violations (not for the partial deadlocks only a complete search shows); raise the bound or drop it to search them all",
+                StopReason::MaxDelays =>
+                    "the schedules within the delay bound were searched for hung sets, deadlocks and violations (not for the partial deadlocks only a complete search shows); raise the bound or drop it to search them all",
                 _ => "raise the bound to finish the search",
             }
         );

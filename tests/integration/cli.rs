@@ -382,3 +382,27 @@ fn a_preemption_bound_finds_the_seed_deadlock_and_says_what_it_covered() {
         .assert()
         .code(2);
 }
+
+/// `--max-delays`: the round-robin schedule without delays already runs
+/// into the seed deadlock; a fixed kernel within too small a bound is
+/// `incomplete` (exit 3) and says which bound, within one large enough
+/// `ok`. The two schedule bounds do not go together.
+#[test]
+fn a_delay_bound_finds_the_seed_deadlock_and_says_what_it_covered() {
+    for (kernel, bound, code, says) in [
+        ("v6.1", "0", 1, "wait-for cycle: main -> rcu_tasks_kthread -> b -> c -> main"),
+        ("v6.3", "0", 3, "stopped at --max-delays"),
+        ("v6.3", "1", 3, "the schedules within the delay bound were searched"),
+        ("v6.3", "250", 0, "OK ("),
+    ] {
+        taskcheck()
+            .args(["check", "scenarios/seed_unshare_deadlock.c", "--kernel", kernel, "--max-delays", bound])
+            .assert()
+            .code(code)
+            .stdout(predicate::str::contains(says));
+    }
+    taskcheck()
+        .args(["check", "scenarios/seed_unshare_deadlock.c", "--max-delays", "1", "--max-preemptions", "1"])
+        .assert()
+        .code(2);
+}
