@@ -144,7 +144,7 @@ pub struct Bounds {
     /// then the next able one in task order, and each able task it is made
     /// to pass over is a delay. Unlike a preemption bound, a task that
     /// blocks does not hand the CPU to every other for free. The search is
-    /// then fewest-delays-first.
+    /// then fewest-delays-first (one queue per count of delays).
     pub max_delays: Option<u32>,
     pub time_limit: Option<Duration>,
     /// Resident memory of the process, in bytes.
@@ -163,7 +163,7 @@ impl Switches {
     /// moved last: a preemption if `last` could go on and another moves; the
     /// able tasks passed over, in task order from `last` round, for delays.
     pub fn cost(self, last: Option<usize>, enabled: ActorSet, actor: usize) -> u8 {
-        let last_can_move = last.is_some_and(|l| enabled & (1u64 << l) != 0);
+        let last_can_move = last.is_some_and(|l| enabled & 1u64.checked_shl(l as u32).unwrap_or(0) != 0);
         match self {
             Switches::Preemptions => u8::from(last_can_move && Some(actor) != last),
             Switches::Delays => {
