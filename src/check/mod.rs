@@ -174,6 +174,9 @@ pub struct CheckResult {
     /// How the states were searched (`preempt`, `dfs`, `bfs`, `random`);
     /// empty for a replay.
     pub search: &'static str,
+    /// The schedule bound the search kept to, if any: then a state is
+    /// counted once per task that ran last into it.
+    pub schedule_bound: Option<(crate::explore::Switches, u32)>,
     /// For a deadlock: which kernel diagnostic would catch each stuck task.
     pub diagnostics: Option<crate::diagnose::table::Table>,
     /// Steps of the found trace that the shown (sliced) trace leaves out,
@@ -204,6 +207,7 @@ impl CheckResult {
             schedule: String::new(),
             random: None,
             search: "",
+            schedule_bound: None,
             diagnostics: None,
             left_out: 0,
             left_out_tasks: Vec::new(),
@@ -270,6 +274,7 @@ pub fn check(map: &SourceMap, sys: &System, kernel: &str, opts: &Options) -> Che
     let mut r = CheckResult::new(kernel);
     r.random = schedules_run;
     r.search = if opts.random.is_some() { "random" } else { config.effective_order().name() };
+    r.schedule_bound = if opts.random.is_some() { None } else { config.bounds.schedule_bound() };
     r.complete = out.stop == StopReason::Complete;
     r.stop = out.stop;
     r.stats = out.stats;

@@ -4,6 +4,7 @@ use serde::Serialize;
 
 use crate::check::compare::Comparison;
 use crate::check::CheckResult;
+use crate::explore::Switches;
 
 #[derive(Serialize)]
 pub struct Document<'a> {
@@ -23,6 +24,13 @@ pub struct JsonStats {
     /// How the states were searched: `preempt`, `dfs`, `bfs` or `random`.
     #[serde(skip_serializing_if = "str::is_empty")]
     pub search: &'static str,
+    /// The schedule bound searched within (`--max-preemptions`,
+    /// `--max-delays`), if any: `states` then counts a state once per task
+    /// that ran last into it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_preemptions: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_delays: Option<u32>,
 }
 
 #[derive(Serialize)]
@@ -130,6 +138,8 @@ pub fn result(r: &CheckResult, seconds: bool) -> JsonResult<'_> {
             transitions: r.stats.transitions,
             seconds: if seconds { (r.stats.seconds * 1000.0).round() / 1000.0 } else { 0.0 },
             search: r.search,
+            max_preemptions: r.schedule_bound.and_then(|(what, k)| (what == Switches::Preemptions).then_some(k)),
+            max_delays: r.schedule_bound.and_then(|(what, k)| (what == Switches::Delays).then_some(k)),
         },
         message: r.message.as_deref(),
         at: r.at.as_deref(),

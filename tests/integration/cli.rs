@@ -405,4 +405,22 @@ fn a_delay_bound_finds_the_seed_deadlock_and_says_what_it_covered() {
         .args(["check", "scenarios/seed_unshare_deadlock.c", "--max-delays", "1", "--max-preemptions", "1"])
         .assert()
         .code(2);
+    // JSON says which bound the count was made under.
+    let out = taskcheck()
+        .args([
+            "check",
+            "scenarios/seed_unshare_deadlock.c",
+            "--kernel",
+            "v6.3",
+            "--max-delays",
+            "1",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let stats = &v["results"][0]["stats"];
+    assert_eq!(stats["max_delays"], 1, "{stats}");
+    assert!(stats.get("max_preemptions").is_none(), "{stats}");
 }
