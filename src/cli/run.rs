@@ -134,7 +134,8 @@ fn run_one(name: &str, text: &str, model: &KernelModel, opts: &RunOptions) -> Re
     let mut map = SourceMap::default();
     let color = std::io::IsTerminal::is_terminal(&std::io::stderr());
     let (mut sys, _) = check::build(&mut map, model, name, text).map_err(|d| diag::render(&map, &d, color))?;
-    // The stall warnings list the holdouts in the order the model built them.
+    // The stall warnings list the holdouts in the kernel's order (list_add()
+    // at the head, as the model does).
     sys.sort_rcu_lists = false;
     let r = diagnose::run(&sys, &map, opts);
     let violation = r.violation.as_ref().map(|v| check::describe_violation(&map, &sys, &r.steps, v));

@@ -173,7 +173,9 @@ prims! {
     "rcu_gp_done"(Int) -> Int, Never, Pure rcu_gp_done;
 
     // kernel/rcu/tasks.h
-    "holdout_add"(Task) -> Void, Never, Mut |c, a| { let t = task_of(c.k, a[0], "task")?; footprint::write_part(footprint::part::HOLDOUTS); if !c.k.rcu_tasks.holdouts.contains(&t) { c.k.rcu_tasks.holdouts.push(t); } Ok(0) };
+    // rcu_tasks_pertask(): list_add(), at the head: the kernel walks (and
+    // reports) the holdouts in the reverse of the order it found them.
+    "holdout_add"(Task) -> Void, Never, Mut |c, a| { let t = task_of(c.k, a[0], "task")?; footprint::write_part(footprint::part::HOLDOUTS); if !c.k.rcu_tasks.holdouts.contains(&t) { c.k.rcu_tasks.holdouts.insert(0, t); } Ok(0) };
     "holdout_del"(Task) -> Void, Never, Mut |c, a| { let t = task_of(c.k, a[0], "task")?; footprint::write_part(footprint::part::HOLDOUTS); c.k.rcu_tasks.holdouts.retain(|&x| x != t); Ok(0) };
     "holdout_first"() -> Task, Never, Pure |k, _, _, _| { footprint::list_walk_begins(footprint::list::HOLDOUTS); Ok(k.rcu_tasks.holdouts.first().map(|&t| handle_task(t)).unwrap_or(0)) };
     "holdout_next"(Task) -> Task, Never, Pure holdout_next;
@@ -187,7 +189,8 @@ prims! {
     "completion_done"(Task) -> Int, Never, Pure |k, _, _, a| Ok(k.task(task_of(k, a[0], "task")?).completion_done as i64);
 
     // kernel/rcu/tasks.h (v6.9+): the per-CPU rtp_exit_list, as one list.
-    "rtp_exit_list_add"(Task) -> Void, Always, Mut |c, a| { let t = task_of(c.k, a[0], "task")?; if c.k.rcu_tasks.exit_list.contains(&t) { return fault("exit_tasks_rcu_start(): task already on an exit list"); } c.k.rcu_tasks.exit_list.push(t); c.k.task_mut(t).on_exit_list = true; Ok(0) };
+    // exit_tasks_rcu_start(): list_add(), at the head.
+    "rtp_exit_list_add"(Task) -> Void, Always, Mut |c, a| { let t = task_of(c.k, a[0], "task")?; if c.k.rcu_tasks.exit_list.contains(&t) { return fault("exit_tasks_rcu_start(): task already on an exit list"); } c.k.rcu_tasks.exit_list.insert(0, t); c.k.task_mut(t).on_exit_list = true; Ok(0) };
     "rtp_exit_list_del"(Task) -> Void, Always, Mut |c, a| { let t = task_of(c.k, a[0], "task")?; if !c.k.rcu_tasks.exit_list.contains(&t) { return fault("exit_tasks_rcu_stop(): task not on an exit list"); } c.k.rcu_tasks.exit_list.retain(|&x| x != t); c.k.task_mut(t).on_exit_list = false; Ok(0) };
     "rtp_exit_list_first"() -> Task, Never, Pure |k, _, _, _| { footprint::list_walk_begins(footprint::list::EXITS); Ok(k.rcu_tasks.exit_list.first().map(|&t| handle_task(t)).unwrap_or(0)) };
     "rtp_exit_list_next"(Task) -> Task, Never, Pure |k, _, _, a| { let t = task_of(k, a[0], "task")?; walk_continues(k, "rtp_exit_list_next", "exit list", footprint::list::EXITS)?; Ok(opt(k.rcu_tasks.exit_list.iter().skip_while(|&&x| x != t).nth(1).copied())) };

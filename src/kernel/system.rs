@@ -68,7 +68,7 @@ pub struct System {
     /// refused (`prims::walk_continues`); a patched model that took one
     /// task per step, or stopped a walk halfway, would have to be checked
     /// with `--no-reduction`. Off for `--no-reduction`, and for `taskcheck
-    /// run`, whose stall warnings list the holdouts in the model's order.
+    /// run`, whose stall warnings list the holdouts in the kernel's order.
     pub sort_rcu_lists: bool,
 }
 
