@@ -73,6 +73,9 @@ pub fn render(scenario: &str, r: &CheckResult) -> String {
                     "the schedules within the preemption bound were searched for hung sets, deadlocks and violations (not for the partial deadlocks only a complete search shows); raise the bound or drop it to search them all",
                 StopReason::MaxDelays =>
                     "the schedules within the delay bound were searched for hung sets, deadlocks and violations (not for the partial deadlocks only a complete search shows); raise the bound or drop it to search them all",
+                StopReason::MaxStates | StopReason::TimeLimit | StopReason::MemoryLimit
+                    if r.schedule_bound.is_none() =>
+                    "raise the bound to finish the search, or bound the schedules instead (--max-delays 2), which covers every schedule within that bound",
                 _ => "raise the bound to finish the search",
             }
         );

@@ -117,7 +117,8 @@ fn a_state_bound_that_is_hit_exits_3_and_says_so() {
         .assert()
         .code(3)
         .stdout(predicate::str::contains("stopped at --max-states"))
-        .stdout(predicate::str::contains("INCOMPLETE"));
+        .stdout(predicate::str::contains("INCOMPLETE"))
+        .stdout(predicate::str::contains("or bound the schedules instead (--max-delays 2)"));
 }
 
 #[test]
