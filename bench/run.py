@@ -14,11 +14,13 @@ SPIN_TIMEOUT (seconds) bounds each pan run.
     python3 bench/run.py [--nx 0,1,2] [--gen 1,2] [--kernels v6.1,v6.3]
                          [--search preempt,dfs,bfs] [--threads 1,2] [--runs 3]
                          [--reduction on,off] [--every-step off,on]
-                         [--time-limit 60] [--corpus]
+                         [--delays 0,1,2] [--time-limit 60] [--corpus]
 
 `--reduction off` runs taskcheck with --no-reduction (dead locals kept);
 `--every-step on` with --run-every-step (no successor built from a known
-effect: the same states, the plain cost of each step).
+effect: the same states, the plain cost of each step). `--delays 0,1,2`
+adds a search within each of these delay bounds (--max-delays), whose
+verdict is `incomplete` where the bound left out a step.
 
 Build first: cargo build --release.
 """
@@ -102,6 +104,7 @@ def main():
     ap.add_argument("--reduction", default="on", help="on, off (--no-reduction) or on,off")
     ap.add_argument("--every-step", default="off", help="off, on (--run-every-step) or off,on")
     ap.add_argument("--time-limit", type=float, default=60)
+    ap.add_argument("--delays", default="", help="also search within these delay bounds (--max-delays), e.g. 0,1,2")
     ap.add_argument("--corpus", action="store_true", help="also every scenario of scenarios/ on every kernel")
     a = ap.parse_args()
     if not os.path.exists(BIN):
@@ -117,6 +120,7 @@ def main():
                 flags = ([] if red == "on" else ["--no-reduction"]) + ([] if every == "off" else ["--run-every-step"])
                 label = search + ("" if red == "on" else ", no reduction") + ("" if every == "off" else ", every step run")
                 configs += [(search, t, flags, label) for t in threads]
+    configs += [("preempt", 1, ["--max-delays", d], f"within {d} delays") for d in a.delays.split(",") if d]
     tmp = tempfile.mkdtemp()
     for gen in [int(x) for x in a.gen.split(",")]:
         for nx in [int(x) for x in a.nx.split(",")]:
