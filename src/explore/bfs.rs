@@ -52,6 +52,9 @@ pub(super) struct Search<'a, M: Model> {
     /// was reached with, and with how many it was expanded (`u8::MAX`: not yet).
     spent: ChunkedVec<u8>,
     expanded_at: ChunkedVec<u8>,
+    /// Under a delay bound: the states that wait for the frontier, one queue
+    /// per count of delays (see `run`).
+    later: Vec<Vec<Entry<M>>>,
     /// Stop where the fewest-preemptions-first order turns breadth-first,
     /// for the threads of `parallel` to go on (`switched` then says so).
     pub(super) hand_over: bool,
@@ -99,6 +102,7 @@ impl<'a, M: Model> Search<'a, M> {
             preempt_frontier: config.preempt_frontier.unwrap_or(PREEMPT_FRONTIER).max(1),
             spent: ChunkedVec::default(),
             expanded_at: ChunkedVec::default(),
+            later: Vec::new(),
             hand_over: false,
             switched: false,
         }
@@ -189,12 +193,11 @@ impl<M: Model> Search<'_, M> {
         // the back would let a successor of two delays pass one of one, and a
         // state would be expanded first with more delays than it needs (and a
         // step it cuts there would count as cut). So the successors that cost
-        // delays wait here, one queue per count, and the frontier takes the
-        // lowest count's when it runs dry: every state is expanded first with
-        // the fewest delays it can be reached with. (Preemptions cost 0 or 1:
-        // the front and the back of the frontier are enough.)
+        // delays wait in `self.later`, one queue per count, and the frontier
+        // takes the lowest count's when it runs dry: every state is expanded
+        // first with the fewest delays it can be reached with. (Preemptions
+        // cost 0 or 1: the front and the back of the frontier are enough.)
         let by_count = switches == Switches::Delays && max_spent.is_some();
-        let mut later: Vec<Vec<Entry<M>>> = Vec::new();
         let mut expansion = Expansion::new(!self.config.run_every_step);
         // One expansion's successors, all taken before any is looked up, so
         // that the visited set's buckets load while the others are computed:
@@ -208,7 +211,7 @@ impl<M: Model> Search<'_, M> {
         loop {
             let popped = if depth_first { self.frontier.pop_back() } else { self.frontier.pop_front() };
             let Some((index, depth, state, known)) = popped else {
-                match later.iter_mut().find(|queue| !queue.is_empty()) {
+                match self.later.iter_mut().find(|queue| !queue.is_empty()) {
                     Some(queue) => {
                         self.frontier.extend(queue.drain(..));
                         continue;
@@ -381,10 +384,10 @@ impl<M: Model> Search<'_, M> {
                     fresh.push(entry);
                 } else if by_count {
                     let count = spent as usize;
-                    if later.len() <= count {
-                        later.resize_with(count + 1, Vec::new);
+                    if self.later.len() <= count {
+                        self.later.resize_with(count + 1, Vec::new);
                     }
-                    later[count].push(entry);
+                    self.later[count].push(entry);
                 } else {
                     self.frontier.push_back(entry);
                 }
@@ -467,7 +470,7 @@ impl<M: Model> Search<'_, M> {
             progress(&Progress {
                 states: self.stats.states,
                 transitions: self.stats.transitions,
-                frontier: self.frontier.len() as u64,
+                frontier: (self.frontier.len() + self.later.iter().map(Vec::len).sum::<usize>()) as u64,
                 depth: self.stats.max_depth,
                 seconds: self.start.elapsed().as_secs_f64(),
             });
