@@ -182,13 +182,11 @@ impl<M: Model> Search<'_, M> {
         // end of the frontier after the loop so that the first step's comes first.
         let mut fresh: Vec<Entry<M>> = Vec::new();
         // This expansion's successors for the frontier, in step order:
-        // (to `fresh`?, index, depth, state, step, effect). They are queued
-        // once every step is taken, when the effects they inherit are known.
+        // (to `fresh`?, index, depth, state, step, effect, preemptions or
+        // delays to it). They are queued once every step is taken, when the
+        // effects they inherit are known.
         #[allow(clippy::type_complexity)]
-        let mut born: Vec<(bool, u32, u32, M::State, M::Step, Option<std::sync::Arc<M::Effect>>)> = Vec::new();
-        // Under a schedule bound, the preemptions (delays) each of `born` is
-        // reached with.
-        let mut born_spent: Vec<u8> = Vec::new();
+        let mut born: Vec<(bool, u32, u32, M::State, M::Step, Option<std::sync::Arc<M::Effect>>, u8)> = Vec::new();
         // Under a delay bound a step may cost several delays, so one queue at
         // the back would let a successor of two delays pass one of one, and a
         // state would be expanded first with more delays than it needs (and a
@@ -281,35 +279,34 @@ impl<M: Model> Search<'_, M> {
                 continue;
             }
 
-            let mut moves: ActorSet = 0;
+            // The actors that can move (for the graph, and what a step costs).
+            let moves: ActorSet = steps.iter().fold(0, |set, &s| set | bit(model.actor(s)));
             // Fewest preemptions first: the task that moved last, if it can move on.
             let last = if preempt_order {
                 self.records.get(index as usize).and_then(|r| r.step).map(|s| model.actor(s))
             } else {
                 None
             };
-            let enabled = steps.iter().fold(0, |set, &s| set | bit(model.actor(s)));
             expansion.start(&known);
             taken.clear();
             for (i, &step) in steps.iter().enumerate() {
-                moves |= bit(model.actor(step));
-                let cost = if preempt_order { switches.cost(last, enabled, model.actor(step)) } else { 0 };
+                let cost = if preempt_order { switches.cost(last, moves, model.actor(step)) } else { 0 };
                 let preempts = cost > 0;
-                let step_preempted = spent.saturating_add(cost);
-                if max_spent.is_some_and(|k| step_preempted > k) {
+                let step_spent = spent.saturating_add(cost);
+                if max_spent.is_some_and(|k| step_spent > k) {
                     bound_cut = true;
                     continue;
                 }
                 let successor = expansion.next(model, &state, &steps, i);
                 let Ok(s) = &successor else {
                     // The later steps are not taken: the violation ends the search.
-                    taken.push((i, preempts, step_preempted, successor));
+                    taken.push((i, preempts, step_spent, successor));
                     break;
                 };
                 self.visited.prefetch(visited_key(s.fingerprint, model.actor(step), max_spent.is_some()));
-                taken.push((i, preempts, step_preempted, successor));
+                taken.push((i, preempts, step_spent, successor));
             }
-            for (i, preempts, step_preempted, successor) in taken.drain(..) {
+            for (i, preempts, step_spent, successor) in taken.drain(..) {
                 let step = steps[i];
                 let successor = match successor {
                     Ok(successor) => successor,
@@ -319,12 +316,10 @@ impl<M: Model> Search<'_, M> {
                 let fp = visited_key(successor.fingerprint, model.actor(step), max_spent.is_some());
                 let target = match self.visited.insert(fp) {
                     Some(Ok(old)) => {
-                        if max_spent.is_some()
-                            && self.spent.get(old as usize).is_some_and(|&best| step_preempted < best)
-                        {
+                        if max_spent.is_some() && self.spent.get(old as usize).is_some_and(|&best| step_spent < best) {
                             // Met with fewer preemptions (delays) than before:
                             // what it leads to may now be within the bound.
-                            self.spent.set(old as usize, step_preempted, 0);
+                            self.spent.set(old as usize, step_spent, 0);
                             self.records.set(
                                 old as usize,
                                 Record { parent: index, step: Some(step) },
@@ -336,8 +331,7 @@ impl<M: Model> Search<'_, M> {
                                 Ok(built) => built,
                                 Err(violation) => return self.violation(index, step, violation),
                             };
-                            born.push((!preempts, old, depth, next, step, effect));
-                            born_spent.push(step_preempted);
+                            born.push((!preempts, old, depth, next, step, effect, step_spent));
                         }
                         old
                     }
@@ -353,7 +347,7 @@ impl<M: Model> Search<'_, M> {
                         let depth = depth.saturating_add(1);
                         self.records.push(Record { parent: index, step: Some(step) });
                         if max_spent.is_some() {
-                            self.spent.push(step_preempted);
+                            self.spent.push(step_spent);
                             self.expanded_at.push(u8::MAX);
                         }
                         self.stats.states += 1;
@@ -368,17 +362,22 @@ impl<M: Model> Search<'_, M> {
                                 );
                             }
                         }
-                        born.push((depth_first || preempt_order && !preempts, target, depth, next, step, effect));
-                        born_spent.push(step_preempted);
+                        born.push((
+                            depth_first || preempt_order && !preempts,
+                            target,
+                            depth,
+                            next,
+                            step,
+                            effect,
+                            step_spent,
+                        ));
                         target
                     }
                 };
                 successors.push(target);
             }
             expansion.share(model, born.iter().map(|b| (b.4, b.5.as_ref())), &mut known_out);
-            for (((to_fresh, target, depth, next, _, _), known), spent) in
-                born.drain(..).zip(known_out.drain(..)).zip(born_spent.drain(..))
-            {
+            for ((to_fresh, target, depth, next, _, _, spent), known) in born.drain(..).zip(known_out.drain(..)) {
                 let entry = (target, depth, next, known);
                 if to_fresh {
                     fresh.push(entry);
