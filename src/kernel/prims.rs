@@ -177,8 +177,8 @@ prims! {
     // reports) the holdouts in the reverse of the order it found them.
     "holdout_add"(Task) -> Void, Never, Mut |c, a| { let t = task_of(c.k, a[0], "task")?; footprint::write_part(footprint::part::HOLDOUTS); if !c.k.rcu_tasks.holdouts.contains(&t) { c.k.rcu_tasks.holdouts.insert(0, t); } Ok(0) };
     "holdout_del"(Task) -> Void, Never, Mut |c, a| { let t = task_of(c.k, a[0], "task")?; footprint::write_part(footprint::part::HOLDOUTS); c.k.rcu_tasks.holdouts.retain(|&x| x != t); Ok(0) };
-    "holdout_first"() -> Task, Never, Pure |k, _, _, _| { footprint::list_walk_begins(footprint::list::HOLDOUTS); Ok(k.rcu_tasks.holdouts.first().map(|&t| handle_task(t)).unwrap_or(0)) };
-    "holdout_next"(Task) -> Task, Never, Pure holdout_next;
+    "holdout_first"() -> Task, Never, Pure |k, _, _, _| Ok(rcu_list_first(k, footprint::list::HOLDOUTS));
+    "holdout_next"(Task) -> Task, Never, Pure |k, _, _, a| rcu_list_next(k, a, footprint::list::HOLDOUTS);
     "task_in_user_mode"(Task) -> Int, Never, Pure task_in_user_mode;
     "next_task_scan"(Task) -> Task, Never, Pure next_task_scan;
     "rcu_tasks_need_gpcb"() -> Int, Never, Pure |k, _, _, _| Ok(!k.rcu_tasks.cbs_queued.is_empty() as i64);
@@ -192,8 +192,8 @@ prims! {
     // exit_tasks_rcu_start(): list_add(), at the head.
     "rtp_exit_list_add"(Task) -> Void, Always, Mut |c, a| { let t = task_of(c.k, a[0], "task")?; if c.k.rcu_tasks.exit_list.contains(&t) { return fault("exit_tasks_rcu_start(): task already on an exit list"); } c.k.rcu_tasks.exit_list.insert(0, t); c.k.task_mut(t).on_exit_list = true; Ok(0) };
     "rtp_exit_list_del"(Task) -> Void, Always, Mut |c, a| { let t = task_of(c.k, a[0], "task")?; if !c.k.rcu_tasks.exit_list.contains(&t) { return fault("exit_tasks_rcu_stop(): task not on an exit list"); } c.k.rcu_tasks.exit_list.retain(|&x| x != t); c.k.task_mut(t).on_exit_list = false; Ok(0) };
-    "rtp_exit_list_first"() -> Task, Never, Pure |k, _, _, _| { footprint::list_walk_begins(footprint::list::EXITS); Ok(k.rcu_tasks.exit_list.first().map(|&t| handle_task(t)).unwrap_or(0)) };
-    "rtp_exit_list_next"(Task) -> Task, Never, Pure |k, _, _, a| { let t = task_of(k, a[0], "task")?; walk_continues(k, "rtp_exit_list_next", "exit list", footprint::list::EXITS)?; Ok(opt(k.rcu_tasks.exit_list.iter().skip_while(|&&x| x != t).nth(1).copied())) };
+    "rtp_exit_list_first"() -> Task, Never, Pure |k, _, _, _| Ok(rcu_list_first(k, footprint::list::EXITS));
+    "rtp_exit_list_next"(Task) -> Task, Never, Pure |k, _, _, a| rcu_list_next(k, a, footprint::list::EXITS);
 
     // kernel/trace/ftrace.c: trampolines, as the tracer sees them.
     "trampoline_current"() -> Int, Never, Pure |k, _, _, _| Ok(k.trampolines.iter().rposition(|s| *s == TrampolineState::Live).map(|i| i as i64).unwrap_or(-1));
@@ -860,23 +860,39 @@ fn rcu_gp_done(k: &Kernel, _p: &Program, _c: TaskId, a: &[i64]) -> KResult<i64> 
         task.preempt_count == 0 || task.state == RunState::Dead
     }) as i64)
 }
-fn holdout_next(k: &Kernel, _p: &Program, _c: TaskId, a: &[i64]) -> KResult<i64> {
-    let t = task_of(k, a[0], "task")?;
-    walk_continues(k, "holdout_next", "holdout list", footprint::list::HOLDOUTS)?;
-    Ok(opt(k.rcu_tasks.holdouts.iter().skip_while(|&&x| x != t).nth(1).copied()))
+/// One of RCU Tasks' lists walked by model code (`footprint::list`): the
+/// holdout list or the exit list, with the name of its `*_next()` primitive
+/// and of the list, for messages.
+fn rcu_list(k: &Kernel, which: u8) -> (&[TaskId], &'static str, &'static str) {
+    if which == footprint::list::HOLDOUTS {
+        (&k.rcu_tasks.holdouts, "holdout_next", "holdout list")
+    } else {
+        (&k.rcu_tasks.exit_list, "rtp_exit_list_next", "exit list")
+    }
 }
-/// A walk of an RCU Tasks list that began in an earlier step, where the
-/// search keeps the list sorted (`System::sort_rcu_lists`): between the
-/// steps the list may have been reordered, so the walk would skip or repeat
-/// tasks. Refused, with what to do instead.
-fn walk_continues(k: &Kernel, function: &str, list: &str, which: u8) -> KResult<()> {
+
+/// `holdout_first()`, `rtp_exit_list_first()`: the list's first task, and a
+/// walk of it begins in this step.
+fn rcu_list_first(k: &Kernel, which: u8) -> i64 {
+    footprint::list_walk_begins(which);
+    opt(rcu_list(k, which).0.first().copied())
+}
+
+/// `holdout_next()`, `rtp_exit_list_next()`: the task after `a[0]`. A walk
+/// that began in an earlier step, where the search keeps the list sorted
+/// (`System::sort_rcu_lists`), is refused with what to do instead: between
+/// the steps the list may have been reordered, so the walk would skip or
+/// repeat tasks.
+fn rcu_list_next(k: &Kernel, a: &[i64], which: u8) -> KResult<i64> {
+    let t = task_of(k, a[0], "task")?;
+    let (list, function, name) = rcu_list(k, which);
     if k.sorted_lists && !footprint::in_list_walk(which) {
         return fault(format!(
-            "{function}(): this walk of the {list} crossed a scheduling point; the search keeps the list \
+            "{function}(): this walk of the {name} crossed a scheduling point; the search keeps the list \
              sorted, which is sound only for walks within one step: check this model with --no-reduction"
         ));
     }
-    Ok(())
+    Ok(opt(list.iter().skip_while(|&&x| x != t).nth(1).copied()))
 }
 
 /// Whether the task is in user mode: parked in user code (scenario or init).

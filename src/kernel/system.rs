@@ -65,7 +65,7 @@ pub struct System {
     /// `rtp_exit_list_next()` or `rcu_tasks_invoke_cbs()`, and what the walk
     /// does to one task does not depend on the others; `*_first()` alone
     /// only tests for an empty list. A walk that goes on in a later step is
-    /// refused (`prims::walk_continues`); a patched model that took one
+    /// refused (`prims::rcu_list_next`); a patched model that took one
     /// task per step, or stopped a walk halfway, would have to be checked
     /// with `--no-reduction`. Off for `--no-reduction`, and for `taskcheck
     /// run`, whose stall warnings list the holdouts in the kernel's order.
