@@ -399,8 +399,7 @@ fn check_one(
     let mut map = SourceMap::default();
     let color = std::io::stderr().is_terminal();
     let (mut sys, _) = check::build(&mut map, model, name, text).map_err(|d| diag::render(&map, &d, color))?;
-    sys.keep_dead_locals = opts.no_reduction;
-    sys.sort_rcu_lists = !opts.no_reduction;
+    sys.set_reductions(!opts.no_reduction);
     match replay {
         Some(s) => check::replay_schedule(&map, &sys, &model.name, s),
         None => Ok(check::check(&map, &sys, &model.name, opts)),
@@ -512,8 +511,7 @@ fn fix_beside_bug(
         }
         let mut map = SourceMap::default();
         let Ok((mut sys, _)) = check::build(&mut map, m, name, text) else { continue };
-        sys.keep_dead_locals = opts.no_reduction;
-        sys.sort_rcu_lists = !opts.no_reduction;
+        sys.set_reductions(!opts.no_reduction);
         if let Some(c) = crate::check::compare::compare(bug, &map, &sys, &m.name) {
             out.push(c);
         }

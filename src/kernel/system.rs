@@ -56,7 +56,7 @@ pub struct System {
     /// Which locals each pc may still read: the others are zeroed between steps.
     liveness: crate::vm::liveness::Liveness,
     /// Keep dead locals as they are (`--no-reduction`: the plain search).
-    pub keep_dead_locals: bool,
+    keep_dead_locals: bool,
     /// Keep RCU Tasks' lists (holdouts, exit list, callbacks) sorted by
     /// task, not in the order the model built them: no model step can tell
     /// the two apart, so states that differ only there are one. That holds
@@ -93,6 +93,14 @@ impl System {
             keep_dead_locals: false,
             sort_rcu_lists: true,
         }
+    }
+
+    /// The plain search (`--no-reduction`), or with the reductions that
+    /// merge states no step can tell apart: dead locals zeroed, RCU Tasks'
+    /// lists sorted (`reduced_form()` is what they make of a plain state).
+    pub fn set_reductions(&mut self, on: bool) {
+        self.keep_dead_locals = !on;
+        self.sort_rcu_lists = on;
     }
 
     /// Share the tasks a step wrote with equal ones of other states.

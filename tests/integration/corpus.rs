@@ -66,11 +66,10 @@ fn run_one(f: &Path, text: &str, e: &expect::Expectation, k: &str) -> Result<(us
         let rr = check::check(&map, &sys, k, &Options { random, ..Options::default() });
         left_out += slice_replays(&map, &sys, k, &name, &rr)?;
     }
-    // Zeroing dead locals merges states and changes no verdict: the plain
+    // The reductions merge states and change no verdict: the plain
     // search (`--no-reduction`) meets the same expectation with the same
     // verdict, and where both search everything it visits at least as many.
-    sys.keep_dead_locals = true;
-    sys.sort_rcu_lists = false;
+    sys.set_reductions(false);
     let p = check::check(&map, &sys, k, &Options::default());
     expect::meets(e, &p).map_err(|why| format!("{name} [{k}] without reduction: {why}"))?;
     if p.verdict != r.verdict {

@@ -51,8 +51,7 @@ fn reduction_effects_and_threads_agree_with_the_plain_search_on_random_programs(
             }
         };
         let (mut plain, _) = check::build(&mut map, &model, "random.c", &text).expect("compiled once");
-        plain.keep_dead_locals = true;
-        plain.sort_rcu_lists = false;
+        plain.set_reductions(false);
         let bounds = Bounds { max_states: Some(30_000), ..Default::default() };
         let bfs = Options { order: Order::BreadthFirst, threads: 1, bounds: bounds.clone(), ..Options::default() };
         let base = check::check(&map, &sys, k, &bfs);

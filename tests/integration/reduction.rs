@@ -50,8 +50,7 @@ fn reduced_states_are_the_plain_states_in_reduced_form() {
             let mut map = SourceMap::default();
             let (reduced, _) = check::build(&mut map, &model, &name, &text).unwrap();
             let (mut plain, _) = check::build(&mut map, &model, &name, &text).unwrap();
-            plain.keep_dead_locals = true;
-            plain.sort_rcu_lists = false;
+            plain.set_reductions(false);
             let (Some((r, r_projected)), Some((p, p_projected))) =
                 (reachable(&reduced, 100_000), reachable(&plain, 200_000))
             else {
