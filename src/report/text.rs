@@ -68,15 +68,15 @@ pub fn render(scenario: &str, r: &CheckResult) -> String {
             r.stats.states,
             r.stats.max_depth,
             match r.stop {
-                StopReason::Interrupted => "the search was interrupted before it was complete",
-                StopReason::MaxPreemptions =>
-                    "the schedules within the preemption bound were searched for hung sets, deadlocks and violations (not for the partial deadlocks only a complete search shows); raise the bound or drop it to search them all",
-                StopReason::MaxDelays =>
-                    "the schedules within the delay bound were searched for hung sets, deadlocks and violations (not for the partial deadlocks only a complete search shows); raise the bound or drop it to search them all",
+                StopReason::Interrupted => "the search was interrupted before it was complete".to_string(),
+                StopReason::MaxPreemptions | StopReason::MaxDelays => format!(
+                    "the schedules within the {} bound were searched for hung sets, deadlocks and violations (not for the partial deadlocks only a complete search shows); raise the bound or drop it to search them all",
+                    if r.stop == StopReason::MaxDelays { "delay" } else { "preemption" }
+                ),
                 StopReason::MaxStates | StopReason::TimeLimit | StopReason::MemoryLimit
                     if r.schedule_bound.is_none() =>
-                    "raise the bound to finish the search, or bound the schedules instead (--max-delays 2), which covers every schedule within that bound",
-                _ => "raise the bound to finish the search",
+                    "raise the bound to finish the search, or bound the schedules instead (--max-delays 2), which covers every schedule within that bound".to_string(),
+                _ => "raise the bound to finish the search".to_string(),
             }
         );
     }
