@@ -14,13 +14,16 @@ SPIN_TIMEOUT (seconds) bounds each pan run.
     python3 bench/run.py [--nx 0,1,2] [--gen 1,2] [--kernels v6.1,v6.3]
                          [--search preempt,dfs,bfs] [--threads 1,2] [--runs 3]
                          [--reduction on,off] [--every-step off,on]
-                         [--delays 0,1,2] [--time-limit 60] [--corpus]
+                         [--delays 0,1,2] [--time-limit 60] [--corpus] [--ceiling]
 
 `--reduction off` runs taskcheck with --no-reduction (dead locals kept);
 `--every-step on` with --run-every-step (no successor built from a known
 effect: the same states, the plain cost of each step). `--delays 0,1,2`
 adds a search within each of these delay bounds (--max-delays), whose
-verdict is `incomplete` where the bound left out a step.
+verdict is `incomplete` where the bound left out a step. `--ceiling` adds,
+per scenario and kernel, what the machine gives independent processes:
+as many one-thread searches as the largest thread count, run at once,
+against one after the other. No thread count can beat that ratio here.
 
 Build first: cargo build --release.
 """
@@ -72,6 +75,25 @@ def median_run(scenario, kernel, search, threads, runs, time_limit, flags=()):
     return r
 
 
+def machine_ceiling(scenario, kernel, copies, runs, time_limit):
+    """How much faster the machine runs `copies` independent one-thread
+    searches at once than one after the other: the most any thread count
+    can gain here (memory bandwidth, caches and the hypervisor are shared).
+    Median of `runs` rounds, each one run alone and then `copies` at once."""
+    ratios = []
+    for _ in range(runs):
+        alone = run_taskcheck(scenario, kernel, "bfs", 1, time_limit)["wall"]
+        cmd = [BIN, "check", scenario, "--kernel", kernel, "--search", "bfs", "--threads", "1",
+               "--format", "json", "--time-limit", str(time_limit)]
+        t0 = time.perf_counter()
+        procs = [subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) for _ in range(copies)]
+        for p in procs:
+            p.wait()
+        together = time.perf_counter() - t0
+        ratios.append(copies * alone / together)
+    return statistics.median(ratios)
+
+
 def spin_cells(r, spin):
     """pan's verdict, states and seconds, and taskcheck's time over pan's."""
     if not spin:
@@ -106,6 +128,9 @@ def main():
     ap.add_argument("--time-limit", type=float, default=60)
     ap.add_argument("--delays", default="", help="also search within these delay bounds (--max-delays), e.g. 0,1,2")
     ap.add_argument("--corpus", action="store_true", help="also every scenario of scenarios/ on every kernel")
+    ap.add_argument("--ceiling", action="store_true",
+                    help="also the machine's ceiling for threads: the largest thread count's independent "
+                         "one-thread breadth-first searches run at once, against one after the other")
     a = ap.parse_args()
     if not os.path.exists(BIN):
         sys.exit("build first: cargo build --release")
@@ -133,6 +158,11 @@ def main():
                 for search, threads, flags, label in configs:
                     r = median_run(path, kernel, search, threads, a.runs, a.time_limit, flags)
                     print(row(f"gen_scaled {nx} {gen}", kernel, label, threads, r, spins), flush=True)
+                if a.ceiling:
+                    copies = max(int(x) for x in a.threads.split(","))
+                    c = machine_ceiling(path, kernel, copies, a.runs, a.time_limit)
+                    print(f"| gen_scaled {nx} {gen} | {kernel} | {copies} independent bfs runs at once | {copies} | "
+                          f"ceiling: {c:.2f}x the throughput of one | | | | | | | | | | |", flush=True)
     if a.corpus:
         corpus = os.path.join(ROOT, "scenarios")
         for s in sorted(os.listdir(corpus)):
