@@ -290,6 +290,8 @@ pub fn check(map: &SourceMap, sys: &System, kernel: &str, opts: &Options) -> Che
             r.tasks = task_infos(&last);
             r.schedule = schedule_line(&trace);
             r.violation(map, sys, &trace, &violation);
+            // The model could not go on: what lay beyond was not searched.
+            r.complete &= r.verdict != Verdict::ModelError;
         }
         Some(Finding::Deadlock { stuck, terminal, trace }) => {
             let (steps, last) = replay(map, sys, &trace);

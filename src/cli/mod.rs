@@ -406,9 +406,14 @@ fn check_one(
     }
 }
 
+/// A finding on any kernel wins; then a model that could not go on (the
+/// scenario used what it does not cover, or a patched model is wrong: bad
+/// input, as a compile error is); then a bound that was hit.
 fn exit_code(results: &[CheckResult]) -> u8 {
-    if results.iter().any(|r| !matches!(r.verdict, Verdict::Ok | Verdict::Incomplete)) {
+    if results.iter().any(|r| !matches!(r.verdict, Verdict::Ok | Verdict::Incomplete | Verdict::ModelError)) {
         EXIT_FOUND
+    } else if results.iter().any(|r| r.verdict == Verdict::ModelError) {
+        EXIT_USAGE
     } else if results.iter().any(|r| r.verdict == Verdict::Incomplete) {
         EXIT_INCOMPLETE
     } else {

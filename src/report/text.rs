@@ -38,6 +38,7 @@ pub fn render(scenario: &str, r: &CheckResult) -> String {
     let mut out = String::new();
     let how = match r.random {
         Some((n, seed)) if r.verdict != Verdict::Incomplete => format!("found on random schedule {n}, seed {seed}"),
+        _ if r.verdict == Verdict::ModelError => "the search stopped there".to_string(),
         _ => stop_text(r.stop).to_string(),
     };
     let _ = writeln!(

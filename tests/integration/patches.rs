@@ -132,8 +132,9 @@ fn a_walk_of_the_exit_list_across_a_scheduling_point_needs_no_reduction() {
     };
     let sorted = check(&[]);
     let stdout = String::from_utf8_lossy(&sorted.stdout);
-    assert_eq!(sorted.status.code(), Some(1), "{stdout}");
+    assert_eq!(sorted.status.code(), Some(2), "{stdout}");
     assert!(stdout.contains("MODEL-ERROR"), "{stdout}");
+    assert!(stdout.contains("the search stopped there"), "{stdout}");
     assert!(stdout.contains("rtp_exit_list_next(): this walk of the exit list crossed a scheduling point"), "{stdout}");
     assert!(stdout.contains("check this model with --no-reduction"), "{stdout}");
     assert!(stdout.contains("at v6.9/tasks.kc:71:8"), "{stdout}");
