@@ -196,6 +196,22 @@ impl<'a> Compiler<'a> {
                 return Ty::Int;
             }
         }
+        if fx.unit == Unit::User && self.sigs.get(&id.name).is_some_and(|s| s.unit == Unit::User) {
+            // Most often a signal handler: `signal(SIGCHLD, on_chld)`.
+            let d = self
+                .error(
+                    format!("`{}` is a function: a function is a value only as a thread's start routine", id.name),
+                    sp,
+                    "function used as a value",
+                )
+                .with_note(
+                    "help: signal handlers are not modelled; the model tracks SIGCHLD's disposition \
+                     (`signal(SIGCHLD, SIG_IGN)`, `SIG_DFL`, `sigchld_flags(SA_NOCLDWAIT)`)",
+                );
+            self.push_diag(d);
+            fx.emit(Op::Const(0), sp);
+            return Ty::Int;
+        }
         let mut d = self.error(format!("unknown name `{}`", id.name), sp, "not declared");
         if let Some(s) = self.suggest_name(fx, &id.name) {
             d = d.with_note(format!("help: did you mean `{s}`?"));
@@ -351,6 +367,14 @@ impl<'a> Compiler<'a> {
             _ => {
                 fx.emit(Op::Const(0), sp);
             }
+        }
+        let conv = match &place {
+            Place::Local(s) => fx.convs.get(s).copied(),
+            Place::Global(s) => self.global_convs.get(s).copied(),
+            _ => None,
+        };
+        if let Some(c) = conv {
+            c.emit(fx, sp);
         }
         let val = fx.temp();
         fx.emit(Op::Store(val), sp);

@@ -218,6 +218,12 @@ impl<'a> Compiler<'a> {
                 fx.emit(Op::Const(0), sp);
                 return Ty::Int;
             }
+            if name == "pthread_exit" && args.first().is_some_and(|a| !stmt::is_null_constant(a)) {
+                let d = self
+                    .error("the return value of a thread is not modelled", args[0].span, "not NULL")
+                    .with_note("help: pass NULL, and pass results back through a global variable");
+                self.push_diag(d);
+            }
             if name == "signal" {
                 if let Some(a0) = args.first() {
                     if self.const_eval(a0, Unit::User) != self.vocab.constant("SIGCHLD") {
@@ -282,6 +288,22 @@ impl<'a> Compiler<'a> {
             }
             let hint = if lib.names_task { target.map(|t| self.hint(t)).unwrap_or(0) } else { 0 };
             fx.emit(Op::Syscall { func: id, argc: lib.args.len() as u8, conv: lib.conv, hint }, sp);
+            if let (true, Some(retval)) = (name == "pthread_join", args.get(1)) {
+                if !stmt::is_null_constant(retval) {
+                    // Every start routine returns NULL (see `finish`), so a
+                    // join that succeeded stores NULL through its retval.
+                    let r = fx.temp();
+                    fx.emit(Op::Store(r), sp);
+                    fx.emit(Op::Load(r), sp);
+                    let failed = fx.emit(Op::JumpIfNonZero(0), sp);
+                    self.expr(fx, retval);
+                    fx.emit(Op::Const(0), sp);
+                    fx.emit(Op::StoreInd, sp);
+                    let h = fx.here();
+                    fx.patch(failed, h);
+                    fx.emit(Op::Load(r), sp);
+                }
+            }
             return Ty::Int;
         }
         match name {
@@ -396,6 +418,13 @@ impl<'a> Compiler<'a> {
                 return Ty::Int;
             }
         };
+        self.start_routines.push((start.clone(), args[2].span));
+        if !stmt::is_null_constant(&args[3]) {
+            let d = self
+                .error("the argument of a thread's start routine is not modelled", args[3].span, "not NULL")
+                .with_note("help: pass NULL, and share data with the thread through a global variable");
+            self.push_diag(d);
+        }
         let thread_var = match &args[0].kind {
             ExprKind::AddrOf(inner) => match &inner.kind {
                 ExprKind::Name(id) => Some(id.name.clone()),

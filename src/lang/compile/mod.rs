@@ -5,7 +5,7 @@
 //! only through library calls, which become system calls into the model's
 //! `sys_*` functions.
 
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 mod expr;
 mod kernel_calls;
@@ -99,6 +99,13 @@ pub struct Compiler<'a> {
     thread_stubs: FxHashMap<String, FuncId>,
     /// Bodies to compile in pass 2.
     pending: Vec<(FuncId, FunctionDef, Unit)>,
+    /// Scenario functions started as threads, and where.
+    start_routines: Vec<(String, Span)>,
+    /// The first `return` of a value other than NULL, by scenario function:
+    /// a thread's return value is not modelled (see `finish`).
+    value_returns: FxHashMap<String, Span>,
+    /// Scenario globals narrower than 64 bits, by slot.
+    global_convs: FxHashMap<u16, StoreConv>,
 }
 
 /// Per-function state.
@@ -111,6 +118,67 @@ struct Fcx {
     loops: Vec<(Vec<usize>, Vec<usize>)>,
     returns_value: bool,
     names: Vec<String>,
+    /// The first `return` of something other than a null constant.
+    value_return: Option<Span>,
+    /// Scenario locals narrower than the VM's 64 bits, by slot.
+    convs: FxHashMap<u16, StoreConv>,
+}
+
+/// What C does to a value stored in a scenario variable of a narrow type:
+/// an unsigned type keeps the low bits (`unsigned int u = 0; u--;` is
+/// 4294967295, and `u > 0`), a `bool` keeps whether it is nonzero. (Signed
+/// overflow is undefined in C, so `int` stays 64 bits.)
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum StoreConv {
+    Mask(i64),
+    Bool,
+}
+
+impl StoreConv {
+    /// The conversion for a variable of type `ty`, if any.
+    fn of(ty: &Type) -> Option<StoreConv> {
+        let TypeKind::Int(name) = &ty.kind else { return None };
+        let words: Vec<&str> = name.split_whitespace().collect();
+        let has = |w: &str| words.contains(&w);
+        match name.as_str() {
+            "bool" | "_Bool" => return Some(StoreConv::Bool),
+            "u8" | "uint8_t" => return Some(StoreConv::Mask(0xff)),
+            "u16" | "uint16_t" => return Some(StoreConv::Mask(0xffff)),
+            "u32" | "uint32_t" => return Some(StoreConv::Mask(0xffff_ffff)),
+            _ => {}
+        }
+        if !has("unsigned") || has("long") {
+            return None;
+        }
+        Some(StoreConv::Mask(if has("char") {
+            0xff
+        } else if has("short") {
+            0xffff
+        } else {
+            0xffff_ffff
+        }))
+    }
+
+    fn apply(self, v: i64) -> i64 {
+        match self {
+            StoreConv::Mask(m) => v & m,
+            StoreConv::Bool => (v != 0) as i64,
+        }
+    }
+
+    /// Convert the value on top of the stack.
+    fn emit(self, fx: &mut Fcx, sp: Span) {
+        match self {
+            StoreConv::Mask(m) => {
+                fx.emit(Op::Const(m), sp);
+                fx.emit(Op::Binary(BinOp::BitAnd), sp);
+            }
+            StoreConv::Bool => {
+                fx.emit(Op::Const(0), sp);
+                fx.emit(Op::Binary(BinOp::Ne), sp);
+            }
+        }
+    }
 }
 
 impl Fcx {
@@ -197,6 +265,9 @@ impl<'a> Compiler<'a> {
             diags: Vec::new(),
             thread_stubs: FxHashMap::default(),
             pending: Vec::new(),
+            start_routines: Vec::new(),
+            value_returns: FxHashMap::default(),
+            global_convs: FxHashMap::default(),
         }
     }
 
@@ -338,7 +409,11 @@ impl<'a> Compiler<'a> {
                 self.prog.kernel_globals.len() - 1
             }
             Unit::User => {
-                self.prog.user_globals.push(init);
+                let conv = StoreConv::of(&g.ty);
+                self.prog.user_globals.push(conv.map_or(init, |c| c.apply(init)));
+                if let Some(c) = conv {
+                    self.global_convs.insert(self.prog.user_globals.len() as u16 - 1, c);
+                }
                 self.prog.user_globals.len() - 1
             }
         };
@@ -379,6 +454,8 @@ impl<'a> Compiler<'a> {
             loops: Vec::new(),
             returns_value: ty_of(&def.sig.ret) != Ty::Void,
             names: Vec::new(),
+            value_return: None,
+            convs: FxHashMap::default(),
         };
         for p in &def.sig.params {
             let slot = fx.named(p.name.as_ref().map(|n| n.name.as_str()).unwrap_or(""));
@@ -401,6 +478,9 @@ impl<'a> Compiler<'a> {
         f.spans = fx.spans;
         f.returns_value = fx.returns_value;
         f.local_names = fx.names;
+        if let (Unit::User, Some(at)) = (unit, fx.value_return) {
+            self.value_returns.insert(def.sig.name.name.clone(), at);
+        }
     }
 
     pub(super) fn source_text(&self, sp: Span) -> String {
@@ -413,6 +493,21 @@ impl<'a> Compiler<'a> {
         let mut entries = Entries { main_start: FuncId(0), init_start: FuncId(0), kthread: FuncId(0) };
         let exit_group = self.sigs.get("sys_exit_group").filter(|s| s.unit == Unit::Kernel).map(|s| s.id);
         let file0 = Span::new(scenario_file.unwrap_or(FileId(0)), 0, 0);
+        // A thread's return value would reach pthread_join(), which the model
+        // answers with NULL: refuse a start routine that returns anything else.
+        let mut reported = FxHashSet::default();
+        for (start, _) in std::mem::take(&mut self.start_routines) {
+            if let (Some(&at), true) = (self.value_returns.get(&start), reported.insert(start.clone())) {
+                let d = self
+                    .error(
+                        format!("the return value of a thread is not modelled: `{start}` is a start routine"),
+                        at,
+                        "returns a value other than NULL",
+                    )
+                    .with_note("help: return NULL, and pass results back through a global variable");
+                self.push_diag(d);
+            }
+        }
         for (entry, stub) in [("main", "_start"), ("init_main", "_start_init")] {
             match (
                 self.sigs.get(entry).filter(|s| s.unit == Unit::User).map(|s| (s.id, s.params.len(), s.span)),

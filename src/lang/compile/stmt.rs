@@ -27,8 +27,15 @@ impl<'a> Compiler<'a> {
                         self.push_diag(diag);
                     }
                     let slot = fx.named(&d.name.name);
+                    let conv = if fx.unit == Unit::User { StoreConv::of(&d.ty) } else { None };
+                    if let Some(c) = conv {
+                        fx.convs.insert(slot, c);
+                    }
                     if let Some(init) = &d.init {
                         self.expr_named(fx, init, Some(&d.name.name));
+                        if let Some(c) = conv {
+                            c.emit(fx, d.span);
+                        }
                         fx.emit(Op::Store(slot), d.span);
                     }
                     fx.scopes.last_mut().map(|sc| sc.insert(d.name.name.clone(), (slot, ty)));
@@ -124,6 +131,9 @@ impl<'a> Compiler<'a> {
             StmtKind::Return(e) => {
                 match e {
                     Some(e) => {
+                        if fx.value_return.is_none() && !is_null_constant(e) {
+                            fx.value_return = Some(e.span);
+                        }
                         self.expr(fx, e);
                     }
                     None => {
@@ -155,5 +165,15 @@ impl<'a> Compiler<'a> {
             StmtKind::Block(b) => self.block(fx, b),
             StmtKind::Empty => {}
         }
+    }
+}
+
+/// `NULL`, `0`, or either cast (`(void *)0`): C's null pointer constants.
+pub(super) fn is_null_constant(e: &Expr) -> bool {
+    match &e.kind {
+        ExprKind::Int(0) => true,
+        ExprKind::Name(id) => id.name == "NULL",
+        ExprKind::Cast { operand, .. } => is_null_constant(operand),
+        _ => false,
     }
 }

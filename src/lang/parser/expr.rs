@@ -227,17 +227,14 @@ impl Parser {
     }
 
     /// `e.field`: reported; parsed as `e->field` to go on.
+    /// (A scenario meets this mostly with `struct sigaction`.)
     pub(super) fn dot(&mut self, e: Expr) -> PResult<Expr> {
         let span = self.bump();
         let field = match self.peek() {
             Some(Tok::Ident(_)) => self.ident("")?,
             _ => Ident { name: String::new(), span },
         };
-        self.report(unsupported(
-            span.to(field.span),
-            "`.` member access is",
-            Some("kernel objects are pointers: use `->`"),
-        ));
+        self.report(unsupported(span.to(field.span), "`.` member access is", Some(DOT_HELP)));
         let span = e.span.to(field.span);
         Ok(expr(ExprKind::Arrow { base: Box::new(e), field }, span))
     }
@@ -333,3 +330,7 @@ impl Parser {
         Ok(e)
     }
 }
+
+/// The help for `e.field`, in a scenario or in a kernel model file.
+pub(super) const DOT_HELP: &str = "scenarios have no structs: for `sigaction()` with SA_NOCLDWAIT use \
+                        `sigchld_flags(SA_NOCLDWAIT)`; in kernel model files, objects are pointers: use `->`";

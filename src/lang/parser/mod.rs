@@ -601,7 +601,7 @@ int main(void) { pid_t b = fork(); if (b == 0) _exit(0); waitpid(b, &status, 0);
         assert_unsupported(&f("switch (x) { case 1: break; }"), "`switch` is", Some("use if/else if"));
         assert_unsupported(&f("case 1: x;"), "`case` labels are", Some("use if/else if"));
         assert_unsupported(&f("x = sizeof(int);"), "`sizeof` is", None);
-        assert_unsupported(&f("x = a.b;"), "`.` member access is", Some("kernel objects are pointers: use `->`"));
+        assert_unsupported(&f("x = a.b;"), "`.` member access is", Some(expr::DOT_HELP));
         assert_unsupported(
             &f("(*fp)(1);"),
             "calling anything but a function name is",
