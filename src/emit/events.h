@@ -341,7 +341,8 @@ static inline int tc_unshare(int flags)
 	return r;
 }
 
-static inline int tc_prctl(int option, int arg)
+/* prctl()'s options past the second are 0 for what scenarios use. */
+static inline int tc_prctl(int option, int arg, ...)
 {
 	int r = prctl(option, arg, 0, 0, 0), e = errno;
 
@@ -446,7 +447,7 @@ static inline void tc_rcu_trigger(const char *what)
 #define getpid() tc_getpid()
 #define getppid() tc_getppid()
 #define unshare(f) tc_unshare(f)
-#define prctl(o, a) tc_prctl(o, a)
+#define prctl(o, ...) tc_prctl(o, __VA_ARGS__)
 #define signal(s, h) tc_signal(s, h)
 #define sigchld_flags(f) tc_sigchld_flags(f)
 #define _exit(c) (tc_exit_event("_exit", c), _exit(c))
