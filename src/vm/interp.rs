@@ -593,7 +593,8 @@ fn exec<H: Host>(
         Op::Nondet => {
             let n = pop(vm)?;
             if !(1..=64).contains(&n) {
-                return Err(Fault::Assertion(format!("nondet({n}): the number of choices must be 1..64")));
+                // A computed count (a constant one is refused at compile time).
+                return Err(Fault::Unsupported(format!("nondet({n}): the number of choices must be 1..64")));
             }
             vm.stack.push(choice as i64 % n);
         }

@@ -357,6 +357,12 @@ impl<'a> Compiler<'a> {
                     fx.emit(Op::Const(0), sp);
                     return Ty::Int;
                 }
+                if let Some(n) = self.const_eval(&args[0], Unit::User).filter(|n| !(1..=64).contains(n)) {
+                    let d = self
+                        .error(format!("`nondet({n})` has no choice to make"), args[0].span, "not in 1..64")
+                        .with_note("help: `nondet(n)` chooses among 0..n-1, for n from 1 to 64");
+                    self.push_diag(d);
+                }
                 self.expr(fx, &args[0]);
                 fx.emit(Op::Nondet, sp);
                 Ty::Int
