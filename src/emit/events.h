@@ -374,6 +374,19 @@ static inline void tc_exit_event(const char *call, int code)
 	tc_say("%s(%d)", call, code);
 }
 
+/* Functions, not macros: `_exit(f())` must call f() once. */
+static inline __attribute__((noreturn)) void tc__exit(int code)
+{
+	tc_exit_event("_exit", code);
+	_exit(code);
+}
+
+static inline __attribute__((noreturn)) void tc_exit(int code)
+{
+	tc_exit_event("exit", code);
+	exit(code);
+}
+
 struct tc_thread_start {
 	void *(*fn)(void *);
 	void *arg;
@@ -450,8 +463,8 @@ static inline void tc_rcu_trigger(const char *what)
 #define prctl(o, ...) tc_prctl(o, __VA_ARGS__)
 #define signal(s, h) tc_signal(s, h)
 #define sigchld_flags(f) tc_sigchld_flags(f)
-#define _exit(c) (tc_exit_event("_exit", c), _exit(c))
-#define exit(c) (tc_exit_event("exit", c), exit(c))
+#define _exit(c) tc__exit(c)
+#define exit(c) tc_exit(c)
 #define pthread_create(t, a, f, p) tc_pthread_create(t, a, f, p)
 #define pthread_join(t, r) tc_pthread_join(t, r)
 #define synchronize_rcu_tasks() tc_rcu_trigger("synchronize_rcu_tasks")

@@ -145,6 +145,23 @@ fn a_model_that_says_einval_where_the_kernel_says_esrch_is_caught() {
 }
 
 #[test]
+fn the_emitted_exit_evaluates_its_argument_once() {
+    if !have_cc() || !is_root() {
+        eprintln!("skipped: needs cc and root (CLONE_NEWPID)");
+        return;
+    }
+    // `_exit(status())` used to expand to two calls of status() in the real
+    // program: it printed twice and exited 2, and the oracle disagreed.
+    let out = taskcheck()
+        .args(["oracle", "tests/integration/oracle_cases/exit_argument_evaluated_once.c", "--runs", "2"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert!(text.contains("agree"), "{text}");
+}
+
+#[test]
 fn a_bounded_differential_batch_finds_no_disagreement() {
     if !have_cc() || !is_root() {
         eprintln!("skipped: needs cc and root (CLONE_NEWPID)");
