@@ -162,6 +162,22 @@ fn the_emitted_exit_evaluates_its_argument_once() {
 }
 
 #[test]
+fn the_oracle_says_the_rcu_tasks_waits_are_not_run_for_real() {
+    if !have_cc() || !is_root() {
+        eprintln!("skipped: needs cc and root (CLONE_NEWPID)");
+        return;
+    }
+    let out = taskcheck()
+        .args(["oracle", "scenarios/seed_unshare_deadlock.c", "--kernel", "v6.1", "--runs", "1"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("model: deadlock"), "{text}");
+    assert!(text.contains("do nothing in the real program"), "{text}");
+    assert!(text.contains("agree"), "{text}");
+}
+
+#[test]
 fn a_bounded_differential_batch_finds_no_disagreement() {
     if !have_cc() || !is_root() {
         eprintln!("skipped: needs cc and root (CLONE_NEWPID)");
