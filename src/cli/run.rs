@@ -142,6 +142,12 @@ fn run_one(name: &str, text: &str, model: &KernelModel, opts: &RunOptions) -> Re
     let code = match &r.end {
         RunEnd::Done => EXIT_OK,
         RunEnd::Deadline | RunEnd::StepLimit => EXIT_INCOMPLETE,
+        // A use the model does not cover is bad input, as for `check`.
+        RunEnd::Violation(_)
+            if r.violation.as_ref().is_some_and(|v| check::Verdict::of(&v.kind) == check::Verdict::ModelError) =>
+        {
+            EXIT_USAGE
+        }
         RunEnd::Hung { .. } | RunEnd::Violation(_) => EXIT_FOUND,
         RunEnd::BadSchedule(m) => return Err(format!("error: {m}\n")),
     };

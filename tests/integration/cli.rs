@@ -136,6 +136,22 @@ fn test_command_runs_the_shared_corpus() {
 }
 
 #[test]
+fn a_use_the_model_does_not_cover_exits_2_from_check_and_run() {
+    let scenario = "tests/integration/faults/sigstop_not_modelled.c";
+    let out = taskcheck().args(["check", scenario, "--kernel", "v6.11"]).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(2), "{text}");
+    assert!(text.contains("MODEL-ERROR") && text.contains("the search stopped there"), "{text}");
+    assert!(text.contains("job-control stops are not modelled"), "{text}");
+    let out = taskcheck().args(["check", scenario, "--kernel", "v6.11", "--format", "json"]).output().unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["results"][0]["verdict"], "model-error");
+    assert_eq!(json["results"][0]["complete"], false);
+    let out = taskcheck().args(["run", scenario, "--kernel", "v6.11", "--seed", "1"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", String::from_utf8_lossy(&out.stdout));
+}
+
+#[test]
 fn a_fault_in_the_trace_is_said_in_words_with_its_location() {
     let out = taskcheck()
         .args(["check", "tests/integration/faults/unbounded_recursion.c", "--kernel", "v6.1"])

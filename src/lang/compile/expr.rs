@@ -30,6 +30,9 @@ impl<'a> Compiler<'a> {
             ExprKind::Unary { op, operand } => {
                 self.expr(fx, operand);
                 fx.emit(Op::Unary(*op), sp);
+                if *op != UnOp::Not && self.is_unsigned_int(fx, operand) {
+                    U32.emit(fx, sp);
+                }
                 Ty::Int
             }
             ExprKind::Binary { op: op @ (BinOp::And | BinOp::Or), lhs, rhs } => {
@@ -48,9 +51,24 @@ impl<'a> Compiler<'a> {
                 Ty::Int
             }
             ExprKind::Binary { op, lhs, rhs } => {
+                // C's usual arithmetic conversions: with an `unsigned int`
+                // operand (of a scenario) the other is converted to it, and
+                // so is the result (`u == -1` holds for u = 4294967295).
+                let shift = matches!(op, BinOp::Shl | BinOp::Shr);
+                let unsigned = self.is_unsigned_int(fx, lhs) || (!shift && self.is_unsigned_int(fx, rhs));
                 self.expr(fx, lhs);
+                if unsigned {
+                    U32.emit(fx, sp);
+                }
                 self.expr(fx, rhs);
+                if unsigned && !shift {
+                    U32.emit(fx, sp);
+                }
                 fx.emit(Op::Binary(*op), sp);
+                let compares = matches!(op, BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge | BinOp::Eq | BinOp::Ne);
+                if unsigned && !compares {
+                    U32.emit(fx, sp);
+                }
                 Ty::Int
             }
             ExprKind::Assign { op, lhs, rhs } => self.assign(fx, lhs, *op, Some(rhs), sp, false),
@@ -141,6 +159,9 @@ impl<'a> Compiler<'a> {
             }
             ExprKind::Cast { ty, operand } => {
                 self.expr(fx, operand);
+                if let (Unit::User, Some(c)) = (fx.unit, StoreConv::of(ty)) {
+                    c.emit(fx, sp);
+                }
                 match ty_of(ty) {
                     Ty::Void => Ty::Int,
                     t => t,
@@ -444,6 +465,42 @@ impl<'a> Compiler<'a> {
         match fx.unit {
             Unit::User => self.user_call(fx, callee, args, sp, target),
             Unit::Kernel => self.kernel_call(fx, callee, args, sp),
+        }
+    }
+}
+
+/// `unsigned int`'s conversion.
+const U32: StoreConv = StoreConv::Mask(0xffff_ffff);
+
+impl Compiler<'_> {
+    /// Whether `e`, in a scenario, has type `unsigned int` (or `u32`): a
+    /// variable or a cast of that type, or an operation C does in it.
+    /// (Literals lose their `u` suffix in the lexer, so `0u` is an `int`.)
+    fn is_unsigned_int(&self, fx: &Fcx, e: &Expr) -> bool {
+        if fx.unit != Unit::User {
+            return false;
+        }
+        match &e.kind {
+            ExprKind::Name(id) => match fx.lookup(&id.name) {
+                Some((slot, _)) => fx.convs.get(&slot).is_some_and(|c| c.is_u32()),
+                None => self
+                    .globals
+                    .get(&id.name)
+                    .filter(|g| g.unit == Unit::User)
+                    .is_some_and(|g| self.global_convs.get(&g.slot).is_some_and(|c| c.is_u32())),
+            },
+            ExprKind::Cast { ty, .. } => StoreConv::of(ty).is_some_and(StoreConv::is_u32),
+            ExprKind::Unary { op, operand } => *op != UnOp::Not && self.is_unsigned_int(fx, operand),
+            ExprKind::Binary { op, lhs, rhs } => match op {
+                BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge | BinOp::Eq | BinOp::Ne | BinOp::And | BinOp::Or => false,
+                BinOp::Shl | BinOp::Shr => self.is_unsigned_int(fx, lhs),
+                _ => self.is_unsigned_int(fx, lhs) || self.is_unsigned_int(fx, rhs),
+            },
+            ExprKind::Assign { lhs, .. } => self.is_unsigned_int(fx, lhs),
+            ExprKind::IncDec { operand, .. } => self.is_unsigned_int(fx, operand),
+            ExprKind::Cond { then, els, .. } => self.is_unsigned_int(fx, then) || self.is_unsigned_int(fx, els),
+            ExprKind::Comma(_, b) => self.is_unsigned_int(fx, b),
+            _ => false,
         }
     }
 }

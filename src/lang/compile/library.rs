@@ -289,7 +289,9 @@ impl<'a> Compiler<'a> {
             let hint = if lib.names_task { target.map(|t| self.hint(t)).unwrap_or(0) } else { 0 };
             fx.emit(Op::Syscall { func: id, argc: lib.args.len() as u8, conv: lib.conv, hint }, sp);
             if let (true, Some(retval)) = (name == "pthread_join", args.get(1)) {
-                if !stmt::is_null_constant(retval) {
+                // `&ret` only: a pointer variable may hold NULL, and then
+                // nothing is stored.
+                if matches!(retval.kind, ExprKind::AddrOf(_)) {
                     // Every start routine returns NULL (see `finish`), so a
                     // join that succeeded stores NULL through its retval.
                     let r = fx.temp();
@@ -359,7 +361,7 @@ impl<'a> Compiler<'a> {
                 }
                 if let Some(n) = self.const_eval(&args[0], Unit::User).filter(|n| !(1..=64).contains(n)) {
                     let d = self
-                        .error(format!("`nondet({n})` has no choice to make"), args[0].span, "not in 1..64")
+                        .error(format!("`nondet({n})` must choose among 1 to 64 values"), args[0].span, "not in 1..64")
                         .with_note("help: `nondet(n)` chooses among 0..n-1, for n from 1 to 64");
                     self.push_diag(d);
                 }

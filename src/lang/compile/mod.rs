@@ -122,6 +122,8 @@ struct Fcx {
     value_return: Option<Span>,
     /// Scenario locals narrower than the VM's 64 bits, by slot.
     convs: FxHashMap<u16, StoreConv>,
+    /// The conversion of what the function returns (a scenario's `bool f()`).
+    ret_conv: Option<StoreConv>,
 }
 
 /// What C does to a value stored in a scenario variable of a narrow type:
@@ -157,6 +159,12 @@ impl StoreConv {
         } else {
             0xffff_ffff
         }))
+    }
+
+    /// `unsigned int`: the one narrow type C does not promote to `int`, so
+    /// an operation with it is done in unsigned 32-bit arithmetic.
+    fn is_u32(self) -> bool {
+        self == StoreConv::Mask(0xffff_ffff)
     }
 
     fn apply(self, v: i64) -> i64 {
@@ -456,12 +464,24 @@ impl<'a> Compiler<'a> {
             names: Vec::new(),
             value_return: None,
             convs: FxHashMap::default(),
+            ret_conv: if unit == Unit::User { StoreConv::of(&def.sig.ret) } else { None },
         };
+        let mut narrow_params = Vec::new();
         for p in &def.sig.params {
             let slot = fx.named(p.name.as_ref().map(|n| n.name.as_str()).unwrap_or(""));
             if let Some(n) = &p.name {
                 fx.scopes[0].insert(n.name.clone(), (slot, ty_of(&p.ty)));
             }
+            if let (Unit::User, Some(c)) = (unit, StoreConv::of(&p.ty)) {
+                fx.convs.insert(slot, c);
+                narrow_params.push((slot, c, p.ty.span));
+            }
+        }
+        // C converts an argument to its parameter's type.
+        for (slot, c, sp) in narrow_params {
+            fx.emit(Op::Load(slot), sp);
+            c.emit(&mut fx, sp);
+            fx.emit(Op::Store(slot), sp);
         }
         let notrace = self.sigs.get(&def.sig.name.name).map(|s| s.notrace).unwrap_or(true);
         if unit == Unit::Kernel && !notrace {

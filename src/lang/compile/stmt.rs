@@ -135,6 +135,9 @@ impl<'a> Compiler<'a> {
                             fx.value_return = Some(e.span);
                         }
                         self.expr(fx, e);
+                        if let Some(c) = fx.ret_conv {
+                            c.emit(fx, e.span);
+                        }
                     }
                     None => {
                         fx.emit(Op::Const(0), s.span);

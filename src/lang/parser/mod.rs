@@ -53,6 +53,14 @@ const INT_TYPEDEFS: &[&str] = &[
     "s64",
     "uid_t",
     "gid_t",
+    "int8_t",
+    "int16_t",
+    "int32_t",
+    "int64_t",
+    "uint8_t",
+    "uint16_t",
+    "uint32_t",
+    "uint64_t",
 ];
 
 const KNOWN_TYPES_HELP: &str = "help: the types are integers (`int`, `long`, `unsigned`, `bool`, \
