@@ -9,7 +9,7 @@
 #include "taskcheck.h"
 
 unsigned int gu = -1;
-unsigned char gc = 300;
+unsigned char gc;
 bool gb = 5;
 
 bool has(int f)
@@ -41,7 +41,9 @@ int main(void)
 	unsigned char c = 255;
 	int i = -1;
 	long l = -1;
+	int big = 300;
 
+	gc = big;
 	left--;
 	assert(left == -1);
 	assert(left == 4294967295u);
@@ -59,7 +61,7 @@ int main(void)
 	assert((unsigned char)300 == 44);
 	assert(gu == 4294967295u && gc == 44 && gb == 1);
 	assert(has(4) == true);
-	assert(narrow(256) == 0);
+	assert(narrow(big - 44) == 0);
 	assert(positive_after_dec(0));
 	assert(twice(2147483648u) == 0);
 	assert(l < 0);
