@@ -219,7 +219,7 @@ impl CheckResult {
     /// Record a violation committed by the last step of `trace`.
     fn violation(&mut self, map: &SourceMap, sys: &System, trace: &[Step], v: &Violation) {
         self.verdict = Verdict::of(&v.kind);
-        self.message = Some(violation_text(sys, trace, v));
+        self.message = Some(violation_text(map, sys, trace, v));
         self.at = v.span.map(|s| map.location(s));
     }
 }
@@ -365,7 +365,7 @@ fn task_name(k: &Kernel, t: TaskId) -> String {
     k.task(t).name.clone()
 }
 
-fn violation_text(sys: &System, trace: &[Step], v: &Violation) -> String {
+fn violation_text(map: &SourceMap, sys: &System, trace: &[Step], v: &Violation) -> String {
     let k = replay_state(sys, &trace[..trace.len().saturating_sub(1)]);
     let who = v.task.map(|t| task_name(&k, t)).unwrap_or_default();
     match &v.kind {
@@ -382,9 +382,28 @@ fn violation_text(sys: &System, trace: &[Step], v: &Violation) -> String {
             format!("{} is a zombie at the end of the run", after.describe(*task))
         }
         ViolationKind::Fault(Fault::Model(m)) => format!("model error in {}() ({who}): {m}", v.function),
-        ViolationKind::Fault(Fault::Unsupported(m)) => format!("not modelled: {m} ({who})"),
+        ViolationKind::Fault(Fault::Unsupported(m)) => match v
+            .task
+            .filter(|_| sys.prog.functions.iter().any(|f| f.kernel && f.name == v.function))
+            .and_then(|t| scenario_line(map, sys, &k, t))
+        {
+            Some(line) => format!("not modelled: {m} ({who}, reached from {line})"),
+            None => format!("not modelled: {m} ({who})"),
+        },
         ViolationKind::Fault(Fault::Panic(m)) => format!("kernel panic in {who}: {m}"),
     }
+}
+
+/// The scenario line task `t` is at in `k`, under whatever kernel code it
+/// runs: where a fault in a kernel model was reached from. (A caller's pc
+/// is past its call.)
+fn scenario_line(map: &SourceMap, sys: &System, k: &Kernel, t: TaskId) -> Option<String> {
+    let frames = &k.tasks.get(t.0 as usize)?.vm.frames;
+    let top = frames.len().checked_sub(1)?;
+    let (i, f) = frames.iter().enumerate().rev().find(|(_, f)| !sys.prog.func(f.func).kernel)?;
+    let pc = if i == top { f.pc } else { f.pc.saturating_sub(1) };
+    let span = sys.prog.func(f.func).spans.get(pc as usize)?;
+    Some(map.location(*span))
 }
 
 fn replay_state(sys: &System, trace: &[Step]) -> Kernel {
@@ -565,7 +584,7 @@ pub fn schedule_line_compact(trace: &[Step]) -> String {
 
 /// A violation committed by the last step of `trace`, in words with its location.
 pub fn describe_violation(map: &SourceMap, sys: &System, trace: &[Step], v: &Violation) -> String {
-    let text = violation_text(sys, trace, v);
+    let text = violation_text(map, sys, trace, v);
     match v.span {
         Some(sp) => format!("{text} at {}", map.location(sp)),
         None => text,

@@ -143,6 +143,8 @@ fn a_use_the_model_does_not_cover_exits_2_from_check_and_run() {
     assert_eq!(out.status.code(), Some(2), "{text}");
     assert!(text.contains("MODEL-ERROR") && text.contains("the search stopped there"), "{text}");
     assert!(text.contains("job-control stops are not modelled"), "{text}");
+    // Where in the scenario: the kill() that sent it.
+    assert!(text.contains("reached from tests/integration/faults/sigstop_not_modelled.c:13:2"), "{text}");
     let out = taskcheck().args(["check", scenario, "--kernel", "v6.11", "--format", "json"]).output().unwrap();
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(json["results"][0]["verdict"], "model-error");
