@@ -607,7 +607,11 @@ fn exec<H: Host>(
             let n = argc as usize;
             let args = Args::take(&mut vm.stack, n);
             if log.is_some() || k.keeps_output() {
-                let line = format_printf(prog.strings.get(fmt as usize).map(|s| s.as_str()).unwrap_or(""), &args);
+                let line = format_printf(
+                    prog.strings.get(fmt as usize).map(|s| s.as_str()).unwrap_or(""),
+                    &args,
+                    &prog.strings,
+                );
                 if k.keeps_output() {
                     k.user_output(t, &line);
                 }
@@ -701,35 +705,153 @@ fn push_frame(
     vm.push_frame(func, kind, argc as usize, prog.func(func).locals as usize)
 }
 
-/// printf with %d %i %u %x %s(unsupported → literal) %% and %ld-style lengths.
-pub fn format_printf(fmt: &str, args: &[i64]) -> String {
+/// printf as C formats it: flags (`-0+ #`), width, precision, the length
+/// modifiers (`l`, `ll`, `z`: 64 bits; none or `h`: an `int`, so `%u` and
+/// `%x` of -1 are 4294967295 and ffffffff), and `d i u x X o c s p %`. A
+/// `%s` argument is a string literal, passed as its index in `strings`.
+pub fn format_printf(fmt: &str, args: &[i64], strings: &[String]) -> String {
     let mut out = String::new();
     let mut it = fmt.chars().peekable();
-    let mut ai = 0;
+    let mut args = args.iter().copied();
     while let Some(c) = it.next() {
         if c != '%' {
             out.push(c);
             continue;
         }
-        while matches!(it.peek(), Some('l' | 'h' | 'z' | '0'..='9' | '-')) {
+        let (mut left, mut zero, mut plus, mut space, mut alt) = (false, false, false, false, false);
+        while let Some(&f) = it.peek() {
+            match f {
+                '-' => left = true,
+                '0' => zero = true,
+                '+' => plus = true,
+                ' ' => space = true,
+                '#' => alt = true,
+                _ => break,
+            }
             it.next();
         }
-        match it.next() {
-            Some('%') => out.push('%'),
-            Some('d' | 'i' | 'u') => {
-                out.push_str(&args.get(ai).copied().unwrap_or(0).to_string());
-                ai += 1;
+        let number = |it: &mut std::iter::Peekable<std::str::Chars>| {
+            let mut n: Option<usize> = None;
+            while let Some(d) = it.peek().and_then(|c| c.to_digit(10)) {
+                n = Some(n.unwrap_or(0).saturating_mul(10).saturating_add(d as usize).min(4096));
+                it.next();
             }
-            Some('x') => {
-                out.push_str(&format!("{:x}", args.get(ai).copied().unwrap_or(0)));
-                ai += 1;
+            n
+        };
+        let width = number(&mut it).unwrap_or(0);
+        let precision = if it.peek() == Some(&'.') {
+            it.next();
+            Some(number(&mut it).unwrap_or(0))
+        } else {
+            None
+        };
+        let mut long = false;
+        while let Some(&l) = it.peek() {
+            match l {
+                'l' | 'z' | 'j' | 't' => long = true,
+                'h' => {}
+                _ => break,
             }
-            Some(o) => {
+            it.next();
+        }
+        let Some(conv) = it.next() else {
+            out.push('%');
+            break;
+        };
+        if conv == '%' {
+            out.push('%');
+            continue;
+        }
+        let v = if matches!(conv, 'd' | 'i' | 'u' | 'x' | 'X' | 'o' | 'c' | 's' | 'p') {
+            args.next().unwrap_or(0)
+        } else {
+            0
+        };
+        // The digits, and what goes before them (sign or 0x).
+        let unsigned = |v: i64| if long { v as u64 } else { v as u32 as u64 };
+        let (prefix, digits): (String, String) = match conv {
+            'd' | 'i' => {
+                let v = if long { v } else { v as i32 as i64 };
+                let sign = if v < 0 {
+                    "-"
+                } else if plus {
+                    "+"
+                } else if space {
+                    " "
+                } else {
+                    ""
+                };
+                (sign.to_string(), v.unsigned_abs().to_string())
+            }
+            'u' => (String::new(), unsigned(v).to_string()),
+            'x' => ((if alt && v != 0 { "0x" } else { "" }).to_string(), format!("{:x}", unsigned(v))),
+            'X' => ((if alt && v != 0 { "0X" } else { "" }).to_string(), format!("{:X}", unsigned(v))),
+            'o' => ((if alt { "0" } else { "" }).to_string(), format!("{:o}", unsigned(v))),
+            'p' if v == 0 => (String::new(), "(nil)".to_string()),
+            'p' => ("0x".to_string(), format!("{:x}", v as u64)),
+            'c' => (String::new(), char::from(v as u8).to_string()),
+            's' => {
+                let s = usize::try_from(v).ok().and_then(|i| strings.get(i)).map(String::as_str).unwrap_or("(null)");
+                let s: String = match precision {
+                    Some(p) => s.chars().take(p).collect(),
+                    None => s.to_string(),
+                };
+                (String::new(), s)
+            }
+            other => {
+                // Not a conversion printf knows: printed as written.
                 out.push('%');
-                out.push(o);
+                out.push(other);
+                continue;
             }
-            None => out.push('%'),
+        };
+        let numeric = !matches!(conv, 'c' | 's' | 'p');
+        // An integer's precision is its least number of digits (and turns off `0`).
+        let digits = match precision {
+            Some(p) if numeric && digits.len() < p => format!("{}{digits}", "0".repeat(p - digits.len())),
+            Some(0) if numeric && digits == "0" => String::new(),
+            _ => digits,
+        };
+        let len = prefix.chars().count() + digits.chars().count();
+        let pad = width.saturating_sub(len);
+        if left {
+            out.push_str(&prefix);
+            out.push_str(&digits);
+            out.push_str(&" ".repeat(pad));
+        } else if zero && numeric && precision.is_none() {
+            out.push_str(&prefix);
+            out.push_str(&"0".repeat(pad));
+            out.push_str(&digits);
+        } else {
+            out.push_str(&" ".repeat(pad));
+            out.push_str(&prefix);
+            out.push_str(&digits);
         }
     }
     out.trim_end_matches('\n').to_string()
+}
+
+#[cfg(test)]
+mod printf_tests {
+    use super::format_printf;
+
+    #[test]
+    fn printf_formats_as_c_does() {
+        let strings = vec!["x".to_string(), "done".to_string()];
+        let f = |fmt: &str, args: &[i64]| format_printf(fmt, args, &strings);
+        // Each expected text is what glibc prints for the same call.
+        assert_eq!(f("%s=%d\n", &[0, 5]), "x=5");
+        assert_eq!(f("%d %s", &[150, 1]), "150 done");
+        assert_eq!(f("%u %x %X", &[-1, -1, 255]), "4294967295 ffffffff FF");
+        assert_eq!(f("%lu %lx %ld", &[-1, -1, -1]), "18446744073709551615 ffffffffffffffff -1");
+        assert_eq!(f("[%5d][%-3d][%03d][%+d][% d]", &[42, 7, 5, 3, 3]), "[   42][7  ][005][+3][ 3]");
+        assert_eq!(f("[%05d][%-5d][%.3d][%8.3d]", &[-42, -42, 7, -7]), "[-0042][-42  ][007][    -007]");
+        assert_eq!(f("%#x %#o %o %c", &[255, 8, 8, 65]), "0xff 010 10 A");
+        assert_eq!(f("[%6s][%-6s][%.2s]", &[1, 0, 1]), "[  done][x     ][do]");
+        assert_eq!(f("%d%%", &[50]), "50%");
+        assert_eq!(f("%d", &[3_000_000_000]), "-1294967296");
+        assert_eq!(f("%p %p", &[0, 4096]), "(nil) 0x1000");
+        assert_eq!(f("%q", &[]), "%q");
+        assert_eq!(f("100%", &[]), "100%");
+    }
 }
