@@ -69,6 +69,9 @@ pub enum Tok {
     /// Integer literal (suffixes dropped).
     #[regex(r"[0-9][0-9A-Za-z_.]*", number)]
     Int(i64),
+    /// Integer literal of type `unsigned int` (`1u`, `0xffffffff`): made
+    /// from an `Int` by `unsigned_int_literal`, never by logos itself.
+    UInt(i64),
     /// String literal, escapes resolved.
     #[token("\"", string)]
     Str(String),
@@ -248,6 +251,7 @@ impl Tok {
         match self {
             Tok::Ident(s) => s.clone(),
             Tok::Int(n) => n.to_string(),
+            Tok::UInt(n) => format!("{n}u"),
             Tok::Str(s) => format!("{s:?}"),
             Tok::Char(c) => match u32::try_from(*c).ok().and_then(char::from_u32) {
                 Some(ch) => format!("{:?}", ch),
@@ -264,6 +268,7 @@ impl Tok {
             Tok::Char(_) => "character literal".to_owned(),
             Tok::Ident(s) => format!("`{s}`"),
             Tok::Int(n) => format!("`{n}`"),
+            Tok::UInt(n) => format!("`{n}u`"),
             other => format!("`{}`", other.fixed_text()),
         }
     }
@@ -312,7 +317,7 @@ impl Tok {
     fn fixed_text(&self) -> &'static str {
         use Tok::*;
         match self {
-            Ident(_) | Int(_) | Str(_) | Char(_) => "",
+            Ident(_) | Int(_) | UInt(_) | Str(_) | Char(_) => "",
             KwInt => "int",
             KwLong => "long",
             KwShort => "short",
@@ -414,6 +419,28 @@ fn block_comment(lex: &mut logos::Lexer<Tok>) -> Result<(), LexError> {
             Ok(())
         }
         None => Err(LexError { fatal: true, ..LexError::new("unterminated comment", "comment starts here") }),
+    }
+}
+
+/// C's type of an integer literal, where it is `unsigned int`: a `u`
+/// suffix without `l` on a value that fits 32 bits, or a hexadecimal, octal
+/// or binary literal too large for `int` that fits `unsigned int`
+/// (`0xffffffff`). Scenarios compute with that type as C does.
+fn unsigned_int_literal(t: Tok, slice: &str) -> Tok {
+    let Tok::Int(n) = t else { return t };
+    let suffix = slice.to_ascii_lowercase();
+    let suffix = &suffix[suffix.trim_end_matches(['u', 'l']).len()..];
+    let decimal = !(slice.starts_with('0') && slice.len() > 1);
+    let fits = n <= i64::from(u32::MAX);
+    let unsigned = match suffix {
+        "u" => fits,
+        "" => !decimal && n > i64::from(i32::MAX) && fits,
+        _ => false,
+    };
+    if unsigned {
+        Tok::UInt(n)
+    } else {
+        Tok::Int(n)
     }
 }
 
@@ -625,7 +652,7 @@ impl Pp<'_> {
             let r = lx.span();
             let range = lo + r.start..lo + r.end;
             match res {
-                Ok(t) => out.push((t, range.start, range.end)),
+                Ok(t) => out.push((unsigned_int_literal(t, lx.slice()), range.start, range.end)),
                 Err(mut e) => {
                     e.range = e.range.map(|(a, b)| (lo + a, lo + b));
                     let fatal = e.fatal;
@@ -797,6 +824,7 @@ impl Pp<'_> {
             if self.diags.len() >= MAX_ERRORS {
                 break;
             }
+            let res = res.map(|t| unsigned_int_literal(t, lx.slice()));
             let r = lx.span();
             match res {
                 Ok(Tok::Hash) if self.at_line_start(r.start) => {
@@ -936,7 +964,7 @@ mod tests {
 
     #[test]
     fn integers() {
-        use Tok::Int;
+        use Tok::{Int, UInt};
         assert_eq!(
             kinds("0 42 0x1F 0X1f 017 1U 2UL 3ULL 4l 5LU 0x10u 9223372036854775807"),
             vec![
@@ -945,13 +973,27 @@ mod tests {
                 Int(31),
                 Int(31),
                 Int(15),
-                Int(1),
+                UInt(1),
                 Int(2),
                 Int(3),
                 Int(4),
                 Int(5),
-                Int(16),
+                UInt(16),
                 Int(i64::MAX)
+            ]
+        );
+        // C's literal types: a hexadecimal (or octal) too large for `int` is
+        // `unsigned int`, a decimal one is `long`; a `u` too large for 32
+        // bits is `unsigned long`.
+        assert_eq!(
+            kinds("0x7fffffff 0xffffffff 037777777777 4294967295 4294967296u 0x100000000"),
+            vec![
+                Int(0x7fff_ffff),
+                UInt(0xffff_ffff),
+                UInt(0xffff_ffff),
+                Int(4_294_967_295),
+                Int(4_294_967_296),
+                Int(1 << 32)
             ]
         );
         assert!(errors("9223372036854775808")[0].message.contains("too large"));
@@ -1004,7 +1046,7 @@ mod tests {
                    #pragma once\nx = BOTH;\n#endif\n";
         let toks = lex(F, src).unwrap();
         let k: Vec<Tok> = toks.iter().map(|t| t.kind.clone()).collect();
-        assert_eq!(k, vec![id("x"), Assign, LParen, Int(1), Shl, Int(31), RParen, Plus, Int(2), Semi]);
+        assert_eq!(k, vec![id("x"), Assign, LParen, UInt(1), Shl, Int(31), RParen, Plus, Int(2), Semi]);
         let use_lo = src.find("BOTH;").unwrap() as u32;
         assert!(toks[2..9].iter().all(|t| t.span.lo == use_lo && t.span.hi == use_lo + 4));
     }

@@ -26,6 +26,16 @@ impl<'a> Compiler<'a> {
                             .with_note("help: scenarios use integer variables; pass `&variable` to calls that return a value through a pointer");
                         self.push_diag(diag);
                     }
+                    if fx.unit == Unit::User {
+                        if let Some(st) = d.specifiers.iter().find(|s| s.name == "static") {
+                            // It would keep its value between calls; as a
+                            // local it would silently start afresh each time.
+                            let diag = self
+                                .error("`static` local variables are not modelled", st.span, "static local")
+                                .with_note("help: declare it as a global variable, outside the function");
+                            self.push_diag(diag);
+                        }
+                    }
                     let slot = fx.named(&d.name.name);
                     let conv = if fx.unit == Unit::User { StoreConv::of(&d.ty) } else { None };
                     if let Some(c) = conv {

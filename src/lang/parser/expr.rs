@@ -280,6 +280,13 @@ impl Parser {
                 self.bump();
                 Ok(expr(ExprKind::Int(n), span))
             }
+            Some(Tok::UInt(n)) => {
+                // `1u` is `(unsigned int)1`: the compiler knows that type.
+                let n = *n;
+                self.bump();
+                let ty = Type { kind: TypeKind::Int("unsigned int".into()), span };
+                Ok(expr(ExprKind::Cast { ty, operand: Box::new(expr(ExprKind::Int(n), span)) }, span))
+            }
             Some(Tok::Str(_)) => Ok(self.strings()),
             Some(Tok::Ident(name)) => {
                 let name = name.clone();
