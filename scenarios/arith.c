@@ -27,9 +27,11 @@ int main(void)
 	x &= 10;
 	x ^= 15;
 	assert(x == 5);
-	int y = x++ + ++x;
+	int y = x++;
+	y += ++x;
 	assert(y == 12 && x == 7);
-	int z = x-- - --x;
+	int z = x--;
+	z -= --x;
 	assert(z == 2 && x == 5);
 	unsigned int u = 0;
 	u -= 1;

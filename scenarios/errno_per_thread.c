@@ -4,7 +4,6 @@
 int seen;
 void *t_fn(void *arg)
 {
-	int s;
 	errno = 0;
 	assert(kill(99999, 0) == -1);
 	seen = errno;
