@@ -240,6 +240,13 @@ pub enum ExprKind {
     Comma(Box<Expr>, Box<Expr>),
 }
 
+impl BinOp {
+    /// `<`, `<=`, `>`, `>=`, `==`, `!=`: a truth value, not a number.
+    pub fn is_comparison(self) -> bool {
+        matches!(self, BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge | BinOp::Eq | BinOp::Ne)
+    }
+}
+
 impl UnOp {
     /// The operator on a 64-bit value (C semantics, wrapping).
     pub fn apply(self, v: i64) -> i64 {

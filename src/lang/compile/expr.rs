@@ -65,8 +65,7 @@ impl<'a> Compiler<'a> {
                     U32.emit(fx, sp);
                 }
                 fx.emit(Op::Binary(*op), sp);
-                let compares = matches!(op, BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge | BinOp::Eq | BinOp::Ne);
-                if unsigned && !compares {
+                if unsigned && !op.is_comparison() {
                     U32.emit(fx, sp);
                 }
                 Ty::Int
@@ -492,7 +491,8 @@ impl Compiler<'_> {
             ExprKind::Cast { ty, .. } => StoreConv::of(ty).is_some_and(StoreConv::is_u32),
             ExprKind::Unary { op, operand } => *op != UnOp::Not && self.is_unsigned_int(fx, operand),
             ExprKind::Binary { op, lhs, rhs } => match op {
-                BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge | BinOp::Eq | BinOp::Ne | BinOp::And | BinOp::Or => false,
+                _ if op.is_comparison() => false,
+                BinOp::And | BinOp::Or => false,
                 BinOp::Shl | BinOp::Shr => self.is_unsigned_int(fx, lhs),
                 _ => self.is_unsigned_int(fx, lhs) || self.is_unsigned_int(fx, rhs),
             },

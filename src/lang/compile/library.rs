@@ -218,7 +218,7 @@ impl<'a> Compiler<'a> {
                 fx.emit(Op::Const(0), sp);
                 return Ty::Int;
             }
-            if name == "pthread_exit" && args.first().is_some_and(|a| !stmt::is_null_constant(a)) {
+            if name == "pthread_exit" && args.first().is_some_and(|a| self.const_eval(a, Unit::User) != Some(0)) {
                 let d = self
                     .error("the return value of a thread is not modelled", args[0].span, "not NULL")
                     .with_note("help: pass NULL, and pass results back through a global variable");
@@ -426,8 +426,9 @@ impl<'a> Compiler<'a> {
                 return Ty::Int;
             }
         };
-        self.start_routines.push((start.clone(), args[2].span));
-        if !stmt::is_null_constant(&args[3]) {
+        self.start_routines.insert(start.clone());
+        // A null pointer constant: NULL, 0, (void *)0.
+        if self.const_eval(&args[3], Unit::User) != Some(0) {
             let d = self
                 .error("the argument of a thread's start routine is not modelled", args[3].span, "not NULL")
                 .with_note("help: pass NULL, and share data with the thread through a global variable");

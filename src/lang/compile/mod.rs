@@ -5,7 +5,7 @@
 //! only through library calls, which become system calls into the model's
 //! `sys_*` functions.
 
-use rustc_hash::{FxHashMap, FxHashSet};
+use rustc_hash::FxHashMap;
 
 mod expr;
 mod kernel_calls;
@@ -99,8 +99,9 @@ pub struct Compiler<'a> {
     thread_stubs: FxHashMap<String, FuncId>,
     /// Bodies to compile in pass 2.
     pending: Vec<(FuncId, FunctionDef, Unit)>,
-    /// Scenario functions started as threads, and where.
-    start_routines: Vec<(String, Span)>,
+    /// Scenario functions started as threads (ordered: diagnostics come
+    /// out the same every run).
+    start_routines: std::collections::BTreeSet<String>,
     /// The first `return` of a value other than NULL, by scenario function:
     /// a thread's return value is not modelled (see `finish`).
     value_returns: FxHashMap<String, Span>,
@@ -273,7 +274,7 @@ impl<'a> Compiler<'a> {
             diags: Vec::new(),
             thread_stubs: FxHashMap::default(),
             pending: Vec::new(),
-            start_routines: Vec::new(),
+            start_routines: Default::default(),
             value_returns: FxHashMap::default(),
             global_convs: FxHashMap::default(),
         }
@@ -515,9 +516,8 @@ impl<'a> Compiler<'a> {
         let file0 = Span::new(scenario_file.unwrap_or(FileId(0)), 0, 0);
         // A thread's return value would reach pthread_join(), which the model
         // answers with NULL: refuse a start routine that returns anything else.
-        let mut reported = FxHashSet::default();
-        for (start, _) in std::mem::take(&mut self.start_routines) {
-            if let (Some(&at), true) = (self.value_returns.get(&start), reported.insert(start.clone())) {
+        for start in std::mem::take(&mut self.start_routines) {
+            if let Some(&at) = self.value_returns.get(&start) {
                 let d = self
                     .error(
                         format!("the return value of a thread is not modelled: `{start}` is a start routine"),

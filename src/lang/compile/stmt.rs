@@ -141,7 +141,7 @@ impl<'a> Compiler<'a> {
             StmtKind::Return(e) => {
                 match e {
                     Some(e) => {
-                        if fx.value_return.is_none() && !is_null_constant(e) {
+                        if fx.value_return.is_none() && self.const_eval(e, fx.unit) != Some(0) {
                             fx.value_return = Some(e.span);
                         }
                         self.expr(fx, e);
@@ -178,15 +178,5 @@ impl<'a> Compiler<'a> {
             StmtKind::Block(b) => self.block(fx, b),
             StmtKind::Empty => {}
         }
-    }
-}
-
-/// `NULL`, `0`, or either cast (`(void *)0`): C's null pointer constants.
-pub(super) fn is_null_constant(e: &Expr) -> bool {
-    match &e.kind {
-        ExprKind::Int(0) => true,
-        ExprKind::Name(id) => id.name == "NULL",
-        ExprKind::Cast { operand, .. } => is_null_constant(operand),
-        _ => false,
     }
 }
