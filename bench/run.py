@@ -35,9 +35,13 @@ GEN = os.path.join(ROOT, "..", "shared", "bench", "gen_scaled.py")
 SPIN = os.path.join(ROOT, "bench", "peers", "run_spin.sh")
 
 
+def check_cmd(scenario, kernel, search, threads, time_limit, flags=()):
+    return [BIN, "check", scenario, "--kernel", kernel, "--search", search, "--threads", str(threads),
+            "--format", "json", "--time-limit", str(time_limit)] + list(flags)
+
+
 def run_taskcheck(scenario, kernel, search, threads, time_limit, flags=()):
-    cmd = ["/usr/bin/time", "-f", "PEAK %M", BIN, "check", scenario, "--kernel", kernel, "--search", search,
-           "--threads", str(threads), "--format", "json", "--time-limit", str(time_limit)] + list(flags)
+    cmd = ["/usr/bin/time", "-f", "PEAK %M"] + check_cmd(scenario, kernel, search, threads, time_limit, flags)
     t0 = time.perf_counter()
     p = subprocess.run(cmd, capture_output=True, text=True)
     wall = time.perf_counter() - t0
@@ -83,8 +87,7 @@ def machine_ceiling(scenario, kernel, copies, runs, time_limit):
     ratios = []
     for _ in range(runs):
         alone = run_taskcheck(scenario, kernel, "bfs", 1, time_limit)["wall"]
-        cmd = [BIN, "check", scenario, "--kernel", kernel, "--search", "bfs", "--threads", "1",
-               "--format", "json", "--time-limit", str(time_limit)]
+        cmd = check_cmd(scenario, kernel, "bfs", 1, time_limit)
         t0 = time.perf_counter()
         procs = [subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) for _ in range(copies)]
         for p in procs:
