@@ -187,6 +187,12 @@ pub struct CheckResult {
     pub full_schedule: Option<String>,
     /// The tasks at the end of the trace shown.
     pub tasks: Vec<TaskInfo>,
+    /// Whether the search merged states that are renamings of each other
+    /// (symmetry reduction, `kernel::symmetry`).
+    pub symmetry: bool,
+    /// Why a search with symmetry reduction was run again without it, and
+    /// how far it had come.
+    pub symmetry_dropped: Option<String>,
 }
 
 impl CheckResult {
@@ -213,6 +219,8 @@ impl CheckResult {
             left_out_tasks: Vec::new(),
             full_schedule: None,
             tasks: Vec::new(),
+            symmetry: false,
+            symmetry_dropped: None,
         }
     }
 
@@ -243,6 +251,8 @@ pub struct Options {
     /// Keep dead locals in the state: the plain search, without the
     /// dead-variable reduction (same verdicts, more states).
     pub no_reduction: bool,
+    /// Search without symmetry reduction (`kernel::symmetry`).
+    pub no_symmetry: bool,
     /// Run every step (see `SearchConfig::run_every_step`).
     pub run_every_step: bool,
     /// Where fewest-preemptions-first turns breadth-first (None: the default).
@@ -261,9 +271,11 @@ pub fn check(map: &SourceMap, sys: &System, kernel: &str, opts: &Options) -> Che
         order: opts.order,
         preempt_frontier: opts.preempt_frontier,
         run_every_step: opts.run_every_step,
+        quotient: sys.symmetry() && opts.random.is_none(),
     };
     let mut schedules_run = None;
-    let out = match &opts.random {
+    sys.prog.symmetry.reset();
+    let mut out = match &opts.random {
         Some(rc) => {
             let ro = explore::random_search(sys, &config, rc);
             schedules_run = Some((ro.schedules_run, rc.seed));
@@ -272,6 +284,27 @@ pub fn check(map: &SourceMap, sys: &System, kernel: &str, opts: &Options) -> Che
         None => explore::search_threads(sys, &config),
     };
     let mut r = CheckResult::new(kernel);
+    r.symmetry = config.quotient;
+    if config.quotient && out.stop != StopReason::Interrupted {
+        let why = match sys.prog.symmetry.first() {
+            Some((file, offset, why)) => {
+                let at = map.location(crate::lang::ast::Span::new(file, offset, offset));
+                Some(format!("{at} {}", why.describe()))
+            }
+            None if out.unsure_partial => Some(
+                "some tasks wait while others run for ever, and which of them never move only the plain search can tell"
+                    .to_string(),
+            ),
+            None => None,
+        };
+        if let Some(why) = why {
+            r.symmetry_dropped = Some(format!("{why} (after {} states)", out.stats.states));
+            sys.drop_symmetry();
+            let plain = SearchConfig { quotient: false, ..config.clone() };
+            out = explore::search_threads(sys, &plain);
+            r.symmetry = false;
+        }
+    }
     r.random = schedules_run;
     r.search = if opts.random.is_some() { "random" } else { config.effective_order().name() };
     r.schedule_bound = if opts.random.is_some() { None } else { config.bounds.schedule_bound() };

@@ -104,6 +104,13 @@ struct SearchArgs {
     /// comparison.
     #[arg(long)]
     no_reduction: bool,
+    /// Search without symmetry reduction: by default states that differ
+    /// only in which task, pid or thread group got which slot and which pid
+    /// number are one state (a scenario that computes with pid numbers is
+    /// searched again without it, and the report says why). Implied by
+    /// --no-reduction.
+    #[arg(long)]
+    no_symmetry: bool,
     /// Run every step in the interpreter, never building a successor from
     /// the effect the same step had in a parent state (by default a step
     /// that commutes with the one before it is not run again). The same
@@ -326,6 +333,7 @@ fn options(search: &SearchArgs, interrupt: Arc<AtomicBool>) -> Result<Options, S
         diagnose: None,
         full_trace: search.full_trace,
         no_reduction: search.no_reduction,
+        no_symmetry: search.no_symmetry || search.no_reduction,
         run_every_step: search.run_every_step,
         preempt_frontier: None,
         order: match search.search {
@@ -400,6 +408,7 @@ fn check_one(
     let color = std::io::stderr().is_terminal();
     let (mut sys, _) = check::build(&mut map, model, name, text).map_err(|d| diag::render(&map, &d, color))?;
     sys.set_reductions(!opts.no_reduction);
+    sys.set_symmetry(!opts.no_symmetry && replay.is_none() && opts.random.is_none());
     match replay {
         Some(s) => check::replay_schedule(&map, &sys, &model.name, s),
         None => Ok(check::check(&map, &sys, &model.name, opts)),

@@ -113,8 +113,12 @@ impl<'a, M: Model> Search<'a, M> {
     pub(super) fn finish(mut self, mut finding: Option<Finding<M>>, stop: StopReason) -> Outcome<M> {
         let model = self.model;
         let search = &mut self;
+        let mut unsure_partial = false;
         if finding.is_none() && stop == StopReason::Complete {
-            if let Some(graph) = search.graph.take() {
+            let graph = search.graph.take();
+            if let Some(graph) = graph.as_ref().filter(|_| search.config.quotient) {
+                unsure_partial = scc::waits_in_a_bottom_cycle(graph);
+            } else if let Some(graph) = graph {
                 for c in scc::stuck_components(&graph) {
                     let trace = search.trace(c.first);
                     let Some(state) = search.replay(&trace) else { continue };
@@ -128,7 +132,7 @@ impl<'a, M: Model> Search<'a, M> {
         }
         let mut stats = search.stats;
         stats.seconds = search.start.elapsed().as_secs_f64();
-        Outcome { finding, stats, stop }
+        Outcome { finding, stats, stop, unsure_partial }
     }
 }
 

@@ -251,6 +251,12 @@ pub struct SearchConfig {
     /// Run every step, never building a successor from an effect already
     /// seen (see `known`): the same outcome, slower; for comparison.
     pub run_every_step: bool,
+    /// The model's fingerprints merge states that are renamings of each
+    /// other (symmetry reduction): an actor's index means another task from
+    /// state to state, so the pass over bottom components cannot tell which
+    /// actors never move. It only says whether one may exist
+    /// (`Outcome::unsure_partial`).
+    pub quotient: bool,
 }
 
 impl Order {
@@ -343,4 +349,8 @@ pub struct Outcome<M: Model> {
     pub finding: Option<Finding<M>>,
     pub stats: Stats,
     pub stop: StopReason,
+    /// Under `SearchConfig::quotient`: the complete search found no finding,
+    /// but a bottom component with a cycle has waiting actors, so a partial
+    /// deadlock may hide in it; the search must be run without the quotient.
+    pub unsure_partial: bool,
 }

@@ -145,7 +145,7 @@ fn done<M: Model>(
     run: u64,
 ) -> RandomOutcome<M> {
     stats.seconds = start.elapsed().as_secs_f64();
-    RandomOutcome { outcome: Outcome { finding, stats, stop }, schedules_run: run }
+    RandomOutcome { outcome: Outcome { finding, stats, stop, unsure_partial: false }, schedules_run: run }
 }
 
 #[cfg(test)]

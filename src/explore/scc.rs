@@ -232,6 +232,34 @@ pub fn stuck_components(graph: &Graph) -> Vec<StuckComponent> {
     all
 }
 
+/// Whether some bottom component with a cycle has a state in which some
+/// actor waits: where a partial deadlock could be, for a graph whose actor
+/// indices do not name the same actor from state to state.
+pub fn waits_in_a_bottom_cycle(graph: &Graph) -> bool {
+    let (component, count) = components(graph);
+    let count = count as usize;
+    let mut size = vec![0u32; count];
+    let mut bottom = vec![true; count];
+    let mut self_loop = vec![false; count];
+    let mut waiting_any = vec![0 as ActorSet; count];
+    for (v, &c) in component.iter().enumerate() {
+        let c = c as usize;
+        if c >= count {
+            continue;
+        }
+        size[c] = size[c].saturating_add(1);
+        waiting_any[c] |= graph.waiting(v);
+        for &w in graph.successors(v) {
+            if w as usize == v {
+                self_loop[c] = true;
+            } else if component.get(w as usize).is_some_and(|&cw| cw as usize != c) {
+                bottom[c] = false;
+            }
+        }
+    }
+    (0..count).any(|c| bottom[c] && (size[c] > 1 || self_loop[c]) && waiting_any[c] != 0)
+}
+
 /// The stuck bottom component whose smallest state index is smallest.
 pub fn partial_deadlock(graph: &Graph) -> Option<StuckComponent> {
     stuck_components(graph).into_iter().next()

@@ -121,6 +121,17 @@ impl Host for Kernel {
     fn prim_pure(&self, prim: u16) -> bool {
         PRIMS.get(prim as usize).is_some_and(|p| matches!(p.f, PrimFn::Pure(_)))
     }
+    fn pid_lookup_arg(&self, prim: u16) -> Option<usize> {
+        let s = symmetry_prims();
+        (prim == s.find_vpid || prim == s.find_task_by_vpid).then_some(0)
+    }
+    fn walk_kind(&self, prim: u16) -> Option<u8> {
+        let s = symmetry_prims();
+        s.walks.iter().position(|&w| w == prim).map(|i| i as u8)
+    }
+    fn active_ns(&self, t: TaskId) -> Option<u16> {
+        Some(Kernel::active_ns(self, t).0)
+    }
     fn call_pure(&self, prog: &Program, t: TaskId, prim: u16, args: &[i64]) -> Result<i64, Fault> {
         match PRIMS.get(prim as usize).map(|p| p.f) {
             Some(PrimFn::Pure(f)) => f(self, prog, t, args),
@@ -143,6 +154,26 @@ impl Host for Kernel {
             None => Err(Fault::Model(format!("no primitive #{prim}"))),
         }
     }
+}
+
+/// The primitives symmetry reduction watches (see `kernel::symmetry`), by index.
+struct SymmetryPrims {
+    find_vpid: u16,
+    find_task_by_vpid: u16,
+    /// `next_process()`, `next_task_scan()`, `idr_next_nr()`.
+    walks: [u16; 3],
+}
+
+fn symmetry_prims() -> &'static SymmetryPrims {
+    static PRIMS_WATCHED: std::sync::OnceLock<SymmetryPrims> = std::sync::OnceLock::new();
+    PRIMS_WATCHED.get_or_init(|| {
+        let at = |name| super::prims::lookup(name).unwrap_or(u16::MAX);
+        SymmetryPrims {
+            find_vpid: at("find_vpid"),
+            find_task_by_vpid: at("find_task_by_vpid"),
+            walks: [at("next_process"), at("next_task_scan"), at("idr_next_nr")],
+        }
+    })
 }
 
 /// Kernel objects the model refers to by name.

@@ -12,6 +12,7 @@ pub mod hung;
 pub mod models;
 pub mod objects;
 pub mod prims;
+pub mod symmetry;
 pub mod system;
 pub mod waitfor;
 

@@ -293,6 +293,8 @@ fn pid_alloc_numbers(c: &mut Ctx, a: &[i64]) -> KResult<i64> {
         chain.push(p);
     }
     let mut numbers = Vec::new();
+    // The cursor only counts up (no pid_max wrap): symmetry reduction
+    // relies on a number never being handed out twice (`symmetry`).
     for &n in chain.iter() {
         let nsr = c.k.ns_mut(n);
         nsr.last_pid += 1;
@@ -360,23 +362,30 @@ fn pid_task_nr(k: &Kernel, _p: &Program, _c: TaskId, a: &[i64]) -> KResult<i64> 
     let ns = ns_of(k, a[0], "ns")?;
     Ok(opt(k.find_task_by_nr(ns, a[1])))
 }
+/// A pid number of `ns` as model code sees it: tagged with its namespace
+/// (`value::PID_NR`), so that symmetry reduction can rename it; 0 for none.
+fn nr_value(ns: NsId, nr: Option<PidNr>) -> i64 {
+    nr.map_or(0, |nr| value::pid_nr(ns.0, nr))
+}
 fn task_pid_vnr(k: &Kernel, _p: &Program, cur: TaskId, a: &[i64]) -> KResult<i64> {
     let t = task_of(k, a[0], "task")?;
-    Ok(k.pid_nr_in(t, k.active_ns(cur)).unwrap_or(0))
+    let ns = k.active_ns(cur);
+    Ok(nr_value(ns, k.pid_nr_in(t, ns)))
 }
 fn task_tgid_vnr(k: &Kernel, _p: &Program, cur: TaskId, a: &[i64]) -> KResult<i64> {
     let t = task_of(k, a[0], "task")?;
-    Ok(k.tgid_nr_in(t, k.active_ns(cur)).unwrap_or(0))
+    let ns = k.active_ns(cur);
+    Ok(nr_value(ns, k.tgid_nr_in(t, ns)))
 }
 fn task_pid_nr_ns(k: &Kernel, _p: &Program, _c: TaskId, a: &[i64]) -> KResult<i64> {
     let Some(t) = opt_arg(k, a[0], "task")? else { return Ok(0) };
     let ns = ns_of(k, a[1], "ns")?;
-    Ok(k.pid_nr_in(t, ns).unwrap_or(0))
+    Ok(nr_value(ns, k.pid_nr_in(t, ns)))
 }
 fn task_tgid_nr_ns(k: &Kernel, _p: &Program, _c: TaskId, a: &[i64]) -> KResult<i64> {
     let Some(t) = opt_arg(k, a[0], "task")? else { return Ok(0) };
     let ns = ns_of(k, a[1], "ns")?;
-    Ok(k.tgid_nr_in(t, ns).unwrap_or(0))
+    Ok(nr_value(ns, k.tgid_nr_in(t, ns)))
 }
 fn create_pid_namespace(c: &mut Ctx, a: &[i64]) -> KResult<i64> {
     let parent = ns_of(c.k, a[0], "parent ns")?;
@@ -841,19 +850,25 @@ fn srcu_read_unlock(c: &mut Ctx, a: &[i64]) -> KResult<i64> {
     Ok(0)
 }
 /// The tasks now in a preemption-disabled region (RCU readers), other than the caller.
+/// The tasks in a read-side critical section (preemption disabled), as a
+/// `value::TASK_SET`, so that renaming the tasks renames the set.
 fn rcu_gp_snapshot(c: &mut Ctx, _a: &[i64]) -> KResult<i64> {
     let mut set = 0i64;
     for t in c.k.task_ids() {
         let task = c.k.task_view(t);
         if t != c.cur && task.preempt_count > 0 && task.state != RunState::Dead {
+            if u32::from(t.0) >= value::TASK_SET_BITS {
+                return fault(format!("synchronize_rcu() with more than {} tasks", value::TASK_SET_BITS));
+            }
             set |= 1 << t.0;
         }
     }
-    Ok(set)
+    Ok(if set == 0 { 0 } else { value::TASK_SET | set })
 }
 fn rcu_gp_done(k: &Kernel, _p: &Program, _c: TaskId, a: &[i64]) -> KResult<i64> {
+    let set = if value::tag(a[0]) == value::TASK_SET { value::payload(a[0]) } else { a[0] };
     Ok(k.task_ids().all(|t| {
-        if a[0] & (1 << t.0) == 0 {
+        if u32::from(t.0) >= 63 || set & (1 << t.0) == 0 {
             return true;
         }
         let task = k.task_view(t);

@@ -70,6 +70,12 @@ pub struct System {
     /// with `--no-reduction`. Off for `--no-reduction`, and for `taskcheck
     /// run`, whose stall warnings list the holdouts in the kernel's order.
     pub sort_rcu_lists: bool,
+    /// Symmetry reduction (`symmetry`): states are known by the canonical
+    /// fingerprint of their renamings, the objects of the boot kernel fixed.
+    symmetry: Option<super::symmetry::Fixed>,
+    /// Set when a search found symmetry unsound for this scenario: the
+    /// search is run again with plain fingerprints (`check::check`).
+    symmetry_dropped: std::sync::atomic::AtomicBool,
 }
 
 /// pid numbers of the boot tasks, as on the machine of the original report.
@@ -92,7 +98,29 @@ impl System {
             outcomes: false,
             keep_dead_locals: false,
             sort_rcu_lists: true,
+            symmetry: None,
+            symmetry_dropped: Default::default(),
         }
+    }
+
+    /// Symmetry reduction on or off (see `symmetry`). Its soundness rests
+    /// on what `Program::symmetry` records: a search that ran into one of
+    /// those operations must be run again without it.
+    pub fn set_symmetry(&mut self, on: bool) {
+        self.symmetry = on.then(|| super::symmetry::Fixed::of(&self.boot()));
+    }
+
+    pub fn symmetry(&self) -> bool {
+        self.fixed().is_some()
+    }
+
+    /// Plain fingerprints from now on: symmetry turned out unsound here.
+    pub fn drop_symmetry(&self) {
+        self.symmetry_dropped.store(true, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    fn fixed(&self) -> Option<super::symmetry::Fixed> {
+        self.symmetry.filter(|_| !self.symmetry_dropped.load(std::sync::atomic::Ordering::Relaxed))
     }
 
     /// The plain search (`--no-reduction`), or with the reductions that
@@ -849,7 +877,10 @@ impl Model for System {
     }
 
     fn fingerprint(&self, k: &Kernel) -> Fingerprint {
-        fingerprint(k)
+        match self.fixed() {
+            Some(fixed) => super::symmetry::canonical_fingerprint(k, fixed),
+            None => fingerprint(k),
+        }
     }
 
     fn next_with_effect(&self, k: &Kernel, step: Step) -> Result<(Kernel, Option<Effect>), Violation> {
@@ -867,6 +898,9 @@ impl Model for System {
         // check would fail on is run for real, to report it as it happens.
         if next.violation() {
             return None;
+        }
+        if let Some(fixed) = self.fixed() {
+            return Some(super::symmetry::canonical_fingerprint(&next.build(), fixed));
         }
         Some(next.fingerprint())
     }

@@ -116,6 +116,75 @@ pub struct Function {
     pub local_names: Vec<String>,
 }
 
+/// What model code did with a pid number that renaming the tasks would
+/// change (see `kernel::symmetry`): symmetry reduction is then unsound for
+/// the scenario, and its search is run again without it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum SymmetryBreak {
+    /// Arithmetic on a pid number, or a pid number stored where renaming
+    /// does not reach (a field, `errno`, a count of choices).
+    Computes = 1,
+    /// Orders two pid numbers, compares one with a constant above 1, or
+    /// compares numbers of two namespaces.
+    Compares = 2,
+    /// Looks up a pid by a number it did not get from the kernel, or by a
+    /// number of another namespace.
+    LooksUp = 3,
+    /// A walk over the task list or the pid numbers stopped halfway: what
+    /// it found first depends on the order of creation.
+    WalksPartly = 4,
+}
+
+impl SymmetryBreak {
+    pub fn describe(self) -> &'static str {
+        match self {
+            SymmetryBreak::Computes => "computes with a pid number",
+            SymmetryBreak::Compares => "orders pid numbers, or compares one with a constant above 1",
+            SymmetryBreak::LooksUp => "looks up a pid by a number it did not get from fork(), wait() or getpid()",
+            SymmetryBreak::WalksPartly => "stops a walk over the task list or the pid numbers halfway",
+        }
+    }
+    fn from_code(c: u64) -> Option<SymmetryBreak> {
+        Some(match c {
+            1 => SymmetryBreak::Computes,
+            2 => SymmetryBreak::Compares,
+            3 => SymmetryBreak::LooksUp,
+            4 => SymmetryBreak::WalksPartly,
+            _ => return None,
+        })
+    }
+}
+
+/// The first (least by source position) `SymmetryBreak` model code ran into,
+/// shared by every copy of the program and every search thread: the least
+/// one is the same whatever order the states were expanded in.
+#[derive(Clone, Debug, Default)]
+pub struct SymmetryWatch(std::sync::Arc<std::sync::atomic::AtomicU64>);
+
+impl SymmetryWatch {
+    /// Packed so that the least value is the earliest position: stored as
+    /// its complement, so that 0 (the default) means none yet.
+    fn pack(span: Span, why: SymmetryBreak) -> u64 {
+        let packed = (span.file.0 as u64) << 40 | (span.lo as u64 & 0xffff_ffff) << 8 | why as u64;
+        !packed
+    }
+    pub fn note(&self, span: Span, why: SymmetryBreak) {
+        self.0.fetch_max(Self::pack(span, why), std::sync::atomic::Ordering::Relaxed);
+    }
+    pub fn first(&self) -> Option<(crate::lang::ast::FileId, u32, SymmetryBreak)> {
+        let v = self.0.load(std::sync::atomic::Ordering::Relaxed);
+        if v == 0 {
+            return None;
+        }
+        let p = !v;
+        let file = crate::lang::ast::FileId((p >> 40) as _);
+        Some((file, ((p >> 8) & 0xffff_ffff) as u32, SymmetryBreak::from_code(p & 0xff)?))
+    }
+    pub fn reset(&self) {
+        self.0.store(0, std::sync::atomic::Ordering::Relaxed);
+    }
+}
+
 #[derive(Clone, Debug, Default)]
 pub struct Program {
     pub functions: Vec<Function>,
@@ -130,6 +199,8 @@ pub struct Program {
     pub user_globals: Vec<i64>,
     /// The scenario updates trampolines: a tracer is attached from boot on.
     pub uses_trampolines: bool,
+    /// Where model code did what symmetry reduction cannot rename.
+    pub symmetry: SymmetryWatch,
 }
 
 impl Program {

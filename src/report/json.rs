@@ -17,7 +17,7 @@ pub struct Document<'a> {
 }
 
 #[derive(Serialize)]
-pub struct JsonStats {
+pub struct JsonStats<'a> {
     pub states: u64,
     pub transitions: u64,
     pub seconds: f64,
@@ -31,6 +31,11 @@ pub struct JsonStats {
     pub max_preemptions: Option<u32>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub max_delays: Option<u32>,
+    /// Whether states that are renamings of each other were one state.
+    pub symmetry: bool,
+    /// Why a search with symmetry reduction was run again without it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub symmetry_dropped: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -71,7 +76,7 @@ pub struct JsonResult<'a> {
     pub kernel: &'a str,
     pub verdict: &'a str,
     pub complete: bool,
-    pub stats: JsonStats,
+    pub stats: JsonStats<'a>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -140,6 +145,8 @@ pub fn result(r: &CheckResult, seconds: bool) -> JsonResult<'_> {
             search: r.search,
             max_preemptions: r.schedule_bound.and_then(|(what, k)| (what == Switches::Preemptions).then_some(k)),
             max_delays: r.schedule_bound.and_then(|(what, k)| (what == Switches::Delays).then_some(k)),
+            symmetry: r.symmetry,
+            symmetry_dropped: r.symmetry_dropped.as_deref(),
         },
         message: r.message.as_deref(),
         at: r.at.as_deref(),

@@ -49,6 +49,9 @@ pub fn render(scenario: &str, r: &CheckResult) -> String {
         r.stats.states,
         r.stats.transitions,
     );
+    if let Some(why) = &r.symmetry_dropped {
+        let _ = writeln!(out, "  searched without symmetry reduction: {why}");
+    }
     if let Some(m) = &r.message {
         let _ = writeln!(out, "  {m}");
     }

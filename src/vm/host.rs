@@ -128,6 +128,20 @@ pub trait Host {
     fn prim_visible(&self, prim: u16, t: TaskId) -> bool;
     /// A primitive that only reads: may run in `wait_event()` conditions.
     fn prim_pure(&self, prim: u16) -> bool;
+    /// For a primitive that looks a pid up by number in the caller's
+    /// namespace (`find_vpid()`): which argument is the number.
+    fn pid_lookup_arg(&self, _prim: u16) -> Option<usize> {
+        None
+    }
+    /// For a primitive that steps a walk in creation order (the task list,
+    /// the pid numbers): which walk (0..8).
+    fn walk_kind(&self, _prim: u16) -> Option<u8> {
+        None
+    }
+    /// The index of the namespace task `t`'s pid numbers are seen in.
+    fn active_ns(&self, _t: TaskId) -> Option<u16> {
+        None
+    }
     /// Run a read-only primitive for task `t`.
     fn call_pure(&self, prog: &Program, t: TaskId, prim: u16, args: &[i64]) -> Result<i64, Fault>;
     /// Whether the host keeps what user code prints (`user_output`): off on

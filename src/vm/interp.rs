@@ -5,7 +5,7 @@ use super::fault::Fault;
 use super::host::{Host, PrimEffect, RunState, TaskId};
 use super::machine::{Frame, FrameKind, Parked, TaskVm};
 use crate::lang::ast::{BinOp, Span, UnOp};
-use crate::lang::bytecode::{Op, Program, SyscallConv};
+use crate::lang::bytecode::{Op, Program, SymmetryBreak, SyscallConv};
 use crate::lang::value;
 
 /// The errno values the system-call return path knows (x86-64).
@@ -91,6 +91,9 @@ pub fn choices<H: Host>(prog: &Program, k: &H, t: TaskId) -> Result<u32, Located
 }
 
 thread_local! {
+    /// The walks (`Host::walk_kind`) the running step started and has not
+    /// finished, one bit each.
+    static OPEN_WALKS: std::cell::Cell<u8> = const { std::cell::Cell::new(0) };
     /// The operand stack of `probe_wait()`, kept between calls: the
     /// conditions of the sleeping tasks are evaluated in every state.
     static WAIT_STACK: std::cell::Cell<Vec<i64>> = const { std::cell::Cell::new(Vec::new()) };
@@ -135,16 +138,24 @@ fn evaluate_wait<H: Host>(prog: &Program, k: &H, t: TaskId, stack: &mut Vec<i64>
             }
             Op::Unary(u) => {
                 let v = stack.pop().unwrap_or(0);
-                stack.push(unary(*u, v));
+                let (v, invariant) = unary(*u, v);
+                if !invariant {
+                    note_break(prog, func.spans.get(pc - 1).copied(), SymmetryBreak::Computes);
+                }
+                stack.push(v);
             }
             Op::Binary(b) => {
                 let r = stack.pop().unwrap_or(0);
                 let l = stack.pop().unwrap_or(0);
-                stack.push(binary(*b, l, r).map_err(|f| Located {
+                let (v, broken) = binary(*b, l, r).map_err(|f| Located {
                     fault: f,
                     span: func.spans.get(pc - 1).copied(),
                     function: func.name.clone(),
-                })?);
+                })?;
+                if let Some(why) = broken {
+                    note_break(prog, func.spans.get(pc - 1).copied(), why);
+                }
+                stack.push(v);
             }
             Op::Jump(x) => pc = *x as usize,
             Op::JumpIfZero(x) => {
@@ -171,9 +182,12 @@ fn evaluate_wait<H: Host>(prog: &Program, k: &H, t: TaskId, stack: &mut Vec<i64>
                 if stack.len() < n {
                     return Err(fail("stack underflow", pc));
                 }
-                let args = Args::take(stack, n);
+                let mut args = Args::take(stack, n);
                 if !k.prim_pure(*prim) {
                     return Err(fail("a wait_event() condition may only read kernel state", pc - 1));
+                }
+                if let Some(why) = pid_args(k, t, *prim, &mut args) {
+                    note_break(prog, func.spans.get(pc - 1).copied(), why);
                 }
                 let v = k.call_pure(prog, t, *prim, &args).map_err(|f| Located {
                     fault: f,
@@ -189,12 +203,70 @@ fn evaluate_wait<H: Host>(prog: &Program, k: &H, t: TaskId, stack: &mut Vec<i64>
     Err(fail("wait condition does not terminate", pc))
 }
 
-fn unary(op: UnOp, v: i64) -> i64 {
-    op.apply(v)
+/// `op` on `v`, and whether renaming pids leaves the result as it is (a
+/// pid number keeps its tag through `+p`; `!p` is 0 whatever the number).
+fn unary(op: UnOp, v: i64) -> (i64, bool) {
+    if !value::is_pid_nr(v) {
+        return (op.apply(v), true);
+    }
+    match op {
+        UnOp::Plus => (v, true),
+        UnOp::Not => (0, true),
+        UnOp::Neg | UnOp::BitNot => (op.apply(value::number(v)), false),
+    }
 }
 
-fn binary(op: BinOp, l: i64, r: i64) -> Result<i64, Fault> {
-    op.apply(l, r).ok_or_else(|| Fault::Assertion("division by zero".into()))
+/// `op` on two values, pid numbers taken as their numbers, and what makes
+/// the result depend on which task got which number, if anything does.
+/// Renaming permutes the numbers above 1 among themselves (pid 1 of each
+/// namespace and the boot tasks' numbers stay): equality of two numbers of
+/// one namespace, and any comparison with a constant up to 1, do not change.
+fn binary(op: BinOp, l: i64, r: i64) -> Result<(i64, Option<SymmetryBreak>), Fault> {
+    let (lp, rp) = (value::is_pid_nr(l), value::is_pid_nr(r));
+    let v = op.apply(value::number(l), value::number(r)).ok_or_else(|| Fault::Assertion("division by zero".into()))?;
+    if !lp && !rp {
+        return Ok((v, None));
+    }
+    let other_small = |o: i64| value::tag(o) != 0 || o <= 1;
+    let invariant = match op {
+        BinOp::And | BinOp::Or => true,
+        BinOp::Eq | BinOp::Ne if lp && rp => value::pid_nr_parts(l).0 == value::pid_nr_parts(r).0,
+        BinOp::Eq | BinOp::Ne | BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge if lp != rp => {
+            other_small(if lp { r } else { l })
+        }
+        BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge | BinOp::Eq | BinOp::Ne => false,
+        _ => return Ok((v, Some(SymmetryBreak::Computes))),
+    };
+    Ok((v, (!invariant).then_some(SymmetryBreak::Compares)))
+}
+
+/// A step of a walk over the task list or the pid numbers (`Host::walk_kind`),
+/// which go in the order the tasks were created: symmetry reduction needs
+/// each walk to end (return 0) within the step that started it, and not to
+/// start again before it ended (a walk left at the first match).
+fn note_walk(prog: &Program, vm: &TaskVm, kind: u8, from: i64, next: i64) {
+    let bit = 1u8 << (kind & 7);
+    let open = OPEN_WALKS.with(|w| w.get()) & bit != 0;
+    if open && from == 0 {
+        note_break(prog, vm.frames.last().map(|f| op_span(prog, f)), SymmetryBreak::WalksPartly);
+    }
+    OPEN_WALKS.with(|w| w.set(if next != 0 { w.get() | bit } else { w.get() & !bit }));
+}
+
+fn note_break(prog: &Program, span: Option<Span>, why: SymmetryBreak) {
+    prog.symmetry.note(span.unwrap_or(Span::new(crate::lang::ast::FileId(0), 0, 0)), why);
+}
+
+/// A primitive's arguments as numbers (pid numbers without their tag), and
+/// whether a lookup among them depends on which task got which number.
+fn pid_args<H: Host>(k: &H, t: TaskId, prim: u16, args: &mut Args) -> Option<SymmetryBreak> {
+    let broken = k.pid_lookup_arg(prim).and_then(|i| {
+        let v = *args.get(i)?;
+        let invariant = if value::is_pid_nr(v) { Some(value::pid_nr_parts(v).0) == k.active_ns(t) } else { v <= 1 };
+        (!invariant).then_some(SymmetryBreak::LooksUp)
+    });
+    args.strip_pid_nrs();
+    broken
 }
 
 /// Run task `t` for one step with nondet/trace choice `choice`.
@@ -206,7 +278,11 @@ pub fn step<H: Host>(
     log: Option<&mut StepLog>,
 ) -> Result<(), Located> {
     let mut vm = k.take_vm(t);
+    OPEN_WALKS.with(|w| w.set(0));
     let r = run(prog, k, t, &mut vm, choice, log);
+    if OPEN_WALKS.with(|w| w.get()) != 0 {
+        note_break(prog, vm.frames.last().map(|f| op_span(prog, f)), SymmetryBreak::WalksPartly);
+    }
     k.put_vm(t, vm);
     r
 }
@@ -415,12 +491,20 @@ fn exec<H: Host>(
         }
         Op::Unary(u) => {
             let v = pop(vm)?;
-            vm.stack.push(unary(u, v))
+            let (v, invariant) = unary(u, v);
+            if !invariant {
+                note_break(prog, vm.frames.last().map(|f| op_span(prog, f)), SymmetryBreak::Computes);
+            }
+            vm.stack.push(v)
         }
         Op::Binary(b) => {
             let r = pop(vm)?;
             let l = pop(vm)?;
-            vm.stack.push(binary(b, l, r)?)
+            let (v, broken) = binary(b, l, r)?;
+            if let Some(why) = broken {
+                note_break(prog, vm.frames.last().map(|f| op_span(prog, f)), why);
+            }
+            vm.stack.push(v)
         }
         Op::Jump(x) => {
             vm.frames[fi].pc = x;
@@ -505,9 +589,15 @@ fn exec<H: Host>(
             if vm.stack.len() < n {
                 return Err(Fault::Model("stack underflow".into()));
             }
-            let args = Args::take(&mut vm.stack, n);
+            let mut args = Args::take(&mut vm.stack, n);
+            if let Some(why) = pid_args(k, t, prim, &mut args) {
+                note_break(prog, vm.frames.last().map(|f| op_span(prog, f)), why);
+            }
             if k.prim_pure(prim) {
                 let v = k.call_pure(prog, t, prim, &args)?;
+                if let Some(kind) = k.walk_kind(prim) {
+                    note_walk(prog, vm, kind, args.first().copied().unwrap_or(0), v);
+                }
                 vm.stack.push(v);
             } else {
                 advance(vm);
@@ -536,13 +626,19 @@ fn exec<H: Host>(
         Op::SetField(f) => {
             let v = pop(vm)?;
             let o = pop(vm)?;
-            k.set_field(f, o, v)?;
+            if value::is_pid_nr(v) {
+                note_break(prog, vm.frames.last().map(|f| op_span(prog, f)), SymmetryBreak::Computes);
+            }
+            k.set_field(f, o, value::number(v))?;
         }
         Op::Current => vm.stack.push(k.task_handle(t)),
         Op::LoadErrno => vm.stack.push(vm.errno),
         Op::StoreErrno => {
             let v = pop(vm)?;
-            vm.errno = v;
+            if value::is_pid_nr(v) {
+                note_break(prog, vm.frames.last().map(|f| op_span(prog, f)), SymmetryBreak::Computes);
+            }
+            vm.errno = value::number(v);
         }
         Op::WaitBegin => {}
         Op::WaitCheck { state, daemon, retry } => {
@@ -567,7 +663,7 @@ fn exec<H: Host>(
             }
         }
         Op::SetCurrentState => {
-            let s = pop(vm)?;
+            let s = value::number(pop(vm)?);
             let state = RunState::from_model(s)
                 .ok_or_else(|| Fault::Model(format!("set_current_state({s}): not a task state")))?;
             k.set_run_state(t, state);
@@ -592,6 +688,10 @@ fn exec<H: Host>(
         }
         Op::Nondet => {
             let n = pop(vm)?;
+            if value::is_pid_nr(n) {
+                note_break(prog, vm.frames.last().map(|f| op_span(prog, f)), SymmetryBreak::Computes);
+            }
+            let n = value::number(n);
             if !(1..=64).contains(&n) {
                 // A computed count (a constant one is refused at compile time).
                 return Err(Fault::Unsupported(format!("nondet({n}): the number of choices must be 1..64")));
@@ -605,7 +705,8 @@ fn exec<H: Host>(
         }
         Op::Printf { fmt, argc } => {
             let n = argc as usize;
-            let args = Args::take(&mut vm.stack, n);
+            let mut args = Args::take(&mut vm.stack, n);
+            args.strip_pid_nrs();
             if log.is_some() || k.keeps_output() {
                 let line = format_printf(
                     prog.strings.get(fmt as usize).map(|s| s.as_str()).unwrap_or(""),
@@ -663,6 +764,19 @@ impl Args {
         };
         stack.truncate(from);
         args
+    }
+}
+
+impl Args {
+    /// Pid numbers as plain numbers (see `value::PID_NR`).
+    fn strip_pid_nrs(&mut self) {
+        let vals: &mut [i64] = match self {
+            Args::Few(a, n) => &mut a[..*n],
+            Args::Many(v) => v,
+        };
+        for v in vals {
+            *v = value::number(*v);
+        }
     }
 }
 

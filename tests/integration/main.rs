@@ -13,6 +13,7 @@ mod random_programs;
 mod reduction;
 mod reports;
 mod robustness;
+mod symmetry;
 mod threads;
 mod walkthrough;
 

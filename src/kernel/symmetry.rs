@@ -1,0 +1,549 @@
+//! Symmetry reduction: states that differ only in which task, `struct pid`
+//! and thread group got which slot, and which pid number, are one state up
+//! to renaming, and the search keeps one of them (its visited set is keyed
+//! by the canonical fingerprint; it expands the state it reached first, so
+//! traces stay real schedules).
+//!
+//! In the scaled seed, say, a helper's child is forked while `main` forks
+//! `b` and `c`: who gets pid 7 and who gets 8 depends on the interleaving,
+//! and without renaming every later state exists once per order.
+//!
+//! What is renamed: the tasks created after boot, their `struct pid`s and
+//! thread groups (the boot tasks, pid 1 of every namespace, and the
+//! namespaces stay), every handle to them (tagged values, `lang::value`),
+//! and the pid numbers of each namespace, permuted among the renamed pids.
+//! The idr cursor (`last_pid`) and what `alloc_pid()` hands out next stay
+//! the same: it only counts up, never handing a number out twice, so no
+//! step can tell a freed number from another freed one.
+//!
+//! Why that is sound: renaming is an isomorphism of the transition system
+//! if no step can tell a state from its renamed image. Model code sees pid
+//! numbers as tagged values, and the interpreter reports (in
+//! `Program::symmetry`) every operation on them that renaming would change:
+//! arithmetic, ordering two numbers, comparing one with a constant above 1,
+//! a lookup by a number the kernel did not hand out, a walk in creation
+//! order (the task list, the pid numbers) that does not finish within its
+//! step. A search that met one is run again without symmetry
+//! (`check::check`). That is complete: on the first such operation of any
+//! path, every step before it was invariant, so the reduced search reaches
+//! an image of the state before it, where the same task runs the same
+//! operation, and reports it. Lists whose order is observable (children,
+//! threads, a pid's users, the `dead` list) keep their order, renamed; RCU
+//! Tasks' lists are kept sorted (`System::sort_rcu_lists`), and sorted again
+//! after renaming.
+
+use std::sync::Arc;
+
+use super::objects::*;
+use super::{Kernel, Shared};
+use crate::lang::value::{self, LOCK, NSPROXY, PID, PID_NR, SIGHAND, SIGNAL, TAG_MASK, TASK, TASK_SET};
+
+/// The objects renaming leaves in place: those of the boot kernel.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Fixed {
+    pub tasks: usize,
+    pub pids: usize,
+    pub groups: usize,
+}
+
+impl Fixed {
+    pub fn of(boot: &Kernel) -> Fixed {
+        Fixed { tasks: boot.tasks.len(), pids: boot.pids.peek().len(), groups: boot.groups.peek().len() }
+    }
+}
+
+/// Tie classes whose orders are all tried, up to this many orders in all;
+/// beyond, ties keep their slot order (still sound, merges fewer states).
+const MAX_ORDERS: usize = 24;
+
+/// A renaming: old index to new, for tasks, pids and groups, and for the
+/// pid numbers of each namespace (sorted by old number).
+#[derive(Clone, Debug, Default)]
+pub struct Renaming {
+    task: Vec<u16>,
+    pid: Vec<u16>,
+    group: Vec<u16>,
+    nrs: Vec<Vec<(PidNr, PidNr)>>,
+}
+
+/// What every renamed object of a kind is renamed to when a task's
+/// signature is computed: a name no object has.
+const ANY: u16 = u16::MAX - 1;
+const ANY_NR: PidNr = 0x7fff_ffff;
+
+impl Renaming {
+    fn map(v: &[u16], i: usize) -> u16 {
+        v.get(i).copied().unwrap_or(i as u16)
+    }
+    fn task(&self, t: TaskId) -> TaskId {
+        TaskId(Self::map(&self.task, t.0 as usize))
+    }
+    fn pid(&self, p: PidId) -> PidId {
+        PidId(Self::map(&self.pid, p.0 as usize))
+    }
+    fn group(&self, g: GroupId) -> GroupId {
+        GroupId(Self::map(&self.group, g.0 as usize))
+    }
+    fn nr(&self, ns: usize, nr: PidNr) -> PidNr {
+        let Some(pairs) = self.nrs.get(ns) else { return nr };
+        match pairs.binary_search_by_key(&nr, |p| p.0) {
+            Ok(i) => pairs[i].1,
+            Err(_) => nr,
+        }
+    }
+    /// A value of model code, renamed: handles by their object, pid numbers
+    /// by their namespace's permutation; integers stay.
+    pub fn value(&self, v: i64) -> i64 {
+        if v <= 0 {
+            return v;
+        }
+        let tag = v & TAG_MASK;
+        let payload = value::payload(v);
+        match tag {
+            TASK | SIGNAL | SIGHAND | NSPROXY if payload >= 1 => {
+                tag | (Self::map(&self.task, payload as usize - 1) as i64 + 1)
+            }
+            PID if payload >= 1 => tag | (Self::map(&self.pid, payload as usize - 1) as i64 + 1),
+            LOCK if payload >= 2 => LOCK | (Self::map(&self.group, payload as usize - 2) as i64 + 2),
+            PID_NR => {
+                let (ns, nr) = value::pid_nr_parts(v);
+                value::pid_nr(ns, self.nr(ns as usize, nr))
+            }
+            TASK_SET => {
+                let mut set = 0i64;
+                for i in 0..value::TASK_SET_BITS as usize {
+                    if payload & 1 << i != 0 {
+                        // A blurred task has no bit: the top bit stands for it.
+                        let to = (Self::map(&self.task, i) as u32).min(value::TASK_SET_BITS - 1);
+                        set |= 1 << to;
+                    }
+                }
+                TASK_SET | set
+            }
+            _ => v,
+        }
+    }
+
+    fn task_struct(&self, t: &Task) -> Task {
+        let mut n = t.clone();
+        n.pid = self.pid(t.pid);
+        n.group = self.group(t.group);
+        n.real_parent = t.real_parent.map(|p| self.task(p));
+        n.sibling_of = t.sibling_of.map(|p| self.task(p));
+        for c in n.children.iter_mut().chain(n.dead_list.iter_mut()) {
+            *c = self.task(*c);
+        }
+        n.wait_chldexit = t.wait_chldexit.map(|(ty, pid)| (self.value(ty), self.value(pid)));
+        for v in n.vm.locals.iter_mut().chain(n.vm.stack.iter_mut()) {
+            *v = self.value(*v);
+        }
+        n.hash = TaskHash::default();
+        n
+    }
+
+    /// Whether renaming changes anything `t` holds (what `task_struct` renames).
+    fn changes_task(&self, t: &Task) -> bool {
+        let task = |x: TaskId| self.task(x) != x;
+        task_refs_changed(t, &task, &|p| self.pid(p) != p, &|g| self.group(g) != g)
+            || t.vm.locals.iter().chain(t.vm.stack.iter()).any(|&v| self.value(v) != v)
+            || t.wait_chldexit.is_some_and(|(a, b)| self.value(a) != a || self.value(b) != b)
+    }
+
+    fn signal_struct(&self, g: &SignalStruct) -> SignalStruct {
+        let mut n = g.clone();
+        n.leader = self.task(g.leader);
+        for t in n.threads.iter_mut() {
+            *t = self.task(*t);
+        }
+        for v in n.globals.iter_mut() {
+            *v = self.value(*v);
+        }
+        n
+    }
+
+    fn pid_struct(&self, p: &Pid) -> Pid {
+        Pid {
+            numbers: p.numbers.iter().map(|&(ns, nr)| (ns, self.nr(ns.0 as usize, nr))).collect(),
+            users: p.users.iter().map(|&(t, ty)| (self.task(t), ty)).collect(),
+            freed: p.freed,
+        }
+    }
+
+    /// `k` with every object renamed and put at its new slot.
+    pub fn apply(&self, k: &Kernel) -> Kernel {
+        let mut tasks: Vec<Option<Arc<Task>>> = vec![None; k.tasks.len()];
+        for (i, t) in k.tasks.iter().enumerate() {
+            let at = Self::map(&self.task, i) as usize;
+            if let Some(slot) = tasks.get_mut(at) {
+                // A task that names nothing renamed keeps its bytes and
+                // cached fingerprint, wherever its slot goes.
+                *slot = Some(if self.changes_task(t) { Arc::new(self.task_struct(t)) } else { t.clone() });
+            }
+        }
+        let groups = permuted(k.groups.peek(), &self.group, |g| self.signal_struct(g));
+        let pids = permuted(k.pids.peek(), &self.pid, |p| self.pid_struct(p));
+        let mut namespaces = k.namespaces.peek().clone();
+        for n in namespaces.iter_mut() {
+            n.child_reaper = n.child_reaper.map(|t| self.task(t));
+        }
+        let mut rcu = k.rcu_tasks.peek().clone();
+        for list in [&mut rcu.cbs_queued, &mut rcu.cbs_gp, &mut rcu.holdouts, &mut rcu.exit_list] {
+            for t in list.iter_mut() {
+                *t = self.task(*t);
+            }
+            if k.sorted_lists {
+                list.sort_unstable();
+            }
+        }
+        let globals: Vec<i64> = k.kernel_globals.peek().iter().map(|&v| self.value(v)).collect();
+        Kernel {
+            tasks: tasks.into_iter().zip(k.tasks.iter()).map(|(n, old)| n.unwrap_or_else(|| old.clone())).collect(),
+            groups: Shared::new(groups),
+            namespaces: Shared::new(namespaces),
+            pids: Shared::new(pids),
+            srcu: k.srcu.clone(),
+            rcu_tasks: Shared::new(rcu),
+            trampolines: k.trampolines.clone(),
+            kernel_globals: Shared::new(globals),
+            outcomes: k.outcomes,
+            sorted_lists: k.sorted_lists,
+        }
+    }
+
+    /// The renaming that puts the tasks in `order` (new slot to old slot;
+    /// the fixed tasks first, in place), their pids and groups in the order
+    /// their tasks come in, and gives the pids, in that order, the sorted
+    /// numbers of the renamed pids of each namespace (number 1 and the
+    /// fixed pids' numbers stay). Freed numbers are renamed with the others:
+    /// `alloc_pid()` never hands a number out twice (`pid_alloc_numbers()`
+    /// only counts up), so whether a number is free is what its pid says,
+    /// and moves with it.
+    pub fn from_order(k: &Kernel, fixed: Fixed, order: &[usize]) -> Renaming {
+        let n_tasks = k.tasks.len();
+        let mut task = vec![0u16; n_tasks];
+        for (new, &old) in order.iter().enumerate() {
+            if let Some(slot) = task.get_mut(old) {
+                *slot = new as u16;
+            }
+        }
+        let pids = k.pids.peek();
+        let groups = k.groups.peek();
+        // Pids and groups by the order of their tasks, then the others.
+        let pid_order = new_order(pids.len(), fixed.pids, order.iter().map(|&t| k.tasks[t].pid.0 as usize));
+        let group_order = new_order(groups.len(), fixed.groups, order.iter().map(|&t| k.tasks[t].group.0 as usize));
+        let mut pid = vec![0u16; pids.len()];
+        for (new, &old) in pid_order.iter().enumerate() {
+            pid[old] = new as u16;
+        }
+        let mut group = vec![0u16; groups.len()];
+        for (new, &old) in group_order.iter().enumerate() {
+            group[old] = new as u16;
+        }
+        let n_ns = k.namespaces.peek().len();
+        let mut nrs = vec![Vec::new(); n_ns];
+        for (ns, pairs) in nrs.iter_mut().enumerate() {
+            let olds: Vec<PidNr> = pid_order[fixed.pids.min(pid_order.len())..]
+                .iter()
+                .filter_map(|&p| pids[p].nr_in(NsId(ns as u16)))
+                .filter(|&nr| nr != 1)
+                .collect();
+            let mut sorted = olds.clone();
+            sorted.sort_unstable();
+            pairs.extend(olds.into_iter().zip(sorted));
+            pairs.sort_unstable();
+        }
+        Renaming { task, pid, group, nrs }
+    }
+
+    fn is_identity(&self) -> bool {
+        let id = |v: &[u16]| v.iter().enumerate().all(|(i, &n)| n as usize == i);
+        id(&self.task) && id(&self.pid) && id(&self.group) && self.nrs.iter().flatten().all(|(a, b)| a == b)
+    }
+
+    /// Every renamed object named `ANY`, every renamed pid number `ANY_NR`.
+    fn blur(k: &Kernel, fixed: Fixed) -> Renaming {
+        let keep = |len: usize, fixed: usize| (0..len).map(|i| if i < fixed { i as u16 } else { ANY }).collect();
+        let pids = k.pids.peek();
+        let mut nrs = vec![Vec::new(); k.namespaces.peek().len()];
+        for p in pids.iter().skip(fixed.pids) {
+            for &(ns, nr) in &p.numbers {
+                if nr != 1 {
+                    if let Some(v) = nrs.get_mut(ns.0 as usize) {
+                        v.push((nr, ANY_NR));
+                    }
+                }
+            }
+        }
+        for v in nrs.iter_mut() {
+            v.sort_unstable();
+        }
+        Renaming {
+            task: keep(k.tasks.len(), fixed.tasks),
+            pid: keep(pids.len(), fixed.pids),
+            group: keep(k.groups.peek().len(), fixed.groups),
+            nrs,
+        }
+    }
+}
+
+fn task_refs_changed(
+    t: &Task,
+    task: &impl Fn(TaskId) -> bool,
+    pid: &impl Fn(PidId) -> bool,
+    group: &impl Fn(GroupId) -> bool,
+) -> bool {
+    pid(t.pid)
+        || group(t.group)
+        || t.real_parent.is_some_and(task)
+        || t.sibling_of.is_some_and(task)
+        || t.children.iter().chain(t.dead_list.iter()).any(|&c| task(c))
+}
+
+/// The objects of `items`, each put at its new index (`to[old]`).
+fn permuted<T: Clone>(items: &[T], to: &[u16], f: impl Fn(&T) -> T) -> Vec<T> {
+    let mut out: Vec<Option<T>> = vec![None; items.len()];
+    for (i, x) in items.iter().enumerate() {
+        let at = Renaming::map(to, i) as usize;
+        if let Some(slot) = out.get_mut(at) {
+            *slot = Some(f(x));
+        }
+    }
+    out.into_iter().zip(items).map(|(n, old)| n.unwrap_or_else(|| f(old))).collect()
+}
+
+/// New order (new index to old) of `len` objects: the first `fixed` in
+/// place, then those `by` names in its order (each once), then the rest.
+fn new_order(len: usize, fixed: usize, by: impl Iterator<Item = usize>) -> Vec<usize> {
+    let mut seen = vec![false; len];
+    let mut order: Vec<usize> = (0..fixed.min(len)).collect();
+    for i in order.iter() {
+        seen[*i] = true;
+    }
+    for i in by.chain(0..len) {
+        if i < len && !seen[i] {
+            seen[i] = true;
+            order.push(i);
+        }
+    }
+    order
+}
+
+/// The canonical fingerprint of `k`: the least fingerprint of the renamed
+/// images of `k` whose renamed tasks come in an order no renaming changes.
+/// First the tasks reached from the fixed ones through children and thread
+/// lists, breadth-first, in list order (the order those lists keep, which
+/// for tasks forked one after the other is the order they were created in,
+/// so that the renaming is most often the identity); then the others (the
+/// reaped, off every list) sorted by a signature: what a task is with every
+/// renamed name blurred, and where the fixed tasks refer to it. Ties among
+/// those are broken by trying every order, up to `MAX_ORDERS` of them, so
+/// that states in one orbit get one fingerprint; beyond, ties keep their
+/// slot order (sound, merges fewer states).
+pub fn canonical_fingerprint(k: &Kernel, fixed: Fixed) -> crate::explore::Fingerprint {
+    fingerprint_of_order(k, fixed, false)
+}
+
+/// `canonical_fingerprint`, or with `exact`, ... (see below)
+pub fn fingerprint_of_order(k: &Kernel, fixed: Fixed, exact: bool) -> crate::explore::Fingerprint {
+    let n = k.tasks.len();
+    if n <= fixed.tasks + 1 && k.pids.peek().len() <= fixed.pids + 1 {
+        return super::system::fingerprint(k);
+    }
+    let (mut order, mut rest) = tree_order(k, fixed);
+    if rest.is_empty() {
+        return fingerprint_in_order(k, fixed, &order);
+    }
+    if rest.len() == 1 || !exact {
+        // The reaped in slot order: not canonical where tasks were reaped
+        // in different orders, but cheap (sound either way).
+        order.extend(rest);
+        return fingerprint_in_order(k, fixed, &order);
+    }
+    let sigs = signatures(k, fixed);
+    let sig = |i: usize| sigs[i - fixed.tasks];
+    rest.sort_by_key(|&i| (sig(i), i));
+    // Runs of equal signatures, and how many orders they allow.
+    let at = order.len();
+    let mut runs = Vec::new();
+    let mut orders = 1usize;
+    let mut i = 0;
+    while i < rest.len() {
+        let mut j = i + 1;
+        while j < rest.len() && sig(rest[j]) == sig(rest[i]) {
+            j += 1;
+        }
+        if j - i > 1 {
+            runs.push((i, j));
+            orders = orders.saturating_mul((1..=j - i).product());
+        }
+        i = j;
+    }
+    order.extend(rest);
+    if runs.is_empty() || orders > MAX_ORDERS {
+        return fingerprint_in_order(k, fixed, &order);
+    }
+    let mut best = u128::MAX;
+    each_order(&mut order, at, &runs, 0, &mut |o| {
+        best = best.min(fingerprint_in_order(k, fixed, o));
+    });
+    best
+}
+
+/// The tasks in an order no renaming changes, as far as lists give one:
+/// the fixed tasks, then breadth-first through children and thread lists
+/// in list order; and the tasks on no list (the reaped), in slot order.
+pub fn tree_order(k: &Kernel, fixed: Fixed) -> (Vec<usize>, Vec<usize>) {
+    let n = k.tasks.len();
+    let mut order: Vec<usize> = (0..fixed.tasks.min(n)).collect();
+    let mut placed = vec![false; n];
+    for &i in &order {
+        placed[i] = true;
+    }
+    let groups = k.groups.peek();
+    let mut next = 0;
+    while next < order.len() {
+        let t = &k.tasks[order[next]];
+        next += 1;
+        let threads = if t.leader { groups.get(t.group.0 as usize).map_or(&[][..], |g| &g.threads[..]) } else { &[] };
+        for c in t.children.iter().chain(threads) {
+            let c = c.0 as usize;
+            if c < n && !placed[c] {
+                placed[c] = true;
+                order.push(c);
+            }
+        }
+    }
+    let rest: Vec<usize> = (0..n).filter(|&i| !placed[i]).collect();
+    (order, rest)
+}
+
+fn fingerprint_in_order(k: &Kernel, fixed: Fixed, order: &[usize]) -> crate::explore::Fingerprint {
+    let r = Renaming::from_order(k, fixed, order);
+    if r.is_identity() {
+        return super::system::fingerprint(k);
+    }
+    super::system::fingerprint(&r.apply(k))
+}
+
+/// Call `f` with every order that permutes the runs (of `order[fixed..]`)
+/// within themselves, from run `at` on.
+fn each_order(order: &mut Vec<usize>, fixed: usize, runs: &[(usize, usize)], at: usize, f: &mut impl FnMut(&[usize])) {
+    let Some(&(lo, hi)) = runs.get(at) else {
+        f(order);
+        return;
+    };
+    permute(order, fixed + lo, fixed + hi, &mut |o| each_order(o, fixed, runs, at + 1, f));
+}
+
+/// Every permutation of `order[pos..hi]`, by swapping in place.
+fn permute(order: &mut Vec<usize>, pos: usize, hi: usize, f: &mut impl FnMut(&mut Vec<usize>)) {
+    if pos + 1 >= hi {
+        f(order);
+        return;
+    }
+    for i in pos..hi {
+        order.swap(pos, i);
+        permute(order, pos + 1, hi, f);
+        order.swap(pos, i);
+    }
+}
+
+/// Per renamed task (slot `fixed.tasks + i`): a fingerprint no renaming
+/// changes. What the task is with every renamed name blurred (its own pid's
+/// and, for a leader, its group's too), and where fixed objects refer to it:
+/// which local or global of which fixed task or group holds its handle or
+/// pid number, and its place among a fixed task's children.
+fn signatures(k: &Kernel, fixed: Fixed) -> Vec<u128> {
+    let blur = Renaming::blur(k, fixed);
+    let pids = k.pids.peek();
+    let groups = k.groups.peek();
+    // Who owns each pid and group, to credit a reference to: the task
+    // attached to the pid (a task being forked still shows its parent's
+    // pid), the group's leader. Nobody, where that is not yet settled.
+    let pid_owner: Vec<usize> =
+        pids.iter().map(|p| p.users.iter().find(|u| u.1 == 0).map_or(usize::MAX, |u| u.0 .0 as usize)).collect();
+    let group_owner: Vec<usize> = groups.iter().map(|g| g.leader.0 as usize).collect();
+    let nr_owner = |ns: u16, nr: PidNr| -> usize {
+        pids.iter()
+            .position(|p| p.nr_in(NsId(ns)) == Some(nr))
+            .filter(|&p| p >= fixed.pids)
+            .map_or(usize::MAX, |p| pid_owner[p])
+    };
+    let owner = |v: i64| -> usize {
+        if v <= 0 {
+            return usize::MAX;
+        }
+        let payload = value::payload(v);
+        match v & TAG_MASK {
+            TASK | SIGNAL | SIGHAND | NSPROXY => payload as usize - 1,
+            PID => pid_owner.get(payload as usize - 1).copied().unwrap_or(usize::MAX),
+            LOCK if payload >= 2 => group_owner.get(payload as usize - 2).copied().unwrap_or(usize::MAX),
+            PID_NR => {
+                let (ns, nr) = value::pid_nr_parts(v);
+                nr_owner(ns, nr)
+            }
+            _ => usize::MAX,
+        }
+    };
+    let n = k.tasks.len();
+    let mut refs: Vec<Vec<(u32, u32)>> = vec![Vec::new(); n.saturating_sub(fixed.tasks)];
+    let mut credit = |who: usize, place: (u32, u32)| {
+        if who >= fixed.tasks && who < n {
+            refs[who - fixed.tasks].push(place);
+        }
+    };
+    for (f, t) in k.tasks.iter().enumerate().take(fixed.tasks) {
+        let f = f as u32;
+        for (i, &v) in t.vm.locals.iter().enumerate() {
+            credit(owner(v), (f, i as u32));
+        }
+        for (i, &v) in t.vm.stack.iter().enumerate() {
+            credit(owner(v), (f, 1 << 16 | i as u32));
+        }
+        for (i, &c) in t.children.iter().enumerate() {
+            credit(c.0 as usize, (f, 2 << 16 | i as u32));
+        }
+    }
+    for (g, grp) in groups.iter().enumerate().take(fixed.groups) {
+        for (i, &v) in grp.globals.iter().enumerate() {
+            credit(owner(v), (1 << 16 | g as u32, i as u32));
+        }
+    }
+    k.tasks
+        .iter()
+        .enumerate()
+        .skip(fixed.tasks)
+        .map(|(i, t)| {
+            let own_pid = pids.get(t.pid.0 as usize).map(|p| blur.pid_struct(p));
+            let own_group = if t.leader { groups.get(t.group.0 as usize).map(|g| blur.signal_struct(g)) } else { None };
+            super::system::hash_of(&(blurred_task(t, &blur, fixed), own_pid, own_group, &refs[i - fixed.tasks]))
+        })
+        .collect()
+}
+
+thread_local! {
+    /// Blurred task fingerprints by the task's own fingerprint and the
+    /// fixed objects: most tasks of a state are unchanged from its parent's.
+    static BLURRED: std::cell::RefCell<rustc_hash::FxHashMap<(u128, [usize; 3]), u128>> = Default::default();
+}
+
+/// The fingerprint of `t` with every renamed name blurred.
+fn blurred_task(t: &Task, blur: &Renaming, fixed: Fixed) -> u128 {
+    let compute = || super::system::hash_of(&blur.task_struct(t));
+    if t.hash.0 == 0 {
+        return compute();
+    }
+    let key = (t.hash.0, [fixed.tasks, fixed.pids, fixed.groups]);
+    if let Some(h) = BLURRED.with(|c| c.borrow().get(&key).copied()) {
+        return h;
+    }
+    let h = compute();
+    BLURRED.with(|c| {
+        let mut c = c.borrow_mut();
+        if c.len() >= 1 << 20 {
+            c.clear();
+        }
+        c.insert(key, h);
+    });
+    h
+}
