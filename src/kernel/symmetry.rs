@@ -182,29 +182,46 @@ impl Renaming {
         }
         let groups = permuted(k.groups.peek(), &self.group, |g| self.signal_struct(g));
         let pids = permuted(k.pids.peek(), &self.pid, |p| self.pid_struct(p));
-        let mut namespaces = k.namespaces.peek().clone();
-        for n in namespaces.iter_mut() {
-            n.child_reaper = n.child_reaper.map(|t| self.task(t));
-        }
-        let mut rcu = k.rcu_tasks.peek().clone();
-        for list in [&mut rcu.cbs_queued, &mut rcu.cbs_gp, &mut rcu.holdouts, &mut rcu.exit_list] {
-            for t in list.iter_mut() {
-                *t = self.task(*t);
+        // The parts renaming leaves as they are stay shared, fingerprint and all.
+        let moved = |t: &TaskId| self.task(*t) != *t;
+        let namespaces = if k.namespaces.peek().iter().any(|n| n.child_reaper.as_ref().is_some_and(moved)) {
+            let mut namespaces = k.namespaces.peek().clone();
+            for n in namespaces.iter_mut() {
+                n.child_reaper = n.child_reaper.map(|t| self.task(t));
             }
-            if k.sorted_lists {
-                list.sort_unstable();
+            Shared::new(namespaces)
+        } else {
+            k.namespaces.clone()
+        };
+        let r = k.rcu_tasks.peek();
+        let rcu_tasks = if [&r.cbs_queued, &r.cbs_gp, &r.holdouts, &r.exit_list].iter().any(|l| l.iter().any(moved)) {
+            let mut rcu = r.clone();
+            for list in [&mut rcu.cbs_queued, &mut rcu.cbs_gp, &mut rcu.holdouts, &mut rcu.exit_list] {
+                for t in list.iter_mut() {
+                    *t = self.task(*t);
+                }
+                if k.sorted_lists {
+                    list.sort_unstable();
+                }
             }
-        }
-        let globals: Vec<i64> = k.kernel_globals.peek().iter().map(|&v| self.value(v)).collect();
+            Shared::new(rcu)
+        } else {
+            k.rcu_tasks.clone()
+        };
+        let kernel_globals = if k.kernel_globals.peek().iter().any(|&v| self.value(v) != v) {
+            Shared::new(k.kernel_globals.peek().iter().map(|&v| self.value(v)).collect())
+        } else {
+            k.kernel_globals.clone()
+        };
         Kernel {
             tasks: tasks.into_iter().zip(k.tasks.iter()).map(|(n, old)| n.unwrap_or_else(|| old.clone())).collect(),
             groups: Shared::new(groups),
-            namespaces: Shared::new(namespaces),
+            namespaces,
             pids: Shared::new(pids),
             srcu: k.srcu.clone(),
-            rcu_tasks: Shared::new(rcu),
+            rcu_tasks,
             trampolines: k.trampolines.clone(),
-            kernel_globals: Shared::new(globals),
+            kernel_globals,
             outcomes: k.outcomes,
             sorted_lists: k.sorted_lists,
         }
@@ -343,6 +360,40 @@ pub fn canonical_fingerprint(k: &Kernel, fixed: Fixed) -> crate::explore::Finger
     fingerprint_of_order(k, fixed, false)
 }
 
+/// A thread's last canonical fingerprints by plain fingerprint, one per
+/// line of a fixed table (no allocation once made): a search meets most
+/// states again and again, one successor for each way into them.
+struct CanonCache(Box<[(u128, u128)]>);
+
+const CANON_CACHE_LINES: usize = 1 << 18;
+
+thread_local! {
+    static CANON_CACHE: std::cell::RefCell<Option<CanonCache>> = const { std::cell::RefCell::new(None) };
+}
+
+/// The canonical fingerprint of the state whose plain fingerprint is
+/// `plain`, from the cache, or from `compute` (run only on a miss).
+pub fn canonical_fingerprint_cached(
+    plain: u128,
+    fixed: Fixed,
+    compute: impl FnOnce() -> Option<crate::explore::Fingerprint>,
+) -> Option<crate::explore::Fingerprint> {
+    // The fixed objects are part of what the canonical form depends on.
+    let key = plain ^ (fixed.tasks as u128) << 64 ^ (fixed.pids as u128) << 80 ^ (fixed.groups as u128) << 96;
+    let line = (key as usize) & (CANON_CACHE_LINES - 1);
+    let hit = CANON_CACHE.with(|c| c.borrow().as_ref().and_then(|c| c.0.get(line).filter(|e| e.0 == key).map(|e| e.1)));
+    if hit.is_some() {
+        return hit;
+    }
+    let fp = compute()?;
+    CANON_CACHE.with(|c| {
+        let mut c = c.borrow_mut();
+        let c = c.get_or_insert_with(|| CanonCache(vec![(0, 0); CANON_CACHE_LINES].into_boxed_slice()));
+        c.0[line] = (key, fp);
+    });
+    Some(fp)
+}
+
 /// `canonical_fingerprint`, or with `exact`, ... (see below)
 pub fn fingerprint_of_order(k: &Kernel, fixed: Fixed, exact: bool) -> crate::explore::Fingerprint {
     let n = k.tasks.len();
@@ -418,11 +469,59 @@ pub fn tree_order(k: &Kernel, fixed: Fixed) -> (Vec<usize>, Vec<usize>) {
 }
 
 fn fingerprint_in_order(k: &Kernel, fixed: Fixed, order: &[usize]) -> crate::explore::Fingerprint {
+    // Most states are their own canonical form (tasks made in list order):
+    // they keep the fingerprint they have, computed from cached parts.
+    if renames_nothing(k, fixed, order) {
+        return super::system::fingerprint(k);
+    }
     let r = Renaming::from_order(k, fixed, order);
     if r.is_identity() {
         return super::system::fingerprint(k);
     }
     super::system::fingerprint(&r.apply(k))
+}
+
+/// Whether `Renaming::from_order(k, fixed, order)` is the identity, found
+/// without building it: the tasks in slot order, their pids and groups
+/// first met in index order, and each namespace's renamed numbers rising
+/// with the pids' indices.
+fn renames_nothing(k: &Kernel, fixed: Fixed, order: &[usize]) -> bool {
+    if order.iter().enumerate().any(|(i, &o)| i != o) {
+        return false;
+    }
+    let (mut next_pid, mut next_group) = (fixed.pids, fixed.groups);
+    for t in &k.tasks {
+        let (p, g) = (t.pid.0 as usize, t.group.0 as usize);
+        if p >= next_pid {
+            if p != next_pid {
+                return false;
+            }
+            next_pid += 1;
+        }
+        if g >= next_group {
+            if g != next_group {
+                return false;
+            }
+            next_group += 1;
+        }
+    }
+    const MAX_NS: usize = 16;
+    if k.namespaces.peek().len() > MAX_NS {
+        return false;
+    }
+    let mut last = [0 as PidNr; MAX_NS];
+    for p in k.pids.peek().iter().skip(fixed.pids) {
+        for &(ns, nr) in &p.numbers {
+            let Some(l) = last.get_mut(ns.0 as usize) else { return false };
+            if nr != 1 {
+                if nr <= *l {
+                    return false;
+                }
+                *l = nr;
+            }
+        }
+    }
+    true
 }
 
 /// Call `f` with every order that permutes the runs (of `order[fixed..]`)

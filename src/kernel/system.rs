@@ -878,7 +878,13 @@ impl Model for System {
 
     fn fingerprint(&self, k: &Kernel) -> Fingerprint {
         match self.fixed() {
-            Some(fixed) => super::symmetry::canonical_fingerprint(k, fixed),
+            Some(fixed) => {
+                let plain = fingerprint(k);
+                super::symmetry::canonical_fingerprint_cached(plain, fixed, || {
+                    Some(super::symmetry::canonical_fingerprint(k, fixed))
+                })
+                .unwrap_or(plain)
+            }
             None => fingerprint(k),
         }
     }
@@ -900,7 +906,9 @@ impl Model for System {
             return None;
         }
         if let Some(fixed) = self.fixed() {
-            return Some(super::symmetry::canonical_fingerprint(&next.build(), fixed));
+            return super::symmetry::canonical_fingerprint_cached(next.fingerprint(), fixed, || {
+                Some(super::symmetry::canonical_fingerprint(&next.build(), fixed))
+            });
         }
         Some(next.fingerprint())
     }
