@@ -13,10 +13,12 @@ SPIN_TIMEOUT (seconds) bounds each pan run.
 
     python3 bench/run.py [--nx 0,1,2] [--gen 1,2] [--kernels v6.1,v6.3]
                          [--search preempt,dfs,bfs] [--threads 1,2] [--runs 3]
-                         [--reduction on,off] [--every-step off,on]
+                         [--reduction on,off] [--symmetry on,off] [--every-step off,on]
                          [--delays 0,1,2] [--time-limit 60] [--corpus] [--ceiling]
 
-`--reduction off` runs taskcheck with --no-reduction (dead locals kept);
+`--reduction off` runs taskcheck with --no-reduction (dead locals kept,
+no symmetry); `--symmetry off` with --no-symmetry (states that are
+renamings of each other kept apart);
 `--every-step on` with --run-every-step (no successor built from a known
 effect: the same states, the plain cost of each step). `--delays 0,1,2`
 adds a search within each of these delay bounds (--max-delays), whose
@@ -127,6 +129,7 @@ def main():
     ap.add_argument("--threads", default="1,2", help="thread counts of the breadth-first search")
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--reduction", default="on", help="on, off (--no-reduction) or on,off")
+    ap.add_argument("--symmetry", default="on", help="on, off (--no-symmetry) or on,off")
     ap.add_argument("--every-step", default="off", help="off, on (--run-every-step) or off,on")
     ap.add_argument("--time-limit", type=float, default=60)
     ap.add_argument("--delays", default="", help="also search within these delay bounds (--max-delays), e.g. 0,1,2")
@@ -144,10 +147,14 @@ def main():
     for search in a.search.split(","):
         threads = [int(x) for x in a.threads.split(",")] if search == "bfs" else [1]
         for red in a.reduction.split(","):
-            for every in a.every_step.split(","):
-                flags = ([] if red == "on" else ["--no-reduction"]) + ([] if every == "off" else ["--run-every-step"])
-                label = search + ("" if red == "on" else ", no reduction") + ("" if every == "off" else ", every step run")
-                configs += [(search, t, flags, label) for t in threads]
+            for sym in a.symmetry.split(",") if red == "on" else ["off"]:
+                for every in a.every_step.split(","):
+                    flags = ([] if red == "on" else ["--no-reduction"]) + ([] if sym == "on" else ["--no-symmetry"]) \
+                        + ([] if every == "off" else ["--run-every-step"])
+                    label = search + ("" if red == "on" else ", no reduction") \
+                        + ("" if sym == "on" or red == "off" else ", no symmetry") \
+                        + ("" if every == "off" else ", every step run")
+                    configs += [(search, t, flags, label) for t in threads]
     configs += [("preempt", 1, ["--max-delays", d], f"within {d} delays") for d in a.delays.split(",") if d]
     tmp = tempfile.mkdtemp()
     for gen in [int(x) for x in a.gen.split(",")]:
