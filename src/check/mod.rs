@@ -271,8 +271,15 @@ pub fn check(map: &SourceMap, sys: &System, kernel: &str, opts: &Options) -> Che
         order: opts.order,
         preempt_frontier: opts.preempt_frontier,
         run_every_step: opts.run_every_step,
-        quotient: sys.symmetry() && opts.random.is_none(),
+        quotient: sys.symmetry(),
     };
+    if config.quotient && (opts.random.is_some() || config.bounds.schedule_bound().is_some()) {
+        // Random schedules have no visited set; under a schedule bound a
+        // state is kept once per task that moved last into it, by slot,
+        // which merged renamings would mix up.
+        sys.drop_symmetry();
+    }
+    let config = SearchConfig { quotient: sys.symmetry(), ..config };
     let mut schedules_run = None;
     sys.prog.symmetry.reset();
     let mut out = match &opts.random {
@@ -285,7 +292,11 @@ pub fn check(map: &SourceMap, sys: &System, kernel: &str, opts: &Options) -> Che
     };
     let mut r = CheckResult::new(kernel);
     r.symmetry = config.quotient;
-    if config.quotient && out.stop != StopReason::Interrupted {
+    // Only a complete search without a finding is run again: a finding's
+    // trace is a real schedule whatever was merged, and a search stopped
+    // early (a finding, a bound) may have expanded more states on more
+    // threads, meeting operations one thread never runs.
+    if config.quotient && out.finding.is_none() && out.stop == StopReason::Complete {
         let why = match sys.prog.symmetry.first() {
             Some((file, offset, why)) => {
                 let at = map.location(crate::lang::ast::Span::new(file, offset, offset));

@@ -125,9 +125,16 @@ impl Host for Kernel {
         let s = symmetry_prims();
         (prim == s.find_vpid || prim == s.find_task_by_vpid).then_some(0)
     }
-    fn walk_kind(&self, prim: u16) -> Option<u8> {
+    fn walk_step(&self, prim: u16, args: &[i64]) -> Option<(u8, bool)> {
         let s = symmetry_prims();
-        s.walks.iter().position(|&w| w == prim).map(|i| i as u8)
+        let kind = s.walks.iter().position(|&w| w == prim)?;
+        // next_process(NULL), next_task_scan(NULL); idr_next_nr(ns, 2) in
+        // zap_pid_ns_processes() (1 is the reaper's own number).
+        let starts = match kind {
+            2 => args.get(1).is_some_and(|&nr| nr <= 2),
+            _ => args.first() == Some(&0),
+        };
+        Some((kind as u8, starts))
     }
     fn active_ns(&self, t: TaskId) -> Option<u16> {
         Some(Kernel::active_ns(self, t).0)

@@ -856,17 +856,23 @@ fn rcu_gp_snapshot(c: &mut Ctx, _a: &[i64]) -> KResult<i64> {
     let mut set = 0i64;
     for t in c.k.task_ids() {
         let task = c.k.task_view(t);
-        if t != c.cur && task.preempt_count > 0 && task.state != RunState::Dead {
-            if u32::from(t.0) >= value::TASK_SET_BITS {
-                return fault(format!("synchronize_rcu() with more than {} tasks", value::TASK_SET_BITS));
-            }
+        if t != c.cur && task.preempt_count > 0 && task.state != RunState::Dead && t.0 < 63 {
             set |= 1 << t.0;
         }
     }
-    Ok(if set == 0 { 0 } else { value::TASK_SET | set })
+    // Symmetry reduction only runs with fewer tasks than a tagged set can
+    // name (`symmetry::canonical_fingerprint`); a set with a higher slot is
+    // passed negated, which no tag can be mistaken for.
+    Ok(if set == 0 {
+        0
+    } else if set >> value::TASK_SET_BITS != 0 {
+        -set
+    } else {
+        value::TASK_SET | set
+    })
 }
 fn rcu_gp_done(k: &Kernel, _p: &Program, _c: TaskId, a: &[i64]) -> KResult<i64> {
-    let set = if value::tag(a[0]) == value::TASK_SET { value::payload(a[0]) } else { a[0] };
+    let set = if a[0] < 0 { a[0].wrapping_neg() } else { value::payload(a[0]) };
     Ok(k.task_ids().all(|t| {
         if u32::from(t.0) >= 63 || set & (1 << t.0) == 0 {
             return true;

@@ -37,6 +37,7 @@ use std::sync::Arc;
 use super::objects::*;
 use super::{Kernel, Shared};
 use crate::lang::value::{self, LOCK, NSPROXY, PID, PID_NR, SIGHAND, SIGNAL, TAG_MASK, TASK, TASK_SET};
+use crate::vm::FrameKind;
 
 /// The objects renaming leaves in place: those of the boot kernel.
 #[derive(Clone, Copy, Debug, Default)]
@@ -137,6 +138,13 @@ impl Renaming {
         for v in n.vm.locals.iter_mut().chain(n.vm.stack.iter_mut()) {
             *v = self.value(*v);
         }
+        // A system call's result waits in its frame while
+        // exit_to_user_mode() runs (a pid number, from fork() or wait()).
+        for f in n.vm.frames.iter_mut() {
+            if let FrameKind::ExitToUser { ret, .. } = &mut f.kind {
+                *ret = self.value(*ret);
+            }
+        }
         n.hash = TaskHash::default();
         n
     }
@@ -146,6 +154,7 @@ impl Renaming {
         let task = |x: TaskId| self.task(x) != x;
         task_refs_changed(t, &task, &|p| self.pid(p) != p, &|g| self.group(g) != g)
             || t.vm.locals.iter().chain(t.vm.stack.iter()).any(|&v| self.value(v) != v)
+            || t.vm.frames.iter().any(|f| matches!(f.kind, FrameKind::ExitToUser { ret, .. } if self.value(ret) != ret))
             || t.wait_chldexit.is_some_and(|(a, b)| self.value(a) != a || self.value(b) != b)
     }
 
@@ -397,7 +406,9 @@ pub fn canonical_fingerprint_cached(
 /// `canonical_fingerprint`, or with `exact`, ... (see below)
 pub fn fingerprint_of_order(k: &Kernel, fixed: Fixed, exact: bool) -> crate::explore::Fingerprint {
     let n = k.tasks.len();
-    if n <= fixed.tasks + 1 && k.pids.peek().len() <= fixed.pids + 1 {
+    // A state with more tasks than a `TASK_SET` can name is not renamed:
+    // it keeps its plain fingerprint, which no renamed state can have.
+    if (n <= fixed.tasks + 1 && k.pids.peek().len() <= fixed.pids + 1) || n > value::TASK_SET_BITS as usize {
         return super::system::fingerprint(k);
     }
     let (mut order, mut rest) = tree_order(k, fixed);

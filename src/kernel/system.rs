@@ -119,8 +119,10 @@ impl System {
         self.symmetry_dropped.store(true, std::sync::atomic::Ordering::Relaxed);
     }
 
+    /// Symmetry's fixed objects while it is on: never when the states keep
+    /// what user code printed (`outcomes`), which may show pid numbers.
     fn fixed(&self) -> Option<super::symmetry::Fixed> {
-        self.symmetry.filter(|_| !self.symmetry_dropped.load(std::sync::atomic::Ordering::Relaxed))
+        self.symmetry.filter(|_| !self.outcomes && !self.symmetry_dropped.load(std::sync::atomic::Ordering::Relaxed))
     }
 
     /// The plain search (`--no-reduction`), or with the reductions that

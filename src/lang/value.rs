@@ -42,6 +42,16 @@ pub fn pid_nr(ns: u16, nr: i64) -> i64 {
         nr
     }
 }
+/// Whether a value of this tag and payload names an object symmetry
+/// reduction renames (a task, a pid, a thread group's lock, a task set).
+#[inline]
+pub fn renamed_by_symmetry(tag: i64, payload: i64) -> bool {
+    match tag {
+        TASK | PID | SIGNAL | SIGHAND | NSPROXY | TASK_SET => true,
+        LOCK => payload >= 2,
+        _ => false,
+    }
+}
 /// Whether `v` is a pid number (see `PID_NR`).
 #[inline]
 pub fn is_pid_nr(v: i64) -> bool {

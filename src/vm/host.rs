@@ -134,8 +134,9 @@ pub trait Host {
         None
     }
     /// For a primitive that steps a walk in creation order (the task list,
-    /// the pid numbers): which walk (0..8).
-    fn walk_kind(&self, _prim: u16) -> Option<u8> {
+    /// the pid numbers): which walk (0..8), and whether these arguments
+    /// start it from the beginning.
+    fn walk_step(&self, _prim: u16, _args: &[i64]) -> Option<(u8, bool)> {
         None
     }
     /// The index of the namespace task `t`'s pid numbers are seen in.

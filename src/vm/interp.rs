@@ -91,7 +91,7 @@ pub fn choices<H: Host>(prog: &Program, k: &H, t: TaskId) -> Result<u32, Located
 }
 
 thread_local! {
-    /// The walks (`Host::walk_kind`) the running step started and has not
+    /// The walks (`Host::walk_step`) the running step started and has not
     /// finished, one bit each.
     static OPEN_WALKS: std::cell::Cell<u8> = const { std::cell::Cell::new(0) };
     /// The operand stack of `probe_wait()`, kept between calls: the
@@ -225,7 +225,16 @@ fn binary(op: BinOp, l: i64, r: i64) -> Result<(i64, Option<SymmetryBreak>), Fau
     let (lp, rp) = (value::is_pid_nr(l), value::is_pid_nr(r));
     let v = op.apply(value::number(l), value::number(r)).ok_or_else(|| Fault::Assertion("division by zero".into()))?;
     if !lp && !rp {
-        return Ok((v, None));
+        // Handles of renamed objects: equal or not stays; their order (by
+        // slot) and any arithmetic on them do not.
+        let renamed = |v: i64| value::renamed_by_symmetry(value::tag(v), value::payload(v));
+        let broken = match op {
+            BinOp::Eq | BinOp::Ne | BinOp::And | BinOp::Or => None,
+            _ if !renamed(l) && !renamed(r) => None,
+            BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge => Some(SymmetryBreak::Compares),
+            _ => Some(SymmetryBreak::Computes),
+        };
+        return Ok((v, broken));
     }
     let other_small = |o: i64| value::tag(o) != 0 || o <= 1;
     let invariant = match op {
@@ -240,14 +249,14 @@ fn binary(op: BinOp, l: i64, r: i64) -> Result<(i64, Option<SymmetryBreak>), Fau
     Ok((v, (!invariant).then_some(SymmetryBreak::Compares)))
 }
 
-/// A step of a walk over the task list or the pid numbers (`Host::walk_kind`),
+/// A step of a walk over the task list or the pid numbers (`Host::walk_step`),
 /// which go in the order the tasks were created: symmetry reduction needs
 /// each walk to end (return 0) within the step that started it, and not to
 /// start again before it ended (a walk left at the first match).
-fn note_walk(prog: &Program, vm: &TaskVm, kind: u8, from: i64, next: i64) {
+fn note_walk(prog: &Program, vm: &TaskVm, kind: u8, starts: bool, next: i64) {
     let bit = 1u8 << (kind & 7);
     let open = OPEN_WALKS.with(|w| w.get()) & bit != 0;
-    if open && from == 0 {
+    if open && starts {
         note_break(prog, vm.frames.last().map(|f| op_span(prog, f)), SymmetryBreak::WalksPartly);
     }
     OPEN_WALKS.with(|w| w.set(if next != 0 { w.get() | bit } else { w.get() & !bit }));
@@ -259,12 +268,18 @@ fn note_break(prog: &Program, span: Option<Span>, why: SymmetryBreak) {
 
 /// A primitive's arguments as numbers (pid numbers without their tag), and
 /// whether a lookup among them depends on which task got which number.
+/// Any other argument that is a pid number is taken as a plain number (a
+/// signal number, a flag), which renaming would change.
 fn pid_args<H: Host>(k: &H, t: TaskId, prim: u16, args: &mut Args) -> Option<SymmetryBreak> {
-    let broken = k.pid_lookup_arg(prim).and_then(|i| {
+    let lookup = k.pid_lookup_arg(prim);
+    let mut broken = lookup.and_then(|i| {
         let v = *args.get(i)?;
         let invariant = if value::is_pid_nr(v) { Some(value::pid_nr_parts(v).0) == k.active_ns(t) } else { v <= 1 };
         (!invariant).then_some(SymmetryBreak::LooksUp)
     });
+    if broken.is_none() && args.iter().enumerate().any(|(i, &v)| Some(i) != lookup && value::is_pid_nr(v)) {
+        broken = Some(SymmetryBreak::Computes);
+    }
     args.strip_pid_nrs();
     broken
 }
@@ -595,8 +610,8 @@ fn exec<H: Host>(
             }
             if k.prim_pure(prim) {
                 let v = k.call_pure(prog, t, prim, &args)?;
-                if let Some(kind) = k.walk_kind(prim) {
-                    note_walk(prog, vm, kind, args.first().copied().unwrap_or(0), v);
+                if let Some((kind, starts)) = k.walk_step(prim, &args) {
+                    note_walk(prog, vm, kind, starts, v);
                 }
                 vm.stack.push(v);
             } else {
