@@ -5,32 +5,42 @@
 //! traces stay real schedules).
 //!
 //! In the scaled seed, say, a helper's child is forked while `main` forks
-//! `b` and `c`: who gets pid 7 and who gets 8 depends on the interleaving,
-//! and without renaming every later state exists once per order.
+//! `b` and `c`: who gets pid 102 and who gets 103 depends on the
+//! interleaving, and without renaming every later state exists once per
+//! order.
 //!
 //! What is renamed: the tasks created after boot, their `struct pid`s and
 //! thread groups (the boot tasks, pid 1 of every namespace, and the
-//! namespaces stay), every handle to them (tagged values, `lang::value`),
-//! and the pid numbers of each namespace, permuted among the renamed pids.
-//! The idr cursor (`last_pid`) and what `alloc_pid()` hands out next stay
-//! the same: it only counts up, never handing a number out twice, so no
-//! step can tell a freed number from another freed one.
+//! namespaces stay), every handle to them (tagged values, `lang::value`,
+//! the RCU snapshot's task set included), and the pid numbers of each
+//! namespace, permuted among the renamed pids. The slot count and the idr
+//! cursor (`last_pid`) stay, so a fork gives its task the same slot and
+//! number in a state and in its image; and since the cursor only counts up,
+//! never handing a number out twice, no step can tell one freed number from
+//! another.
 //!
-//! Why that is sound: renaming is an isomorphism of the transition system
-//! if no step can tell a state from its renamed image. Model code sees pid
-//! numbers as tagged values, and the interpreter reports (in
-//! `Program::symmetry`) every operation on them that renaming would change:
-//! arithmetic, ordering two numbers, comparing one with a constant above 1,
-//! a lookup by a number the kernel did not hand out, a walk in creation
-//! order (the task list, the pid numbers) that does not finish within its
-//! step. A search that met one is run again without symmetry
-//! (`check::check`). That is complete: on the first such operation of any
-//! path, every step before it was invariant, so the reduced search reaches
-//! an image of the state before it, where the same task runs the same
-//! operation, and reports it. Lists whose order is observable (children,
-//! threads, a pid's users, the `dead` list) keep their order, renamed; RCU
-//! Tasks' lists are kept sorted (`System::sort_rcu_lists`), and sorted again
-//! after renaming.
+//! Why that is sound: a state and its renamed image are bisimilar if no
+//! step can tell them apart (each step of one is the same step of the
+//! renamed task in the other, to renamed successors; the image need not be
+//! reachable). Model code sees pid numbers as tagged values, and the
+//! interpreter records (in `Program::symmetry`) every operation renaming
+//! would change: arithmetic on a pid number or on a handle, ordering two of
+//! them, comparing a number with a constant above 1, passing one to a
+//! primitive as a plain number, a lookup by a number the kernel did not
+//! hand out, a walk in creation order (the task list, the pid numbers) that
+//! does not finish within its step. A complete search that met one and
+//! found nothing is run again without symmetry (`check::check`); a finding
+//! is kept, its trace being a real schedule. That is complete: on the first
+//! such operation of any path, every step before it was invariant, so the
+//! reduced search reaches an image of the state before it, where the same
+//! task runs the same operation, and records it. Lists whose order is
+//! observable (children, threads, a pid's users, the `dead` list) keep their
+//! order, renamed; RCU Tasks' lists are kept sorted
+//! (`System::sort_rcu_lists`), and sorted again after renaming. A walk that
+//! finishes within its step must have effects that do not depend on its
+//! order: argued per model, as for the sorted lists (`kill(-1)`,
+//! `zap_pid_ns_processes()`, the RCU Tasks scan send or note each task on
+//! its own).
 
 use std::sync::Arc;
 
