@@ -42,6 +42,9 @@ pub fn pid_nr(ns: u16, nr: i64) -> i64 {
         nr
     }
 }
+/// Integers model code may hold: below 2^40, where the tags begin (a
+/// larger one could pass for a handle or a pid number).
+pub const INT_LIMIT: i64 = 1 << TAG_SHIFT;
 /// Whether a value of this tag and payload names an object symmetry
 /// reduction renames (a task, a pid, a thread group's lock, a task set).
 #[inline]

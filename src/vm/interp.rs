@@ -225,6 +225,12 @@ fn binary(op: BinOp, l: i64, r: i64) -> Result<(i64, Option<SymmetryBreak>), Fau
     let (lp, rp) = (value::is_pid_nr(l), value::is_pid_nr(r));
     let v = op.apply(value::number(l), value::number(r)).ok_or_else(|| Fault::Assertion("division by zero".into()))?;
     if !lp && !rp {
+        if value::tag(l) == 0 && value::tag(r) == 0 && v >= value::INT_LIMIT {
+            // It would pass for a handle or a pid number from here on.
+            return Err(Fault::Unsupported(format!(
+                "{op:?} of {l} and {r} gives {v}: the model keeps the integers from 2^40 up for kernel handles and pid numbers"
+            )));
+        }
         // Handles of renamed objects: equal or not stays; their order (by
         // slot) and any arithmetic on them do not.
         let renamed = |v: i64| value::renamed_by_symmetry(value::tag(v), value::payload(v));

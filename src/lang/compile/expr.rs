@@ -17,6 +17,18 @@ impl<'a> Compiler<'a> {
         let sp = e.span;
         match &e.kind {
             ExprKind::Int(v) => {
+                if *v >= crate::lang::value::INT_LIMIT {
+                    let d = self
+                        .error(
+                            format!("integer constant {v} is too large for the model"),
+                            sp,
+                            "at most 2^40 - 1",
+                        )
+                        .with_note(
+                            "help: the model keeps the integers from 2^40 up for kernel handles and pid numbers; use a smaller value",
+                        );
+                    self.push_diag(d);
+                }
                 fx.emit(Op::Const(*v), sp);
                 Ty::Int
             }
