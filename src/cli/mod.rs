@@ -607,6 +607,20 @@ fn matrix(name: &str, results: &[CheckResult], exps: &[expect::Expectation]) -> 
             exp.map(|e| format!("  ({e})")).unwrap_or_default()
         ));
     }
+    // The `ok` kernels get no report of their own: say here which searches
+    // stepped back from symmetry reduction, and why.
+    let mut reasons: Vec<(&str, Vec<&str>)> = Vec::new();
+    for r in results.iter().filter(|r| r.verdict == Verdict::Ok) {
+        let Some(why) = &r.symmetry_dropped else { continue };
+        let why = why.split(" (after ").next().unwrap_or(why);
+        match reasons.iter_mut().find(|(w, _)| *w == why) {
+            Some((_, kernels)) => kernels.push(&r.kernel),
+            None => reasons.push((why, vec![&r.kernel])),
+        }
+    }
+    for (why, kernels) in reasons {
+        s.push_str(&format!("  searched without symmetry reduction on {}: {why}\n", kernels.join(", ")));
+    }
     s
 }
 

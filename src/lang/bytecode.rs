@@ -140,7 +140,9 @@ impl SymmetryBreak {
         match self {
             SymmetryBreak::Computes => "computes with a pid number",
             SymmetryBreak::Compares => "orders pid numbers, or compares one with a constant above 1",
-            SymmetryBreak::LooksUp => "looks up a pid by a number it did not get from fork(), wait() or getpid()",
+            SymmetryBreak::LooksUp => {
+                "looks up a pid by a number not handed out in its namespace (a literal, or another namespace's)"
+            }
             SymmetryBreak::WalksPartly => "stops a walk over the task list or the pid numbers halfway",
         }
     }
