@@ -190,11 +190,22 @@ pub fn components(graph: &Graph) -> (Vec<u32>, u32) {
     (component, count)
 }
 
-/// The stuck bottom SCC with the smallest first state, if any. Single states
-/// without a self-loop are skipped: terminal states are the search's business.
-/// Every bottom component (with a cycle) in which some actors wait and never
-/// move, ordered by smallest state index.
-pub fn stuck_components(graph: &Graph) -> Vec<StuckComponent> {
+/// What the passes below need of one strongly connected component.
+struct ComponentSummary {
+    /// The component's state with the smallest index.
+    first: u32,
+    /// No edge leaves it, and it has a cycle (more than one state, or a
+    /// self-loop): a run can stay in it for ever. Single states without a
+    /// self-loop are terminal states, the search's business.
+    bottom_cycle: bool,
+    /// Actors waiting in every state of it, in some state of it, and with
+    /// a step in some state of it.
+    waiting_all: ActorSet,
+    waiting_any: ActorSet,
+    moves_any: ActorSet,
+}
+
+fn summaries(graph: &Graph) -> Vec<ComponentSummary> {
     let (component, count) = components(graph);
     let count = count as usize;
     let mut first = vec![UNVISITED; count];
@@ -202,6 +213,7 @@ pub fn stuck_components(graph: &Graph) -> Vec<StuckComponent> {
     let mut bottom = vec![true; count];
     let mut self_loop = vec![false; count];
     let mut waiting_all = vec![!0 as ActorSet; count];
+    let mut waiting_any = vec![0 as ActorSet; count];
     let mut moves_any = vec![0 as ActorSet; count];
     for (v, &c) in component.iter().enumerate() {
         let c = c as usize;
@@ -214,6 +226,7 @@ pub fn stuck_components(graph: &Graph) -> Vec<StuckComponent> {
         }
         size[c] = size[c].saturating_add(1);
         waiting_all[c] &= graph.waiting(v);
+        waiting_any[c] |= graph.waiting(v);
         moves_any[c] |= graph.moves(v);
         for &w in graph.successors(v) {
             if w as usize == v {
@@ -223,9 +236,24 @@ pub fn stuck_components(graph: &Graph) -> Vec<StuckComponent> {
             }
         }
     }
-    let mut all: Vec<StuckComponent> = (0..count)
-        .filter(|&c| bottom[c] && (size[c] > 1 || self_loop[c]))
-        .map(|c| StuckComponent { first: first[c], stuck: waiting_all[c] & !moves_any[c], moving: moves_any[c] })
+    (0..count)
+        .map(|c| ComponentSummary {
+            first: first[c],
+            bottom_cycle: bottom[c] && (size[c] > 1 || self_loop[c]),
+            waiting_all: waiting_all[c],
+            waiting_any: waiting_any[c],
+            moves_any: moves_any[c],
+        })
+        .collect()
+}
+
+/// Every bottom component (with a cycle) in which some actors wait and never
+/// move, ordered by smallest state index.
+pub fn stuck_components(graph: &Graph) -> Vec<StuckComponent> {
+    let mut all: Vec<StuckComponent> = summaries(graph)
+        .into_iter()
+        .filter(|c| c.bottom_cycle)
+        .map(|c| StuckComponent { first: c.first, stuck: c.waiting_all & !c.moves_any, moving: c.moves_any })
         .filter(|s| s.stuck != 0)
         .collect();
     all.sort_by_key(|s| s.first);
@@ -236,28 +264,7 @@ pub fn stuck_components(graph: &Graph) -> Vec<StuckComponent> {
 /// actor waits: where a partial deadlock could be, for a graph whose actor
 /// indices do not name the same actor from state to state.
 pub fn waits_in_a_bottom_cycle(graph: &Graph) -> bool {
-    let (component, count) = components(graph);
-    let count = count as usize;
-    let mut size = vec![0u32; count];
-    let mut bottom = vec![true; count];
-    let mut self_loop = vec![false; count];
-    let mut waiting_any = vec![0 as ActorSet; count];
-    for (v, &c) in component.iter().enumerate() {
-        let c = c as usize;
-        if c >= count {
-            continue;
-        }
-        size[c] = size[c].saturating_add(1);
-        waiting_any[c] |= graph.waiting(v);
-        for &w in graph.successors(v) {
-            if w as usize == v {
-                self_loop[c] = true;
-            } else if component.get(w as usize).is_some_and(|&cw| cw as usize != c) {
-                bottom[c] = false;
-            }
-        }
-    }
-    (0..count).any(|c| bottom[c] && (size[c] > 1 || self_loop[c]) && waiting_any[c] != 0)
+    summaries(graph).iter().any(|c| c.bottom_cycle && c.waiting_any != 0)
 }
 
 /// The stuck bottom component whose smallest state index is smallest.
@@ -278,6 +285,17 @@ mod tests {
             assert!(g.push_state(succ, waiting[v], moves));
         }
         g
+    }
+
+    #[test]
+    fn waits_in_a_bottom_cycle_only_where_a_run_can_stay_with_a_waiting_actor() {
+        // A bottom cycle whose second state has a waiting actor.
+        assert!(waits_in_a_bottom_cycle(&graph(&[&[1], &[0]], &[0, 0b10])));
+        // Waiting only in a terminal state, or in a cycle that can be left.
+        assert!(!waits_in_a_bottom_cycle(&graph(&[&[1], &[]], &[0b10, 0b10])));
+        assert!(!waits_in_a_bottom_cycle(&graph(&[&[1], &[0, 2], &[]], &[0b10, 0b10, 0])));
+        // A bottom cycle where nobody waits.
+        assert!(!waits_in_a_bottom_cycle(&graph(&[&[1], &[0]], &[0, 0])));
     }
 
     #[test]
