@@ -667,3 +667,61 @@ fn blurred_task(t: &Task, blur: &Renaming, fixed: Fixed) -> u128 {
     });
     h
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::explore::Model;
+
+    /// Every state of a scenario's plain search, breadth-first, up to `cap`.
+    fn states(file: &str, kernel: &str, cap: usize) -> (crate::kernel::system::System, Vec<Kernel>) {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios").join(file);
+        let text = std::fs::read_to_string(path).expect("a corpus scenario");
+        let model = crate::kernel::models::builtin(kernel).expect("a built-in kernel");
+        let mut map = crate::lang::diag::SourceMap::default();
+        let Ok((sys, _)) = crate::check::build(&mut map, &model, file, &text) else { panic!("{file} builds") };
+        let mut seen = std::collections::HashSet::new();
+        let mut all = vec![sys.initial().expect("boots")];
+        let mut i = 0;
+        let mut steps = Vec::new();
+        while i < all.len() && all.len() < cap {
+            steps.clear();
+            sys.steps(&all[i], &mut steps);
+            for &s in &steps {
+                if let Ok(n) = sys.next(&all[i], s) {
+                    if seen.insert(sys.fingerprint(&n)) {
+                        all.push(n);
+                    }
+                }
+            }
+            i += 1;
+        }
+        (sys, all)
+    }
+
+    #[test]
+    fn the_identity_shortcut_agrees_with_the_renaming_it_skips() {
+        let (mut identity, mut other) = (0, 0);
+        for (file, kernel) in [
+            ("symmetric_forks_two_parents.c", "v6.1"),
+            ("symmetric_forks_wait_any.c", "v6.9"),
+            ("fork_from_thread_then_thread_exits.c", "v6.11"),
+        ] {
+            let (sys, all) = states(file, kernel, 20_000);
+            let fixed = Fixed::of(&sys.boot());
+            for k in &all {
+                let (mut order, rest) = tree_order(k, fixed);
+                order.extend(rest);
+                let slow = Renaming::from_order(k, fixed, &order).is_identity();
+                assert_eq!(renames_nothing(k, fixed, &order), slow, "{file} [{kernel}]");
+                if slow {
+                    identity += 1;
+                } else {
+                    other += 1;
+                }
+            }
+        }
+        // Both answers occur, so both were compared.
+        assert!(identity > 0 && other > 0, "{identity} identities, {other} others");
+    }
+}
