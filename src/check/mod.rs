@@ -261,6 +261,12 @@ pub struct Options {
 
 /// Search `sys` (exhaustively, or along random schedules) and explain what was found.
 pub fn check(map: &SourceMap, sys: &System, kernel: &str, opts: &Options) -> CheckResult {
+    if opts.random.is_some() || opts.bounds.schedule_bound().is_some() {
+        // Random schedules have no visited set; under a schedule bound a
+        // state is kept once per task that moved last into it, by slot,
+        // which merged renamings would mix up.
+        sys.drop_symmetry();
+    }
     let config = SearchConfig {
         bounds: opts.bounds.clone(),
         interrupt: opts.interrupt.clone(),
@@ -273,13 +279,6 @@ pub fn check(map: &SourceMap, sys: &System, kernel: &str, opts: &Options) -> Che
         run_every_step: opts.run_every_step,
         quotient: sys.symmetry(),
     };
-    if config.quotient && (opts.random.is_some() || config.bounds.schedule_bound().is_some()) {
-        // Random schedules have no visited set; under a schedule bound a
-        // state is kept once per task that moved last into it, by slot,
-        // which merged renamings would mix up.
-        sys.drop_symmetry();
-    }
-    let config = SearchConfig { quotient: sys.symmetry(), ..config };
     let mut schedules_run = None;
     sys.prog.symmetry.reset();
     let mut out = match &opts.random {
@@ -443,11 +442,7 @@ fn violation_text(map: &SourceMap, sys: &System, trace: &[Step], v: &Violation) 
 /// is past its call.)
 fn scenario_line(map: &SourceMap, sys: &System, k: &Kernel, t: TaskId) -> Option<String> {
     let frames = &k.tasks.get(t.0 as usize)?.vm.frames;
-    let top = frames.len().checked_sub(1)?;
-    let (i, f) = frames.iter().enumerate().rev().find(|(_, f)| !sys.prog.func(f.func).kernel)?;
-    let pc = if i == top { f.pc } else { f.pc.saturating_sub(1) };
-    let span = sys.prog.func(f.func).spans.get(pc as usize)?;
-    Some(map.location(*span))
+    crate::vm::interp::user_span(&sys.prog, frames).map(|span| map.location(span))
 }
 
 fn replay_state(sys: &System, trace: &[Step]) -> Kernel {

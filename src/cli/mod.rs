@@ -408,12 +408,9 @@ fn check_one(
     let color = std::io::stderr().is_terminal();
     let (mut sys, _) = check::build(&mut map, model, name, text).map_err(|d| diag::render(&map, &d, color))?;
     sys.set_reductions(!opts.no_reduction);
-    // Under a schedule bound a state is kept once per task that moved last
-    // into it, by slot: merged renamings would mix up whose move that was,
-    // and with it which schedules the bound covers.
-    sys.set_symmetry(
-        !opts.no_symmetry && replay.is_none() && opts.random.is_none() && opts.bounds.schedule_bound().is_none(),
-    );
+    // check() itself leaves it off for random schedules and schedule
+    // bounds; a replay follows its schedule without a visited set.
+    sys.set_symmetry(!opts.no_symmetry);
     match replay {
         Some(s) => check::replay_schedule(&map, &sys, &model.name, s),
         None => Ok(check::check(&map, &sys, &model.name, opts)),

@@ -364,17 +364,10 @@ fn new_order(len: usize, fixed: usize, by: impl Iterator<Item = usize>) -> Vec<u
     order
 }
 
-/// The canonical fingerprint of `k`: the least fingerprint of the renamed
-/// images of `k` whose renamed tasks come in an order no renaming changes.
-/// First the tasks reached from the fixed ones through children and thread
-/// lists, breadth-first, in list order (the order those lists keep, which
-/// for tasks forked one after the other is the order they were created in,
-/// so that the renaming is most often the identity); then the others (the
-/// reaped, off every list) sorted by a signature: what a task is with every
-/// renamed name blurred, and where the fixed tasks refer to it. Ties among
-/// those are broken by trying every order, up to `MAX_ORDERS` of them, so
-/// that states in one orbit get one fingerprint; beyond, ties keep their
-/// slot order (sound, merges fewer states).
+/// The fingerprint the search knows `k` by: that of its renamed image whose
+/// tasks come in `tree_order()` (the reaped, on no list, in slot order).
+/// Renamings of `k` get the same one, except where tasks were reaped in
+/// different orders; a state in that order keeps its own fingerprint.
 pub fn canonical_fingerprint(k: &Kernel, fixed: Fixed) -> crate::explore::Fingerprint {
     fingerprint_of_order(k, fixed, false)
 }
@@ -395,25 +388,32 @@ thread_local! {
 pub fn canonical_fingerprint_cached(
     plain: u128,
     fixed: Fixed,
-    compute: impl FnOnce() -> Option<crate::explore::Fingerprint>,
-) -> Option<crate::explore::Fingerprint> {
+    compute: impl FnOnce() -> crate::explore::Fingerprint,
+) -> crate::explore::Fingerprint {
     // The fixed objects are part of what the canonical form depends on.
     let key = plain ^ (fixed.tasks as u128) << 64 ^ (fixed.pids as u128) << 80 ^ (fixed.groups as u128) << 96;
     let line = (key as usize) & (CANON_CACHE_LINES - 1);
     let hit = CANON_CACHE.with(|c| c.borrow().as_ref().and_then(|c| c.0.get(line).filter(|e| e.0 == key).map(|e| e.1)));
-    if hit.is_some() {
-        return hit;
+    if let Some(fp) = hit {
+        return fp;
     }
-    let fp = compute()?;
+    let fp = compute();
     CANON_CACHE.with(|c| {
         let mut c = c.borrow_mut();
         let c = c.get_or_insert_with(|| CanonCache(vec![(0, 0); CANON_CACHE_LINES].into_boxed_slice()));
         c.0[line] = (key, fp);
     });
-    Some(fp)
+    fp
 }
 
-/// `canonical_fingerprint`, or with `exact`, ... (see below)
+/// The fingerprint of `k`'s renamed image in `tree_order()`, the reaped
+/// placed after the others. With `exact` (for tests), the reaped are sorted
+/// by a signature no renaming changes (what a task is with every renamed
+/// name blurred, and where the fixed tasks refer to it), and ties are
+/// broken by trying every order, up to `MAX_ORDERS` of them, keeping the
+/// least fingerprint: then states in one orbit get one fingerprint (beyond
+/// `MAX_ORDERS`, ties keep their slot order). Without, the reaped keep
+/// their slot order.
 pub fn fingerprint_of_order(k: &Kernel, fixed: Fixed, exact: bool) -> crate::explore::Fingerprint {
     let n = k.tasks.len();
     // A state with more tasks than a `TASK_SET` can name is not renamed:

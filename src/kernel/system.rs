@@ -880,13 +880,9 @@ impl Model for System {
 
     fn fingerprint(&self, k: &Kernel) -> Fingerprint {
         match self.fixed() {
-            Some(fixed) => {
-                let plain = fingerprint(k);
-                super::symmetry::canonical_fingerprint_cached(plain, fixed, || {
-                    Some(super::symmetry::canonical_fingerprint(k, fixed))
-                })
-                .unwrap_or(plain)
-            }
+            Some(fixed) => super::symmetry::canonical_fingerprint_cached(fingerprint(k), fixed, || {
+                super::symmetry::canonical_fingerprint(k, fixed)
+            }),
             None => fingerprint(k),
         }
     }
@@ -908,9 +904,9 @@ impl Model for System {
             return None;
         }
         if let Some(fixed) = self.fixed() {
-            return super::symmetry::canonical_fingerprint_cached(next.fingerprint(), fixed, || {
-                Some(super::symmetry::canonical_fingerprint(&next.build(), fixed))
-            });
+            return Some(super::symmetry::canonical_fingerprint_cached(next.fingerprint(), fixed, || {
+                super::symmetry::canonical_fingerprint(&next.build(), fixed)
+            }));
         }
         Some(next.fingerprint())
     }

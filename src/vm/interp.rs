@@ -263,23 +263,34 @@ fn note_walk(prog: &Program, vm: &TaskVm, kind: u8, starts: bool, next: i64) {
     let bit = 1u8 << (kind & 7);
     let open = OPEN_WALKS.with(|w| w.get()) & bit != 0;
     if open && starts {
-        note_break(prog, Some(break_span(prog, vm)), SymmetryBreak::WalksPartly);
+        note_break_in(prog, vm, SymmetryBreak::WalksPartly);
     }
     OPEN_WALKS.with(|w| w.set(if next != 0 { w.get() | bit } else { w.get() & !bit }));
 }
 
-/// Where to say a symmetry break happened: in user code, the operation; in
-/// the kernel, the system call of the scenario that led there (what the
-/// scenario's author can change), else the kernel's own line.
+/// The scenario (user-code) line a task with these frames is at, under
+/// whatever kernel code it runs: the innermost user frame's operation, the
+/// system call itself for a frame that called into the kernel (its pc is
+/// past the call). None for a kernel thread.
+pub fn user_span(prog: &Program, frames: &[Frame]) -> Option<Span> {
+    let (i, f) = frames.iter().enumerate().rev().find(|(_, f)| !prog.func(f.func).kernel)?;
+    let pc = if i + 1 == frames.len() { f.pc } else { f.pc.saturating_sub(1) };
+    prog.func(f.func).spans.get(pc as usize).copied()
+}
+
+/// Where to say a symmetry break happened: at the scenario's line (what its
+/// author can change), else at the kernel's own.
 fn break_span(prog: &Program, vm: &TaskVm) -> Span {
-    let user = vm.frames.iter().enumerate().rev().find(|(_, f)| !prog.func(f.func).kernel);
-    match (user, vm.frames.last()) {
-        (Some((i, f)), _) if i + 1 == vm.frames.len() => op_span(prog, f),
-        // The system call's op is the one before its return address.
-        (Some((_, f)), _) => op_span(prog, &Frame { pc: f.pc.saturating_sub(1), ..f.clone() }),
-        (None, Some(f)) => op_span(prog, f),
-        (None, None) => Span::new(crate::lang::ast::FileId(0), 0, 0),
-    }
+    user_span(prog, &vm.frames).or_else(|| vm.frames.last().map(|f| op_span(prog, f))).unwrap_or(Span::new(
+        crate::lang::ast::FileId(0),
+        0,
+        0,
+    ))
+}
+
+/// Record a symmetry break of the task running with `vm` (see `break_span`).
+fn note_break_in(prog: &Program, vm: &TaskVm, why: SymmetryBreak) {
+    prog.symmetry.note(break_span(prog, vm), why);
 }
 
 fn note_break(prog: &Program, span: Option<Span>, why: SymmetryBreak) {
@@ -316,7 +327,7 @@ pub fn step<H: Host>(
     OPEN_WALKS.with(|w| w.set(0));
     let r = run(prog, k, t, &mut vm, choice, log);
     if OPEN_WALKS.with(|w| w.get()) != 0 {
-        note_break(prog, Some(break_span(prog, &vm)), SymmetryBreak::WalksPartly);
+        note_break_in(prog, &vm, SymmetryBreak::WalksPartly);
     }
     k.put_vm(t, vm);
     r
@@ -528,7 +539,7 @@ fn exec<H: Host>(
             let v = pop(vm)?;
             let (v, invariant) = unary(u, v);
             if !invariant {
-                note_break(prog, Some(break_span(prog, vm)), SymmetryBreak::Computes);
+                note_break_in(prog, vm, SymmetryBreak::Computes);
             }
             vm.stack.push(v)
         }
@@ -537,7 +548,7 @@ fn exec<H: Host>(
             let l = pop(vm)?;
             let (v, broken) = binary(b, l, r)?;
             if let Some(why) = broken {
-                note_break(prog, Some(break_span(prog, vm)), why);
+                note_break_in(prog, vm, why);
             }
             vm.stack.push(v)
         }
@@ -626,7 +637,7 @@ fn exec<H: Host>(
             }
             let mut args = Args::take(&mut vm.stack, n);
             if let Some(why) = pid_args(k, t, prim, &mut args) {
-                note_break(prog, Some(break_span(prog, vm)), why);
+                note_break_in(prog, vm, why);
             }
             if k.prim_pure(prim) {
                 let v = k.call_pure(prog, t, prim, &args)?;
@@ -662,7 +673,7 @@ fn exec<H: Host>(
             let v = pop(vm)?;
             let o = pop(vm)?;
             if value::is_pid_nr(v) {
-                note_break(prog, Some(break_span(prog, vm)), SymmetryBreak::Computes);
+                note_break_in(prog, vm, SymmetryBreak::Computes);
             }
             k.set_field(f, o, value::number(v))?;
         }
@@ -671,7 +682,7 @@ fn exec<H: Host>(
         Op::StoreErrno => {
             let v = pop(vm)?;
             if value::is_pid_nr(v) {
-                note_break(prog, Some(break_span(prog, vm)), SymmetryBreak::Computes);
+                note_break_in(prog, vm, SymmetryBreak::Computes);
             }
             vm.errno = value::number(v);
         }
@@ -724,7 +735,7 @@ fn exec<H: Host>(
         Op::Nondet => {
             let n = pop(vm)?;
             if value::is_pid_nr(n) {
-                note_break(prog, Some(break_span(prog, vm)), SymmetryBreak::Computes);
+                note_break_in(prog, vm, SymmetryBreak::Computes);
             }
             let n = value::number(n);
             if !(1..=64).contains(&n) {
