@@ -177,6 +177,9 @@ pub struct CheckResult {
     /// The schedule bound the search kept to, if any: then a state is
     /// counted once per task that ran last into it.
     pub schedule_bound: Option<(crate::explore::Switches, u32)>,
+    /// The memory limit the search stopped at, if it did: bytes, and
+    /// whether it was the default one.
+    pub memory_limit: Option<(u64, bool)>,
     /// For a deadlock: which kernel diagnostic would catch each stuck task.
     pub diagnostics: Option<crate::diagnose::table::Table>,
     /// Steps of the found trace that the shown (sliced) trace leaves out,
@@ -197,7 +200,7 @@ pub struct CheckResult {
 
 impl CheckResult {
     /// A complete result with nothing found yet.
-    fn new(kernel: &str) -> CheckResult {
+    pub(crate) fn new(kernel: &str) -> CheckResult {
         CheckResult {
             kernel: kernel.to_string(),
             verdict: Verdict::Ok,
@@ -214,6 +217,7 @@ impl CheckResult {
             random: None,
             search: "",
             schedule_bound: None,
+            memory_limit: None,
             diagnostics: None,
             left_out: 0,
             left_out_tasks: Vec::new(),
@@ -235,6 +239,9 @@ impl CheckResult {
 #[derive(Clone, Default)]
 pub struct Options {
     pub bounds: Bounds,
+    /// `bounds.memory_limit` is the default share of the machine's memory
+    /// (`explore::default_memory_limit`), not one the user gave.
+    pub default_memory_limit: bool,
     pub interrupt: Option<Arc<AtomicBool>>,
     pub progress: Option<ProgressFn>,
     /// Run seeded random schedules instead of the exhaustive search.
@@ -320,6 +327,9 @@ pub fn check(map: &SourceMap, sys: &System, kernel: &str, opts: &Options) -> Che
     r.schedule_bound = if opts.random.is_some() { None } else { config.bounds.schedule_bound() };
     r.complete = out.stop == StopReason::Complete;
     r.stop = out.stop;
+    if out.stop == StopReason::MemoryLimit {
+        r.memory_limit = config.bounds.memory_limit.map(|b| (b, opts.default_memory_limit));
+    }
     r.stats = out.stats;
     match out.finding {
         None => {

@@ -77,7 +77,7 @@ struct SearchArgs {
     /// Stop after this many seconds (per kernel).
     #[arg(long, value_name = "SECS")]
     time_limit: Option<f64>,
-    /// Stop when the process uses this much memory (e.g. `4G`, `500M`).
+    /// Stop when the process uses this much memory (e.g. `4G`, `500M`). By default 80 % of the memory the machine, or the cgroup the process runs in, has: a search too big to finish stops with what it covered instead of being killed by the OOM killer
     #[arg(long, value_name = "SIZE")]
     memory_limit: Option<String>,
     /// Instead of the exhaustive search, run N seeded random schedules
@@ -301,11 +301,12 @@ fn options(search: &SearchArgs, interrupt: Arc<AtomicBool>) -> Result<Options, S
         Some(s) => Some(Duration::from_secs_f64(s)),
         None => None,
     };
-    let memory_limit = match &search.memory_limit {
-        Some(s) => {
-            Some(parse_size(s).ok_or_else(|| format!("--memory-limit {s}: write a size like 4G, 500M or 2000000"))?)
-        }
-        None => None,
+    let (memory_limit, default_memory_limit) = match &search.memory_limit {
+        Some(s) => (
+            Some(parse_size(s).ok_or_else(|| format!("--memory-limit {s}: write a size like 4G, 500M or 2000000"))?),
+            false,
+        ),
+        None => (crate::explore::default_memory_limit(), true),
     };
     let random = search.random.map(|n| RandomConfig {
         schedules: n,
@@ -322,6 +323,7 @@ fn options(search: &SearchArgs, interrupt: Arc<AtomicBool>) -> Result<Options, S
             time_limit,
             memory_limit,
         },
+        default_memory_limit,
         interrupt: Some(interrupt),
         progress: progress_line(),
         random,

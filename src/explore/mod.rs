@@ -209,6 +209,67 @@ pub fn resident_bytes() -> Option<u64> {
     Some(pages * 4096)
 }
 
+/// The memory this process may use, in bytes: the machine's, or the
+/// cgroup's limit where that is lower (a container, a `systemd-run -p
+/// MemoryMax=`), where the system tells.
+pub fn machine_memory() -> Option<u64> {
+    let physical = physical_memory();
+    let cgroup = cgroup_memory_limit();
+    match (physical, cgroup) {
+        (Some(p), Some(c)) => Some(p.min(c)),
+        (p, c) => p.or(c),
+    }
+}
+
+#[cfg(unix)]
+fn physical_memory() -> Option<u64> {
+    // SAFETY: sysconf() reads a system constant; it has no preconditions.
+    let (pages, page) = unsafe { (libc::sysconf(libc::_SC_PHYS_PAGES), libc::sysconf(libc::_SC_PAGESIZE)) };
+    (pages > 0 && page > 0).then(|| pages as u64 * page as u64)
+}
+
+#[cfg(not(unix))]
+fn physical_memory() -> Option<u64> {
+    None
+}
+
+/// The memory limit of this process's cgroup (v2 `memory.max`, or v1
+/// `memory.limit_in_bytes`), if it sets one.
+fn cgroup_memory_limit() -> Option<u64> {
+    let own = std::fs::read_to_string("/proc/self/cgroup").ok()?;
+    let limit = |path: String| -> Option<u64> {
+        let text = std::fs::read_to_string(path).ok()?;
+        // "max" in v2, a page-rounded 2^63 in v1: no limit.
+        text.trim().parse::<u64>().ok().filter(|&b| b < 1 << 60)
+    };
+    for line in own.lines() {
+        let mut parts = line.splitn(3, ':');
+        let (Some(_), Some(controllers), Some(path)) = (parts.next(), parts.next(), parts.next()) else { continue };
+        let found = if controllers.is_empty() {
+            limit(format!("/sys/fs/cgroup{path}/memory.max")).or_else(|| limit("/sys/fs/cgroup/memory.max".into()))
+        } else if controllers.split(',').any(|c| c == "memory") {
+            limit(format!("/sys/fs/cgroup/memory{path}/memory.limit_in_bytes"))
+                .or_else(|| limit("/sys/fs/cgroup/memory/memory.limit_in_bytes".into()))
+        } else {
+            None
+        };
+        if found.is_some() {
+            return found;
+        }
+    }
+    None
+}
+
+/// The share of `machine_memory()` a search stops at when no
+/// `--memory-limit` is given: it ends with what it covered rather than be
+/// killed by the kernel's OOM killer with nothing said. Percent.
+pub const DEFAULT_MEMORY_SHARE: u64 = 80;
+
+/// The memory limit of a search without `--memory-limit`.
+pub fn default_memory_limit() -> Option<u64> {
+    machine_memory().map(|m| m / 100 * DEFAULT_MEMORY_SHARE)
+}
+
 /// The order states are expanded in.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Order {
@@ -353,4 +414,16 @@ pub struct Outcome<M: Model> {
     /// but a bottom component with a cycle has waiting actors, so a partial
     /// deadlock may hide in it; the search must be run without the quotient.
     pub unsure_partial: bool,
+}
+
+#[cfg(test)]
+mod memory_tests {
+    #[test]
+    fn the_default_memory_limit_is_a_share_of_what_the_process_may_use() {
+        // Linux always tells; the limit leaves room for the rest of the machine.
+        let Some(machine) = super::machine_memory() else { return };
+        let limit = super::default_memory_limit().unwrap_or(0);
+        assert!(limit > 0 && limit < machine, "{limit} of {machine}");
+        assert!(super::resident_bytes().is_some_and(|r| r < limit));
+    }
 }

@@ -31,6 +31,10 @@ pub struct JsonStats<'a> {
     pub max_preemptions: Option<u32>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub max_delays: Option<u32>,
+    /// The memory limit the search stopped at, in bytes (`--memory-limit`,
+    /// or by default a share of the machine's memory).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub memory_limit: Option<u64>,
     /// Whether states that are renamings of each other were one state.
     pub symmetry: bool,
     /// Why a search with symmetry reduction was run again without it.
@@ -145,6 +149,7 @@ pub fn result(r: &CheckResult, seconds: bool) -> JsonResult<'_> {
             search: r.search,
             max_preemptions: r.schedule_bound.and_then(|(what, k)| (what == Switches::Preemptions).then_some(k)),
             max_delays: r.schedule_bound.and_then(|(what, k)| (what == Switches::Delays).then_some(k)),
+            memory_limit: r.memory_limit.map(|(bytes, _)| bytes),
             symmetry: r.symmetry,
             symmetry_dropped: r.symmetry_dropped.as_deref(),
         },

@@ -39,7 +39,10 @@ pub fn render(scenario: &str, r: &CheckResult) -> String {
     let how = match r.random {
         Some((n, seed)) if r.verdict != Verdict::Incomplete => format!("found on random schedule {n}, seed {seed}"),
         _ if r.verdict == Verdict::ModelError => "the search stopped there".to_string(),
-        _ => stop_text(r.stop).to_string(),
+        _ => match r.memory_limit {
+            Some((_, true)) => "stopped at the default memory limit".to_string(),
+            _ => stop_text(r.stop).to_string(),
+        },
     };
     let _ = writeln!(
         out,
@@ -66,6 +69,25 @@ pub fn render(scenario: &str, r: &CheckResult) -> String {
             r.stats.transitions
         );
     } else if r.verdict == Verdict::Incomplete {
+        if let Some((bytes, default)) = r.memory_limit {
+            let size = if bytes >= 1 << 30 {
+                format!("{:.1} GiB", bytes as f64 / (1u64 << 30) as f64)
+            } else {
+                format!("{:.1} MiB", bytes as f64 / (1u64 << 20) as f64)
+            };
+            let _ = writeln!(
+                out,
+                "  the process reached its memory limit, {size}{}",
+                if default {
+                    format!(
+                        ", {} % of this machine's memory (set another limit with --memory-limit)",
+                        crate::explore::DEFAULT_MEMORY_SHARE
+                    )
+                } else {
+                    String::new()
+                }
+            );
+        }
         let _ = writeln!(
             out,
             "  nothing found in the {} states covered (depth {}); {}",
@@ -197,5 +219,36 @@ fn diagnostics(out: &mut String, t: &Table) {
         for f in firsts {
             let _ = writeln!(out, "{f}");
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn stopped_at_memory(bytes: u64, default: bool) -> String {
+        let mut r = CheckResult::new("v6.9");
+        r.verdict = Verdict::Incomplete;
+        r.complete = false;
+        r.stop = StopReason::MemoryLimit;
+        r.memory_limit = Some((bytes, default));
+        r.stats.states = 1234;
+        render("big.c", &r)
+    }
+
+    #[test]
+    fn a_memory_limit_says_which_and_how_much() {
+        let given = stopped_at_memory(3 << 29, false);
+        assert!(given.contains("1234 states, 0 transitions, stopped at --memory-limit)"), "{given}");
+        assert!(given.contains("the process reached its memory limit, 1.5 GiB\n"), "{given}");
+        let default = stopped_at_memory(300 << 20, true);
+        assert!(default.contains("stopped at the default memory limit)"), "{default}");
+        assert!(
+            default.contains(
+                "its memory limit, 300.0 MiB, 80 % of this machine's memory (set another limit with --memory-limit)"
+            ),
+            "{default}"
+        );
+        assert!(default.contains("nothing found in the 1234 states covered"), "{default}");
     }
 }
