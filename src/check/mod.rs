@@ -298,16 +298,29 @@ pub fn check(map: &SourceMap, sys: &System, kernel: &str, opts: &Options) -> Che
     };
     let mut r = CheckResult::new(kernel);
     r.symmetry = config.quotient;
-    // Only a complete search without a finding is run again: a finding's
-    // trace is a real schedule whatever was merged, and a search stopped
-    // early (a finding, a bound) may have expanded more states on more
-    // threads, meeting operations one thread never runs.
-    if config.quotient && out.finding.is_none() && out.stop == StopReason::Complete {
+    // The search expanded one representative of each class of renamed
+    // states: a finding's trace is mapped back to the schedule it stands
+    // for, and kept if that schedule shows it. A scenario that tells
+    // renamed states apart (a symmetry break) may make one that does not.
+    let mut unreal = false;
+    if config.quotient {
+        if let Some(f) = out.finding.take() {
+            out.finding = realize(sys, f);
+            unreal = out.finding.is_none();
+        }
+    }
+    // Run again without symmetry: a complete search without a finding, if
+    // the scenario broke symmetry or partial deadlocks may hide in the
+    // quotient; and a finding no schedule shows. A search stopped early (a
+    // bound) is not: it may have expanded more states on more threads,
+    // meeting operations one thread never runs.
+    if config.quotient && (unreal || out.finding.is_none() && out.stop == StopReason::Complete) {
         let why = match sys.prog.symmetry.first() {
             Some((file, offset, why)) => {
                 let at = map.location(crate::lang::ast::Span::new(file, offset, offset));
                 Some(format!("{at} {}", why.describe()))
             }
+            None if unreal => Some("a finding of the reduced search that its schedule does not show".to_string()),
             None if out.unsure_partial => Some(
                 "some tasks wait while others run for ever, and which of them never move only the plain search can tell"
                     .to_string(),
@@ -453,6 +466,58 @@ fn violation_text(map: &SourceMap, sys: &System, trace: &[Step], v: &Violation) 
 fn scenario_line(map: &SourceMap, sys: &System, k: &Kernel, t: TaskId) -> Option<String> {
     let frames = &k.tasks.get(t.0 as usize)?.vm.frames;
     crate::vm::interp::user_span(&sys.prog, frames).map(|span| map.location(span))
+}
+
+/// A finding of a search that expanded representatives, as the schedule
+/// from the initial state it stands for (`System::realize_trace`), with
+/// what it found worked out again on the states that schedule reaches (the
+/// tasks of a deadlock and of a violation named by their slots there); None
+/// if the schedule does not show it.
+fn realize(sys: &System, finding: Finding<System>) -> Option<Finding<System>> {
+    use crate::explore::Model;
+    let trace = match &finding {
+        Finding::Deadlock { trace, .. } | Finding::Violation { trace, .. } => sys.realize_trace(trace),
+    };
+    // Each step of the schedule is one its state offers.
+    let mut offered = Vec::new();
+    let mut offers = |k: &Kernel, step: Option<Step>| {
+        offered.clear();
+        sys.steps(k, &mut offered);
+        step.map_or(offered.is_empty(), |s| offered.contains(&s))
+    };
+    // No step: nothing was renamed.
+    let Some((&last, before)) = trace.split_last() else { return Some(finding) };
+    let mut k = sys.initial().ok()?;
+    for &step in before {
+        if !offers(&k, Some(step)) {
+            return None;
+        }
+        k = sys.next(&k, step).ok()?;
+    }
+    if !offers(&k, Some(last)) {
+        return None;
+    }
+    let after = sys.next(&k, last);
+    match finding {
+        Finding::Deadlock { terminal, .. } => {
+            let end = after.ok()?;
+            let stuck = match terminal {
+                true if offers(&end, None) => sys.waiting(&end),
+                true => 0,
+                false => sys.hung(&end),
+            };
+            (stuck != 0).then_some(Finding::Deadlock { stuck, terminal, trace })
+        }
+        Finding::Violation { .. } => {
+            let violation = match after {
+                Err(v) => v,
+                // A violation only the end of a run shows.
+                Ok(end) if offers(&end, None) && sys.waiting(&end) == 0 => sys.check_final(&end)?,
+                Ok(_) => return None,
+            };
+            Some(Finding::Violation { violation, trace })
+        }
+    }
 }
 
 fn replay_state(sys: &System, trace: &[Step]) -> Kernel {

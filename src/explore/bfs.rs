@@ -250,6 +250,12 @@ impl<M: Model> Search<'_, M> {
                 }
             }
             expanded += 1;
+            // Under a quotient, the class's representative is expanded, and
+            // what the state knew of its steps' effects is of other slots.
+            let (state, known, renamed) = match self.config.quotient.then(|| model.representative(&state)).flatten() {
+                Some((image, moved)) => (image, Known::default(), Some(moved)),
+                None => (state, known, None),
+            };
             steps.clear();
             successors.clear();
             model.steps(&state, &mut steps);
@@ -287,7 +293,11 @@ impl<M: Model> Search<'_, M> {
             let moves: ActorSet = steps.iter().fold(0, |set, &s| set | bit(model.actor(s)));
             // Fewest preemptions first: the task that moved last, if it can move on.
             let last = if preempt_order {
-                self.records.get(index as usize).and_then(|r| r.step).map(|s| model.actor(s))
+                let last = self.records.get(index as usize).and_then(|r| r.step).map(|s| model.actor(s));
+                match (last, &renamed) {
+                    (Some(a), Some(moved)) => moved.get(a).map(|&to| to as usize),
+                    _ => last,
+                }
             } else {
                 None
             };

@@ -120,6 +120,17 @@ pub trait Model {
         0
     }
 
+    /// Under `SearchConfig::quotient`, where `fingerprint` stands for a
+    /// class of equivalent states: the member of `state`'s class to expand
+    /// in its place, and the actor each of `state`'s actors is in it (by
+    /// index); None to expand `state` itself. The steps recorded from the
+    /// state are then the representative's, and `Finding` traces must be
+    /// mapped back to a schedule from the initial state by the model
+    /// (`kernel::System::realize`).
+    fn representative(&self, _state: &Self::State) -> Option<(Self::State, Vec<u16>)> {
+        None
+    }
+
     /// For a search on several threads: an equal copy of `state` whose shared
     /// parts are this thread's own, so that the successors made from it do
     /// not write reference counts that the other threads keep writing too

@@ -1,8 +1,11 @@
 //! Symmetry reduction: states that differ only in which task, `struct pid`
 //! and thread group got which slot, and which pid number, are one state up
-//! to renaming, and the search keeps one of them (its visited set is keyed
-//! by the canonical fingerprint; it expands the state it reached first, so
-//! traces stay real schedules).
+//! to renaming, and the search keeps one of them: its visited set is keyed
+//! by the canonical fingerprint, and it expands the canonical image
+//! (`representative`), whatever member it met first. So its traces are
+//! steps of renamed states, which `System::realize_trace` maps back to the
+//! schedule from the start they stand for; and every search order keeps
+//! the same states.
 //!
 //! In the scaled seed, say, a helper's child is forked while `main` forks
 //! `b` and `c`: who gets pid 102 and who gets 103 depends on the
@@ -30,7 +33,9 @@
 //! hand out, a walk in creation order (the task list, the pid numbers) that
 //! does not finish within its step. A complete search that met one and
 //! found nothing is run again without symmetry (`check::check`); a finding
-//! is kept, its trace being a real schedule. That is complete: on the first
+//! is kept if the schedule its trace stands for shows it (where a break
+//! made renamed states differ, it may not), and otherwise the search is
+//! run again too. That is complete: on the first
 //! such operation of any path, every step before it was invariant, so the
 //! reduced search reaches an image of the state before it, where the same
 //! task runs the same operation, and records it. Lists whose order is
@@ -370,6 +375,33 @@ fn new_order(len: usize, fixed: usize, by: impl Iterator<Item = usize>) -> Vec<u
 /// different orders; a state in that order keeps its own fingerprint.
 pub fn canonical_fingerprint(k: &Kernel, fixed: Fixed) -> crate::explore::Fingerprint {
     fingerprint_of_order(k, fixed, false)
+}
+
+/// The renamed image of `k` that `canonical_fingerprint` hashes, and where
+/// each task went in it (old slot to new); None where that image is `k`.
+/// The search expands this image instead of the state it first met
+/// (`Model::representative`): most successors of a state in canonical
+/// order are in canonical order too, and keep their plain fingerprint,
+/// while every successor of a state in another order must be renamed to be
+/// fingerprinted. Its own canonical image is itself: its tree tasks are in
+/// slot order, and its reaped ones in the slot order they had.
+pub fn representative(k: &Kernel, fixed: Fixed) -> Option<(Kernel, Vec<u16>)> {
+    let n = k.tasks.len();
+    // As `fingerprint_of_order`: these states keep their plain fingerprint.
+    if (n <= fixed.tasks + 1 && k.pids.peek().len() <= fixed.pids + 1) || n > value::TASK_SET_BITS as usize {
+        return None;
+    }
+    let (mut order, rest) = tree_order(k, fixed);
+    order.extend(rest);
+    if renames_nothing(k, fixed, &order) {
+        return None;
+    }
+    let r = Renaming::from_order(k, fixed, &order);
+    if r.is_identity() {
+        return None;
+    }
+    let image = r.apply(k);
+    Some((image, r.task))
 }
 
 /// A thread's last canonical fingerprints by plain fingerprint, one per

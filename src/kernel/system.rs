@@ -133,6 +133,43 @@ impl System {
         self.sort_rcu_lists = on;
     }
 
+    /// A trace of a search that expanded representatives
+    /// (`Model::representative`), as the schedule from the initial state it
+    /// stands for: each step's task followed back through every renaming
+    /// made before it. (A task a step creates takes the next slot in both.)
+    pub fn realize_trace(&self, trace: &[Step]) -> Vec<Step> {
+        let Ok(mut at) = self.initial() else { return trace.to_vec() };
+        // The slot of each of `at`'s tasks in the schedule from the start.
+        let mut real: Vec<u16> = (0..at.tasks.len() as u16).collect();
+        let mut out = Vec::with_capacity(trace.len());
+        for (i, &step) in trace.iter().enumerate() {
+            if let Some((image, moved)) = self.representative(&at) {
+                let mut renamed = real.clone();
+                for (old, &new) in moved.iter().enumerate() {
+                    if let (Some(slot), Some(&r)) = (renamed.get_mut(new as usize), real.get(old)) {
+                        *slot = r;
+                    }
+                }
+                real = renamed;
+                at = image;
+            }
+            let task = real.get(step.task as usize).map_or(step.task, |&r| r as u8);
+            out.push(Step { task, choice: step.choice });
+            match self.next(&at, step) {
+                Ok(next) => at = next,
+                // Only a trace's last step commits a violation.
+                Err(_) => {
+                    out.extend_from_slice(&trace[i + 1..]);
+                    break;
+                }
+            }
+            while real.len() < at.tasks.len() {
+                real.push(real.len() as u16);
+            }
+        }
+        out
+    }
+
     /// Share the tasks a step wrote with equal ones of other states.
     fn intern_tasks(&self, k: &mut Kernel) {
         for t in k.tasks.iter_mut() {
@@ -956,6 +993,13 @@ impl Model for System {
 
     fn hung(&self, k: &Kernel) -> ActorSet {
         super::hung::hung_set(&self.prog, k)
+    }
+
+    fn representative(&self, k: &Kernel) -> Option<(Kernel, Vec<u16>)> {
+        let (mut image, moved) = super::symmetry::representative(k, self.fixed()?)?;
+        seal(&mut image);
+        self.intern_tasks(&mut image);
+        Some((image, moved))
     }
 
     fn thread_local_copy(&self, k: &Kernel) -> Option<Kernel> {

@@ -192,3 +192,60 @@ fn symmetry_keeps_every_verdict_of_the_corpus() {
     assert!(merged > 0, "symmetry merged no state on the corpus");
     assert!(dropped > 0, "no corpus scenario computes with pid numbers: the fallback went untested");
 }
+
+/// The search expands one representative per class (`Model::representative`):
+/// an image of the state with the class's fingerprint that is its own
+/// representative; and a trace of steps taken from representatives maps
+/// back (`System::realize_trace`) to a schedule from the initial state that
+/// every state along it offers and that ends in the same class.
+#[test]
+fn representatives_are_canonical_and_their_traces_are_real_schedules() {
+    let (mut renamed_states, mut renamed_traces) = (0, 0);
+    for &(file, kernel) in SMALL {
+        let mut sys = build(file, kernel);
+        sys.set_symmetry(true);
+        let fixed = Fixed::of(&sys.boot());
+        let expand = |k: &Kernel| sys.representative(k).map_or_else(|| k.clone(), |(image, _)| image);
+        let initial = sys.initial().unwrap();
+        let mut seen = HashSet::from([sys.fingerprint(&initial)]);
+        let mut queue = VecDeque::from([(initial, Vec::new())]);
+        let mut steps = Vec::new();
+        while let Some((k, trace)) = queue.pop_front() {
+            if let Some((image, moved)) = sys.representative(&k) {
+                renamed_states += 1;
+                assert_eq!(sys.fingerprint(&image), sys.fingerprint(&k), "{file} [{kernel}]: another class");
+                assert!(sys.representative(&image).is_none(), "{file} [{kernel}]: not its own representative");
+                assert_eq!(moved.len(), k.tasks.len());
+            }
+            let k = expand(&k);
+            steps.clear();
+            sys.steps(&k, &mut steps);
+            for &step in &steps {
+                let Ok(next) = sys.next(&k, step) else { continue };
+                if !seen.insert(sys.fingerprint(&next)) {
+                    continue;
+                }
+                let mut trace = trace.clone();
+                trace.push(step);
+                // The schedule it stands for, from the start.
+                let real = sys.realize_trace(&trace);
+                assert_eq!(real.len(), trace.len());
+                renamed_traces += usize::from(real != trace);
+                let mut at = sys.initial().unwrap();
+                let mut offered = Vec::new();
+                for s in &real {
+                    offered.clear();
+                    sys.steps(&at, &mut offered);
+                    assert!(offered.contains(s), "{file} [{kernel}]: {real:?} takes a step not offered ({s:?})");
+                    at = sys.next(&at, *s).unwrap();
+                }
+                // In one orbit (the search's own form keeps reaped tasks in
+                // slot order, which the two need not share).
+                let orbit = |k: &Kernel| symmetry::fingerprint_of_order(k, fixed, true);
+                assert_eq!(orbit(&at), orbit(&next), "{file} [{kernel}]: {real:?} ends elsewhere");
+                queue.push_back((next, trace));
+            }
+        }
+    }
+    assert!(renamed_states > 0 && renamed_traces > 0, "no representative renamed anything: untested");
+}
