@@ -136,6 +136,22 @@ impl<'a, M: Model> Search<'a, M> {
     }
 }
 
+/// The state to expand in place of `state`, what is known of its steps,
+/// and where each of `state`'s actors went: under a quotient, its class's
+/// representative (`Model::representative`), of whose steps nothing is
+/// known yet (the effects `state` inherited are of other slots).
+pub(super) fn expanded_as<M: Model>(
+    model: &M,
+    config: &SearchConfig,
+    state: M::State,
+    known: Known<M>,
+) -> (M::State, Known<M>, Option<Vec<u16>>) {
+    match config.quotient.then(|| model.representative(&state)).flatten() {
+        Some((image, moved)) => (image, Known::default(), Some(moved)),
+        None => (state, known, None),
+    }
+}
+
 /// The bit of `actor`; out-of-range actors (a model bug) count as none.
 pub fn bit(actor: usize) -> ActorSet {
     u32::try_from(actor).ok().and_then(|a| ActorSet::from(1u8).checked_shl(a)).unwrap_or(0)
@@ -250,12 +266,7 @@ impl<M: Model> Search<'_, M> {
                 }
             }
             expanded += 1;
-            // Under a quotient, the class's representative is expanded, and
-            // what the state knew of its steps' effects is of other slots.
-            let (state, known, renamed) = match self.config.quotient.then(|| model.representative(&state)).flatten() {
-                Some((image, moved)) => (image, Known::default(), Some(moved)),
-                None => (state, known, None),
-            };
+            let (state, known, renamed) = expanded_as(model, self.config, state, known);
             steps.clear();
             successors.clear();
             model.steps(&state, &mut steps);

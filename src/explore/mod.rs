@@ -124,9 +124,9 @@ pub trait Model {
     /// class of equivalent states: the member of `state`'s class to expand
     /// in its place, and the actor each of `state`'s actors is in it (by
     /// index); None to expand `state` itself. The steps recorded from the
-    /// state are then the representative's, and `Finding` traces must be
-    /// mapped back to a schedule from the initial state by the model
-    /// (`kernel::System::realize`).
+    /// state are then the representative's, and a `Finding`'s trace must be
+    /// mapped back to the schedule from the initial state it stands for
+    /// (for the kernel model, `System::realize_trace`).
     fn representative(&self, _state: &Self::State) -> Option<(Self::State, Vec<u16>)> {
         None
     }

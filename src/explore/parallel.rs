@@ -60,12 +60,7 @@ fn expand<M: Model>(
     scratch: &mut Scratch<M>,
     (index, depth, owned, known): Entry<M>,
 ) -> Expanded<M> {
-    // Under a quotient, the class's representative is expanded, and what the
-    // state knew of its steps' effects is of other slots.
-    let (owned, known) = match config.quotient.then(|| model.representative(&owned)).flatten() {
-        Some((image, _)) => (image, Known::default()),
-        None => (owned, known),
-    };
+    let (owned, known, _) = super::bfs::expanded_as(model, config, owned, known);
     let state = &owned;
     let known = &known;
     let local = model.thread_local_copy(state);
