@@ -120,7 +120,7 @@ struct SearchArgs {
     /// Order of the exhaustive search; a complete search visits the same states
     /// in any. `preempt`: schedules with the fewest preemptions first (deadlocks
     /// that take few are met after a few hundred states), breadth-first on
-    /// every thread once 131072 states wait. `dfs`: deepest state first,
+    /// every thread once 16384 states wait. `dfs`: deepest state first,
     /// least memory, one thread. `bfs`: level by level, shortest traces,
     /// every thread. Under --max-depth the
     /// search is breadth-first whatever this says (only that order sees every
