@@ -325,7 +325,7 @@ fn options(search: &SearchArgs, interrupt: Arc<AtomicBool>) -> Result<Options, S
         },
         default_memory_limit,
         interrupt: Some(interrupt),
-        progress: progress_line(),
+        progress: progress_line(memory_limit),
         random,
         threads: match search.threads {
             Some(0) => std::thread::available_parallelism().map_or(1, |n| n.get()),
@@ -359,9 +359,9 @@ fn parse_size(s: &str) -> Option<u64> {
     (n.is_finite() && n >= 0.0).then_some((n * mult as f64) as u64)
 }
 
-/// A progress line on stderr (states, states/s, frontier, depth, memory),
-/// only when stderr is a terminal.
-fn progress_line() -> Option<ProgressFn> {
+/// A progress line on stderr (states, states/s, frontier, depth, memory
+/// and the memory limit), only when stderr is a terminal.
+fn progress_line(memory_limit: Option<u64>) -> Option<ProgressFn> {
     if !std::io::stderr().is_terminal() {
         return None;
     }
@@ -377,7 +377,8 @@ fn progress_line() -> Option<ProgressFn> {
     Some(Arc::new(move |p: &Progress| {
         let bar = &bar.0;
         let rate = if p.seconds > 0.0 { p.states as f64 / p.seconds } else { 0.0 };
-        let mem = crate::explore::resident_bytes().map(|b| format!(", {} MiB", b >> 20)).unwrap_or_default();
+        let limit = memory_limit.map(|l| format!(" of {} MiB", l >> 20)).unwrap_or_default();
+        let mem = crate::explore::resident_bytes().map(|b| format!(", {} MiB{limit}", b >> 20)).unwrap_or_default();
         bar.set_message(format!(
             "{} states ({:.0}/s), frontier {}, depth {}{mem}",
             p.states, rate, p.frontier, p.depth
