@@ -195,7 +195,22 @@ pub struct CheckResult {
     pub symmetry: bool,
     /// Why a search with symmetry reduction was run again without it, and
     /// how far it had come.
-    pub symmetry_dropped: Option<String>,
+    pub symmetry_dropped: Option<SymmetryDropped>,
+}
+
+/// Why a search with symmetry reduction was run again without it.
+#[derive(Clone, Debug)]
+pub struct SymmetryDropped {
+    /// Where and what the scenario did, or why the quotient could not tell.
+    pub why: String,
+    /// The states the search with symmetry had covered.
+    pub after_states: u64,
+}
+
+impl std::fmt::Display for SymmetryDropped {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} (after {} states)", self.why, self.after_states)
+    }
 }
 
 impl CheckResult {
@@ -328,7 +343,7 @@ pub fn check(map: &SourceMap, sys: &System, kernel: &str, opts: &Options) -> Che
             None => None,
         };
         if let Some(why) = why {
-            r.symmetry_dropped = Some(format!("{why} (after {} states)", out.stats.states));
+            r.symmetry_dropped = Some(SymmetryDropped { why, after_states: out.stats.states });
             sys.drop_symmetry();
             let plain = SearchConfig { quotient: false, ..config.clone() };
             out = explore::search_threads(sys, &plain);

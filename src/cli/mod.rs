@@ -611,8 +611,8 @@ fn matrix(name: &str, results: &[CheckResult], exps: &[expect::Expectation]) -> 
     // stepped back from symmetry reduction, and why.
     let mut reasons: Vec<(&str, Vec<&str>)> = Vec::new();
     for r in results.iter().filter(|r| r.verdict == Verdict::Ok) {
-        let Some(why) = &r.symmetry_dropped else { continue };
-        let why = why.split(" (after ").next().unwrap_or(why);
+        let Some(dropped) = &r.symmetry_dropped else { continue };
+        let why = dropped.why.as_str();
         match reasons.iter_mut().find(|(w, _)| *w == why) {
             Some((_, kernels)) => kernels.push(&r.kernel),
             None => reasons.push((why, vec![&r.kernel])),

@@ -849,9 +849,9 @@ fn srcu_read_unlock(c: &mut Ctx, a: &[i64]) -> KResult<i64> {
     c.k.task_mut(c.cur).srcu_reader = None;
     Ok(0)
 }
-/// The tasks now in a preemption-disabled region (RCU readers), other than the caller.
-/// The tasks in a read-side critical section (preemption disabled), as a
-/// `value::TASK_SET`, so that renaming the tasks renames the set.
+/// The tasks other than the caller now in a read-side critical section
+/// (preemption disabled), as a `value::TASK_SET`, so that renaming the
+/// tasks renames the set.
 fn rcu_gp_snapshot(c: &mut Ctx, _a: &[i64]) -> KResult<i64> {
     let mut set = 0i64;
     for t in c.k.task_ids() {

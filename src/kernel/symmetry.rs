@@ -195,15 +195,15 @@ impl Renaming {
 
     /// `k` with every object renamed and put at its new slot.
     pub fn apply(&self, k: &Kernel) -> Kernel {
-        let mut tasks: Vec<Option<Arc<Task>>> = vec![None; k.tasks.len()];
-        for (i, t) in k.tasks.iter().enumerate() {
-            let at = Self::map(&self.task, i) as usize;
-            if let Some(slot) = tasks.get_mut(at) {
-                // A task that names nothing renamed keeps its bytes and
-                // cached fingerprint, wherever its slot goes.
-                *slot = Some(if self.changes_task(t) { Arc::new(self.task_struct(t)) } else { t.clone() });
+        // A task that names nothing renamed keeps its bytes and cached
+        // fingerprint, wherever its slot goes.
+        let tasks = permuted(&k.tasks, &self.task, |t| {
+            if self.changes_task(t) {
+                Arc::new(self.task_struct(t))
+            } else {
+                t.clone()
             }
-        }
+        });
         let groups = permuted(k.groups.peek(), &self.group, |g| self.signal_struct(g));
         let pids = permuted(k.pids.peek(), &self.pid, |p| self.pid_struct(p));
         // The parts renaming leaves as they are stay shared, fingerprint and all.
@@ -238,7 +238,7 @@ impl Renaming {
             k.kernel_globals.clone()
         };
         Kernel {
-            tasks: tasks.into_iter().zip(k.tasks.iter()).map(|(n, old)| n.unwrap_or_else(|| old.clone())).collect(),
+            tasks,
             groups: Shared::new(groups),
             namespaces,
             pids: Shared::new(pids),
@@ -386,22 +386,21 @@ pub fn canonical_fingerprint(k: &Kernel, fixed: Fixed) -> crate::explore::Finger
 /// fingerprinted. Its own canonical image is itself: its tree tasks are in
 /// slot order, and its reaped ones in the slot order they had.
 pub fn representative(k: &Kernel, fixed: Fixed) -> Option<(Kernel, Vec<u16>)> {
-    let n = k.tasks.len();
-    // As `fingerprint_of_order`: these states keep their plain fingerprint.
-    if (n <= fixed.tasks + 1 && k.pids.peek().len() <= fixed.pids + 1) || n > value::TASK_SET_BITS as usize {
+    if !renamable(k, fixed) {
         return None;
     }
     let (mut order, rest) = tree_order(k, fixed);
     order.extend(rest);
-    if renames_nothing(k, fixed, &order) {
-        return None;
-    }
-    let r = Renaming::from_order(k, fixed, &order);
-    if r.is_identity() {
-        return None;
-    }
-    let image = r.apply(k);
-    Some((image, r.task))
+    let r = renaming_to(k, fixed, &order)?;
+    Some((r.apply(k), r.task))
+}
+
+/// Whether `k` is renamed at all. One with a single renamable task and pid
+/// has nothing to permute; one with more tasks than a `TASK_SET` can name
+/// keeps its plain fingerprint, which no renamed state can have.
+fn renamable(k: &Kernel, fixed: Fixed) -> bool {
+    let n = k.tasks.len();
+    !(n <= fixed.tasks + 1 && k.pids.peek().len() <= fixed.pids + 1) && n <= value::TASK_SET_BITS as usize
 }
 
 /// A thread's last canonical fingerprints by plain fingerprint, one per
@@ -447,10 +446,7 @@ pub fn canonical_fingerprint_cached(
 /// `MAX_ORDERS`, ties keep their slot order). Without, the reaped keep
 /// their slot order.
 pub fn fingerprint_of_order(k: &Kernel, fixed: Fixed, exact: bool) -> crate::explore::Fingerprint {
-    let n = k.tasks.len();
-    // A state with more tasks than a `TASK_SET` can name is not renamed:
-    // it keeps its plain fingerprint, which no renamed state can have.
-    if (n <= fixed.tasks + 1 && k.pids.peek().len() <= fixed.pids + 1) || n > value::TASK_SET_BITS as usize {
+    if !renamable(k, fixed) {
         return super::system::fingerprint(k);
     }
     let (mut order, mut rest) = tree_order(k, fixed);
@@ -522,16 +518,21 @@ pub fn tree_order(k: &Kernel, fixed: Fixed) -> (Vec<usize>, Vec<usize>) {
 }
 
 fn fingerprint_in_order(k: &Kernel, fixed: Fixed, order: &[usize]) -> crate::explore::Fingerprint {
-    // Most states are their own canonical form (tasks made in list order):
-    // they keep the fingerprint they have, computed from cached parts.
+    match renaming_to(k, fixed, order) {
+        Some(r) => super::system::fingerprint(&r.apply(k)),
+        // Its own canonical form: the fingerprint it has, from cached parts.
+        None => super::system::fingerprint(k),
+    }
+}
+
+/// The renaming that puts `k`'s tasks in `order`, or None where that is
+/// the identity: most states are their own canonical form (tasks made in
+/// list order), which `renames_nothing` sees without building it.
+fn renaming_to(k: &Kernel, fixed: Fixed, order: &[usize]) -> Option<Renaming> {
     if renames_nothing(k, fixed, order) {
-        return super::system::fingerprint(k);
+        return None;
     }
-    let r = Renaming::from_order(k, fixed, order);
-    if r.is_identity() {
-        return super::system::fingerprint(k);
-    }
-    super::system::fingerprint(&r.apply(k))
+    Some(Renaming::from_order(k, fixed, order)).filter(|r| !r.is_identity())
 }
 
 /// Whether `Renaming::from_order(k, fixed, order)` is the identity, found

@@ -17,7 +17,7 @@ pub struct Document<'a> {
 }
 
 #[derive(Serialize)]
-pub struct JsonStats<'a> {
+pub struct JsonStats {
     pub states: u64,
     pub transitions: u64,
     pub seconds: f64,
@@ -39,7 +39,7 @@ pub struct JsonStats<'a> {
     pub symmetry: bool,
     /// Why a search with symmetry reduction was run again without it.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub symmetry_dropped: Option<&'a str>,
+    pub symmetry_dropped: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -80,7 +80,7 @@ pub struct JsonResult<'a> {
     pub kernel: &'a str,
     pub verdict: &'a str,
     pub complete: bool,
-    pub stats: JsonStats<'a>,
+    pub stats: JsonStats,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -151,7 +151,7 @@ pub fn result(r: &CheckResult, seconds: bool) -> JsonResult<'_> {
             max_delays: r.schedule_bound.and_then(|(what, k)| (what == Switches::Delays).then_some(k)),
             memory_limit: r.memory_limit.map(|(bytes, _)| bytes),
             symmetry: r.symmetry,
-            symmetry_dropped: r.symmetry_dropped.as_deref(),
+            symmetry_dropped: r.symmetry_dropped.as_ref().map(|d| d.to_string()),
         },
         message: r.message.as_deref(),
         at: r.at.as_deref(),

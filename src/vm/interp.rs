@@ -38,9 +38,12 @@ pub struct StepLog {
     pub output: Vec<String>,
 }
 
+/// Where an operation without a source position is said to be.
+const NO_SPAN: Span = Span { file: crate::lang::ast::FileId(0), lo: 0, hi: 0 };
+
 fn op_span(prog: &Program, f: &Frame) -> Span {
     let func = prog.func(f.func);
-    func.spans.get(f.pc as usize).or(func.spans.last()).copied().unwrap_or(Span::new(crate::lang::ast::FileId(0), 0, 0))
+    func.spans.get(f.pc as usize).or(func.spans.last()).copied().unwrap_or(NO_SPAN)
 }
 
 /// Whether `op` ends the step before it (a scheduling point).
@@ -281,11 +284,7 @@ pub fn user_span(prog: &Program, frames: &[Frame]) -> Option<Span> {
 /// Where to say a symmetry break happened: at the scenario's line (what its
 /// author can change), else at the kernel's own.
 fn break_span(prog: &Program, vm: &TaskVm) -> Span {
-    user_span(prog, &vm.frames).or_else(|| vm.frames.last().map(|f| op_span(prog, f))).unwrap_or(Span::new(
-        crate::lang::ast::FileId(0),
-        0,
-        0,
-    ))
+    user_span(prog, &vm.frames).or_else(|| vm.frames.last().map(|f| op_span(prog, f))).unwrap_or(NO_SPAN)
 }
 
 /// Record a symmetry break of the task running with `vm` (see `break_span`).
@@ -294,7 +293,17 @@ fn note_break_in(prog: &Program, vm: &TaskVm, why: SymmetryBreak) {
 }
 
 fn note_break(prog: &Program, span: Option<Span>, why: SymmetryBreak) {
-    prog.symmetry.note(span.unwrap_or(Span::new(crate::lang::ast::FileId(0), 0, 0)), why);
+    prog.symmetry.note(span.unwrap_or(NO_SPAN), why);
+}
+
+/// A value used as a plain number (a field, `errno`, a count): a pid
+/// number loses its tag, and since renaming would change it, that is a
+/// symmetry break.
+fn plain_number(prog: &Program, vm: &TaskVm, v: i64) -> i64 {
+    if value::is_pid_nr(v) {
+        note_break_in(prog, vm, SymmetryBreak::Computes);
+    }
+    value::number(v)
 }
 
 /// A primitive's arguments as numbers (pid numbers without their tag), and
@@ -672,19 +681,13 @@ fn exec<H: Host>(
         Op::SetField(f) => {
             let v = pop(vm)?;
             let o = pop(vm)?;
-            if value::is_pid_nr(v) {
-                note_break_in(prog, vm, SymmetryBreak::Computes);
-            }
-            k.set_field(f, o, value::number(v))?;
+            k.set_field(f, o, plain_number(prog, vm, v))?;
         }
         Op::Current => vm.stack.push(k.task_handle(t)),
         Op::LoadErrno => vm.stack.push(vm.errno),
         Op::StoreErrno => {
             let v = pop(vm)?;
-            if value::is_pid_nr(v) {
-                note_break_in(prog, vm, SymmetryBreak::Computes);
-            }
-            vm.errno = value::number(v);
+            vm.errno = plain_number(prog, vm, v);
         }
         Op::WaitBegin => {}
         Op::WaitCheck { state, daemon, retry } => {
@@ -734,10 +737,7 @@ fn exec<H: Host>(
         }
         Op::Nondet => {
             let n = pop(vm)?;
-            if value::is_pid_nr(n) {
-                note_break_in(prog, vm, SymmetryBreak::Computes);
-            }
-            let n = value::number(n);
+            let n = plain_number(prog, vm, n);
             if !(1..=64).contains(&n) {
                 // A computed count (a constant one is refused at compile time).
                 return Err(Fault::Unsupported(format!("nondet({n}): the number of choices must be 1..64")));
@@ -811,9 +811,7 @@ impl Args {
         stack.truncate(from);
         args
     }
-}
 
-impl Args {
     /// Pid numbers as plain numbers (see `value::PID_NR`).
     fn strip_pid_nrs(&mut self) {
         let vals: &mut [i64] = match self {
