@@ -15,6 +15,11 @@
 //!
 //! This is the commutation of sleep sets (Godefroid), used to reuse work
 //! rather than to skip transitions, so no state, edge or trace changes.
+//!
+//! A step with no inherited effect may still have run in some other state
+//! with everything it depends on as it is here: the model is asked
+//! (`Model::remembered_effect`; for the kernel, `kernel/memo.rs`) before
+//! the step is run, and told each effect recorded (`remember_effect`).
 
 use std::sync::Arc;
 
@@ -36,18 +41,20 @@ pub(super) struct Successor<M: Model> {
 }
 
 /// How a successor was made: run (the state, and the step's effect if the
-/// model records one), or from the effect at this position of the inherited
-/// list (the state not built yet).
+/// model records one), from the effect at this position of the inherited
+/// list, or from an effect the model remembered (the state not built yet).
 enum Made<M: Model> {
     Run(M::State, Option<Arc<M::Effect>>),
     Replayed(usize),
+    Remembered(Arc<M::Effect>),
 }
 
-/// A successor still to build: the state, or its effect's position in the
-/// inherited list (see `Expansion::into_inherited`).
+/// A successor still to build: the state, its effect's position in the
+/// inherited list (see `Expansion::into_inherited`), or its effect.
 pub(super) enum Pending<M: Model> {
     Built(M::State),
     Replay(usize),
+    Effect(Arc<M::Effect>),
 }
 
 impl<M: Model> Pending<M> {
@@ -55,8 +62,13 @@ impl<M: Model> Pending<M> {
     pub(super) fn built(self) -> Option<M::State> {
         match self {
             Pending::Built(s) => Some(s),
-            Pending::Replay(_) => None,
+            Pending::Replay(_) | Pending::Effect(_) => None,
         }
+    }
+
+    /// Whether the state is still to be built from its parent.
+    pub(super) fn needs_parent(&self) -> bool {
+        !matches!(self, Pending::Built(_))
     }
 
     /// The state, building it from `inherited` (the expanded state's) if need be.
@@ -73,6 +85,7 @@ impl<M: Model> Pending<M> {
                 Some(effect) => build(model, parent, step, effect),
                 None => model.next(parent, step),
             },
+            Pending::Effect(effect) => build(model, parent, step, &effect),
         }
     }
 }
@@ -82,6 +95,7 @@ impl<M: Model> Successor<M> {
         match self.made {
             Made::Run(s, _) => Pending::Built(s),
             Made::Replayed(j) => Pending::Replay(j),
+            Made::Remembered(e) => Pending::Effect(e),
         }
     }
 }
@@ -159,6 +173,7 @@ impl<M: Model> Expansion<M> {
         match &successor.made {
             Made::Run(_, e) => e.as_ref(),
             Made::Replayed(j) => self.inherited.effect(*j),
+            Made::Remembered(e) => Some(e),
         }
     }
 
@@ -232,8 +247,22 @@ impl<M: Model> Expansion<M> {
                 }
             }
         }
+        // Else the step may have had the same effect in another state: a
+        // state of the search mostly differs from the ones met before in
+        // what other tasks did.
+        if let Some(effect) = model.remembered_effect(state, step) {
+            if let Some(fingerprint) = model.replay_fingerprint(state, &effect) {
+                if single && room {
+                    self.here.push((step, Source::Recorded(effect.clone())));
+                }
+                return Ok(Successor { fingerprint, made: Made::Remembered(effect) });
+            }
+        }
         let (next, effect) = model.next_with_effect(state, step)?;
         let effect = effect.map(Arc::new);
+        if let Some(e) = &effect {
+            model.remember_effect(state, step, e);
+        }
         if let (true, true, Some(e)) = (single, room, &effect) {
             self.here.push((step, Source::Recorded(e.clone())));
         }

@@ -81,6 +81,18 @@ pub trait Model {
         None
     }
 
+    /// The effect `step` had in some earlier state, if the model remembers
+    /// one that holds in `state` too (what the step read and wrote is as it
+    /// was then, so it would do the same again). The search then builds the
+    /// successor from it (`replay_fingerprint`, `replay`) instead of running
+    /// the step.
+    fn remembered_effect(&self, _state: &Self::State, _step: Self::Step) -> Option<Arc<Self::Effect>> {
+        None
+    }
+
+    /// Remember that `step` had `effect` in `state`, for `remembered_effect`.
+    fn remember_effect(&self, _state: &Self::State, _step: Self::Step, _effect: &Arc<Self::Effect>) {}
+
     /// Whether a step with effect `kept` still has that effect after a step
     /// with effect `taken` (of another actor) ran: `taken` wrote nothing
     /// `kept` read or wrote.

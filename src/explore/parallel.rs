@@ -31,7 +31,7 @@ struct Expanded<M: Model> {
     /// it was visited before this chunk (dropped at once, on its own thread).
     successors: Vec<(M::Step, Successor<M>)>,
     /// The expanded state, and what it inherited, kept while a successor
-    /// is still to be built from it (`Pending::Replay`).
+    /// is still to be built from it (`Pending::needs_parent`).
     parent: Option<(M::State, Known<M>)>,
 }
 
@@ -124,7 +124,7 @@ fn expand<M: Model>(
         }
     }
     // The successors still to build need their parent in the merge.
-    if e.successors.iter().any(|(_, n)| matches!(n, Ok((_, Some((Pending::Replay(_), _)))))) {
+    if e.successors.iter().any(|(_, n)| matches!(n, Ok((_, Some((p, _)))) if p.needs_parent())) {
         e.parent = Some((owned, expansion.into_inherited()));
     }
     e
@@ -419,7 +419,7 @@ fn merge<M: Model>(
                             }
                         },
                         // `expand` keeps the parent of every successor still to build.
-                        (Pending::Replay(_), None) => {
+                        (_, None) => {
                             debug_assert!(false, "a successor to build from an effect without its parent");
                             continue;
                         }

@@ -9,6 +9,7 @@ pub mod fields;
 pub mod footprint;
 pub mod host;
 pub mod hung;
+mod memo;
 pub mod models;
 pub mod objects;
 pub mod prims;

@@ -946,7 +946,7 @@ pub fn rcu_tasks_view(prog: &Program, task: &Task) -> RcuView {
 }
 
 /// See `rcu_tasks_view()`.
-#[derive(Clone, Copy, PartialEq, Eq)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub struct RcuView {
     hashed: bool,
     on_rq: bool,

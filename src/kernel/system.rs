@@ -76,7 +76,13 @@ pub struct System {
     /// Set when a search found symmetry unsound for this scenario: the
     /// search is run again with plain fingerprints (`check::check`).
     symmetry_dropped: std::sync::atomic::AtomicBool,
+    /// This system among those of the process, for the steps each thread
+    /// remembers (`memo`).
+    id: u64,
 }
+
+/// The next `System::id`.
+static SYSTEMS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
 
 /// pid numbers of the boot tasks, as on the machine of the original report.
 pub const INIT_PID: PidNr = 1;
@@ -100,6 +106,7 @@ impl System {
             sort_rcu_lists: true,
             symmetry: None,
             symmetry_dropped: Default::default(),
+            id: SYSTEMS.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
         }
     }
 
@@ -842,6 +849,10 @@ impl<'a> Composed<'a> {
 }
 
 impl Effect {
+    pub(super) fn footprint(&self) -> &footprint::Footprint {
+        &self.footprint
+    }
+
     fn of(footprint: footprint::Footprint, next: &Kernel) -> Effect {
         let written = |p: u16| footprint.write & p != 0;
         let mut tasks = Vec::new();
@@ -946,6 +957,14 @@ impl Model for System {
             }));
         }
         Some(next.fingerprint())
+    }
+
+    fn remembered_effect(&self, k: &Kernel, step: Step) -> Option<std::sync::Arc<Effect>> {
+        super::memo::recall(self.id, &self.prog, k, step)
+    }
+
+    fn remember_effect(&self, k: &Kernel, step: Step, effect: &std::sync::Arc<Effect>) {
+        super::memo::remember(self.id, &self.prog, k, step, effect)
     }
 
     fn replay(&self, k: &Kernel, effect: &Effect) -> Option<Kernel> {

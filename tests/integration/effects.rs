@@ -67,6 +67,57 @@ fn a_step_built_from_its_effect_is_the_step_run_on_every_corpus_diamond() {
     assert!(checked > 10_000, "only {checked} commuting pairs checked");
 }
 
+/// In the first `cap` states (breadth-first) of `sys`, every step whose
+/// effect the model remembers from another state (`Model::remembered_effect`)
+/// builds exactly the successor the interpreter computes there. Every step
+/// run is remembered, as the search does. Returns the steps recalled and the
+/// mismatches.
+fn recalls(sys: &System, cap: usize) -> (usize, Vec<String>) {
+    let Ok(initial) = sys.initial() else { return (0, Vec::new()) };
+    let mut seen = HashSet::from([sys.fingerprint(&initial)]);
+    let mut queue = VecDeque::from([initial]);
+    let (mut checked, mut bad) = (0, Vec::new());
+    let mut steps = Vec::new();
+    while let Some(k) = queue.pop_front() {
+        steps.clear();
+        sys.steps(&k, &mut steps);
+        for &step in &steps {
+            if let Some(effect) = sys.remembered_effect(&k, step) {
+                if let Some(replayed) = sys.replay_fingerprint(&k, &effect) {
+                    checked += 1;
+                    let run = sys.next(&k, step);
+                    let built = sys.replay(&k, &effect);
+                    let same = match (&run, &built) {
+                        (Ok(run), Some(built)) => run == built && sys.fingerprint(run) == replayed,
+                        _ => false,
+                    };
+                    if !same {
+                        bad.push(format!("{step:?}"));
+                    }
+                }
+            }
+            let Ok((next, Some(effect))) = sys.next_with_effect(&k, step) else { continue };
+            sys.remember_effect(&k, step, &std::sync::Arc::new(effect));
+            if seen.len() < cap && seen.insert(sys.fingerprint(&next)) {
+                queue.push_back(next);
+            }
+        }
+    }
+    (checked, bad)
+}
+
+#[test]
+fn a_step_built_from_an_effect_remembered_from_another_state_is_the_step_run() {
+    let (mut checked, mut bad) = (0, Vec::new());
+    crate::each_corpus_system(|name, k, _, sys| {
+        let (c, b) = recalls(sys, 1000);
+        checked += c;
+        bad.extend(b.into_iter().take(3).map(|d| format!("{name} [{k}]: {d}")));
+    });
+    assert!(bad.is_empty(), "built from a remembered effect, not as run:\n{}", bad.join("\n"));
+    assert!(checked > 100_000, "only {checked} remembered effects checked");
+}
+
 /// Along `walks` random paths of up to `len` steps, carry the effects the
 /// search would carry (every single step's effect, kept while each step
 /// taken commutes with it) and check, in every state on the way, each one
