@@ -118,6 +118,10 @@ impl<'a, M: Model> Search<'a, M> {
         let search = &mut self;
         let mut unsure_partial = false;
         if finding.is_none() && stop == StopReason::Complete {
+            // The pass over the graph needs the states' records (for
+            // traces), not their fingerprints: let those go first, so
+            // that the pass's own arrays take their place in memory.
+            search.visited = VisitedSet::default();
             let graph = search.graph.take();
             if let Some(graph) = graph.as_ref().filter(|_| search.config.quotient) {
                 unsure_partial = scc::waits_in_a_bottom_cycle(graph);

@@ -112,14 +112,16 @@ pub struct StuckComponent {
 
 const UNVISITED: u32 = u32::MAX;
 
-/// Working arrays of Tarjan's algorithm.
+/// Working arrays of Tarjan's algorithm: 9 bytes a state, plus the stacks
+/// (the search's graph has millions of states, and this pass runs when the
+/// search has all of them in memory).
 struct Tarjan {
     index: Vec<u32>,
     lowlink: Vec<u32>,
     on_stack: Vec<bool>,
     stack: Vec<u32>,
     /// Simulated call stack: (state, position of the next edge to follow).
-    calls: Vec<(u32, usize)>,
+    calls: Vec<(u32, u32)>,
     counter: u32,
 }
 
@@ -134,10 +136,14 @@ impl Tarjan {
     }
 }
 
-/// Strongly connected components by an iterative Tarjan (graphs have
-/// millions of states: no recursion). Returns the component id of every
-/// state and the number of components. Edges to unknown states are ignored.
-pub fn components(graph: &Graph) -> (Vec<u32>, u32) {
+/// Call `f` with each strongly connected component (its states), found by
+/// an iterative Tarjan (no recursion: millions of states), in reverse
+/// topological order: every component an edge leads to from the one given
+/// was given before. `f` also gets whether a state is in the component
+/// given or in one not given yet (on Tarjan's stack), which for the target
+/// of an edge from the component means: in the component. Edges to unknown
+/// states are ignored.
+fn each_component(graph: &Graph, mut f: impl FnMut(&[u32], &dyn Fn(u32) -> bool)) {
     let n = graph.len();
     let mut t = Tarjan {
         index: vec![UNVISITED; n],
@@ -147,8 +153,6 @@ pub fn components(graph: &Graph) -> (Vec<u32>, u32) {
         calls: Vec::new(),
         counter: 0,
     };
-    let mut component = vec![UNVISITED; n];
-    let mut count = 0u32;
     for root in 0..n {
         if t.index[root] != UNVISITED {
             continue;
@@ -156,7 +160,7 @@ pub fn components(graph: &Graph) -> (Vec<u32>, u32) {
         t.enter(root);
         while let Some(top) = t.calls.last_mut() {
             let v = top.0 as usize;
-            if let Some(&w) = graph.successors(v).get(top.1) {
+            if let Some(&w) = graph.successors(v).get(top.1 as usize) {
                 top.1 += 1;
                 let w = w as usize;
                 if w >= n {
@@ -176,28 +180,40 @@ pub fn components(graph: &Graph) -> (Vec<u32>, u32) {
                 t.lowlink[u] = t.lowlink[u].min(t.lowlink[v]);
             }
             if t.lowlink[v] == t.index[v] {
-                while let Some(w) = t.stack.pop() {
+                let at = t.stack.iter().rposition(|&w| w as usize == v).unwrap_or(0);
+                let on_stack = &t.on_stack;
+                f(&t.stack[at..], &|w| on_stack.get(w as usize).copied().unwrap_or(false));
+                for &w in &t.stack[at..] {
                     t.on_stack[w as usize] = false;
-                    component[w as usize] = count;
-                    if w as usize == v {
-                        break;
-                    }
                 }
-                count += 1;
+                t.stack.truncate(at);
             }
         }
     }
+}
+
+/// The component id of every state and the number of components (ids in
+/// the order `each_component` finds them).
+#[cfg(test)]
+fn components(graph: &Graph) -> (Vec<u32>, u32) {
+    let mut component = vec![UNVISITED; graph.len()];
+    let mut count = 0u32;
+    each_component(graph, |states, _| {
+        for &v in states {
+            component[v as usize] = count;
+        }
+        count += 1;
+    });
     (component, count)
 }
 
-/// What the passes below need of one strongly connected component.
-struct ComponentSummary {
+/// What the passes below need of a bottom component with a cycle: one no
+/// edge leaves, with more than one state or a self-loop, where a run can
+/// stay for ever. (Single states without a self-loop are terminal states,
+/// the search's business.)
+struct BottomCycle {
     /// The component's state with the smallest index.
     first: u32,
-    /// No edge leaves it, and it has a cycle (more than one state, or a
-    /// self-loop): a run can stay in it for ever. Single states without a
-    /// self-loop are terminal states, the search's business.
-    bottom_cycle: bool,
     /// Actors waiting in every state of it, in some state of it, and with
     /// a step in some state of it.
     waiting_all: ActorSet,
@@ -205,54 +221,44 @@ struct ComponentSummary {
     moves_any: ActorSet,
 }
 
-fn summaries(graph: &Graph) -> Vec<ComponentSummary> {
-    let (component, count) = components(graph);
-    let count = count as usize;
-    let mut first = vec![UNVISITED; count];
-    let mut size = vec![0u32; count];
-    let mut bottom = vec![true; count];
-    let mut self_loop = vec![false; count];
-    let mut waiting_all = vec![!0 as ActorSet; count];
-    let mut waiting_any = vec![0 as ActorSet; count];
-    let mut moves_any = vec![0 as ActorSet; count];
-    for (v, &c) in component.iter().enumerate() {
-        let c = c as usize;
-        if c >= count {
-            continue;
-        }
-        // States are scanned in index order, so the first one seen is the smallest.
-        if first[c] == UNVISITED {
-            first[c] = v as u32;
-        }
-        size[c] = size[c].saturating_add(1);
-        waiting_all[c] &= graph.waiting(v);
-        waiting_any[c] |= graph.waiting(v);
-        moves_any[c] |= graph.moves(v);
-        for &w in graph.successors(v) {
-            if w as usize == v {
-                self_loop[c] = true;
-            } else if component.get(w as usize).is_some_and(|&cw| cw as usize != c) {
-                bottom[c] = false;
+/// The bottom components with a cycle, each summed up as it is found: what
+/// is kept is proportional to those, not to all components (a search's
+/// graph is mostly acyclic, nearly one component per state).
+fn bottom_cycles(graph: &Graph) -> Vec<BottomCycle> {
+    let mut found = Vec::new();
+    each_component(graph, |states, inside| {
+        let mut cycle = states.len() > 1;
+        for &v in states {
+            for &w in graph.successors(v as usize) {
+                if (w as usize) >= graph.len() {
+                    continue;
+                }
+                if !inside(w) {
+                    return;
+                }
+                cycle |= w == v;
             }
         }
-    }
-    (0..count)
-        .map(|c| ComponentSummary {
-            first: first[c],
-            bottom_cycle: bottom[c] && (size[c] > 1 || self_loop[c]),
-            waiting_all: waiting_all[c],
-            waiting_any: waiting_any[c],
-            moves_any: moves_any[c],
-        })
-        .collect()
+        if !cycle {
+            return;
+        }
+        let mut c = BottomCycle { first: u32::MAX, waiting_all: !0, waiting_any: 0, moves_any: 0 };
+        for &v in states {
+            c.first = c.first.min(v);
+            c.waiting_all &= graph.waiting(v as usize);
+            c.waiting_any |= graph.waiting(v as usize);
+            c.moves_any |= graph.moves(v as usize);
+        }
+        found.push(c);
+    });
+    found
 }
 
 /// Every bottom component (with a cycle) in which some actors wait and never
 /// move, ordered by smallest state index.
 pub fn stuck_components(graph: &Graph) -> Vec<StuckComponent> {
-    let mut all: Vec<StuckComponent> = summaries(graph)
+    let mut all: Vec<StuckComponent> = bottom_cycles(graph)
         .into_iter()
-        .filter(|c| c.bottom_cycle)
         .map(|c| StuckComponent { first: c.first, stuck: c.waiting_all & !c.moves_any, moving: c.moves_any })
         .filter(|s| s.stuck != 0)
         .collect();
@@ -264,7 +270,7 @@ pub fn stuck_components(graph: &Graph) -> Vec<StuckComponent> {
 /// actor waits: where a partial deadlock could be, for a graph whose actor
 /// indices do not name the same actor from state to state.
 pub fn waits_in_a_bottom_cycle(graph: &Graph) -> bool {
-    summaries(graph).iter().any(|c| c.bottom_cycle && c.waiting_any != 0)
+    bottom_cycles(graph).iter().any(|c| c.waiting_any != 0)
 }
 
 /// The stuck bottom component whose smallest state index is smallest.
