@@ -26,12 +26,12 @@ use super::Kernel;
 use crate::lang::bytecode::Program;
 
 /// Sets of the table of footprints, by the stepping task's state and step.
-const STEP_SETS: usize = 1 << 14;
+const STEP_SETS: usize = 1 << 15;
 /// Footprints remembered per step: a step whose control flow depends on
 /// what it reads has one per path.
 const PATHS: usize = 2;
 /// Sets of the table of effects, by step and what its footprint covered.
-const EFFECT_SETS: usize = 1 << 15;
+const EFFECT_SETS: usize = 1 << 16;
 const WAYS: usize = 2;
 
 /// The footprints a step had, newest first.
