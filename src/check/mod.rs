@@ -302,7 +302,7 @@ pub fn check(map: &SourceMap, sys: &System, kernel: &str, opts: &Options) -> Che
         quotient: sys.symmetry(),
     };
     let mut schedules_run = None;
-    sys.prog.symmetry.reset();
+    sys.begin_search();
     let mut out = match &opts.random {
         Some(rc) => {
             let ro = explore::random_search(sys, &config, rc);

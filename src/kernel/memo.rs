@@ -12,10 +12,16 @@
 //! what other tasks did: on the seed plus one helper, 74 % of the steps run
 //! (v6.9) and 90 % (v6.3) had run before with everything they read as it is.
 //!
-//! Each thread keeps its own table of a fixed size (no lock, no growth): a
-//! two-way set per hash of the stepping task's state and the step, holding
-//! the effect and a hash of what its footprint covered. A lookup compares
-//! that hash with the same objects in the state at hand.
+//! Each thread keeps its own tables of a fixed size (no lock, no growth).
+//! The first gives, for the stepping task's state and the step, the
+//! footprints the step had (one per path through it); the second, for
+//! those and a hash of what a footprint covered, the effect. A lookup
+//! hashes the same objects in the state at hand.
+//!
+//! Entries are kept for one search of one `System`: running a step also
+//! records, outside the state, whether it breaks symmetry
+//! (`Program::symmetry`), and a search must meet every break it could run
+//! into itself (`System::begin_search`).
 
 use std::cell::RefCell;
 use std::sync::Arc;
@@ -37,6 +43,7 @@ const WAYS: usize = 2;
 /// The footprints a step had, newest first.
 #[derive(Default)]
 struct Paths {
+    /// As `Entry::system`.
     system: u64,
     tag: u128,
     footprints: [Option<Footprint>; PATHS],
@@ -44,7 +51,8 @@ struct Paths {
 
 #[derive(Default)]
 struct Entry {
-    /// The `System` (program and kernel model) the step belongs to.
+    /// The `System` (program and kernel model) and the search the step
+    /// ran in (`System::begin_search`).
     system: u64,
     tag: u128,
     contents: u128,

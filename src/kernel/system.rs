@@ -76,9 +76,10 @@ pub struct System {
     /// Set when a search found symmetry unsound for this scenario: the
     /// search is run again with plain fingerprints (`check::check`).
     symmetry_dropped: std::sync::atomic::AtomicBool,
-    /// This system among those of the process, for the steps each thread
-    /// remembers (`memo`).
+    /// This system among those of the process, and its search (see
+    /// `begin_search`), for the steps each thread remembers (`memo`).
     id: u64,
+    searches: std::sync::atomic::AtomicU64,
 }
 
 /// The next `System::id`.
@@ -107,6 +108,7 @@ impl System {
             symmetry: None,
             symmetry_dropped: Default::default(),
             id: SYSTEMS.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+            searches: Default::default(),
         }
     }
 
@@ -119,6 +121,20 @@ impl System {
 
     pub fn symmetry(&self) -> bool {
         self.fixed().is_some()
+    }
+
+    /// A new search begins: forget the symmetry breaks the last one met,
+    /// and the steps it ran. A step remembered from an earlier search would
+    /// not run again, and so not record a break it makes (`Program::symmetry`)
+    /// in this one.
+    pub fn begin_search(&self) {
+        self.prog.symmetry.reset();
+        self.searches.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// The system and its search, as the step memo knows them.
+    fn memo_scope(&self) -> u64 {
+        self.id << 32 | (self.searches.load(std::sync::atomic::Ordering::Relaxed) & 0xffff_ffff)
     }
 
     /// Plain fingerprints from now on: symmetry turned out unsound here.
@@ -960,11 +976,11 @@ impl Model for System {
     }
 
     fn remembered_effect(&self, k: &Kernel, step: Step) -> Option<std::sync::Arc<Effect>> {
-        super::memo::recall(self.id, &self.prog, k, step)
+        super::memo::recall(self.memo_scope(), &self.prog, k, step)
     }
 
     fn remember_effect(&self, k: &Kernel, step: Step, effect: &std::sync::Arc<Effect>) {
-        super::memo::remember(self.id, &self.prog, k, step, effect)
+        super::memo::remember(self.memo_scope(), &self.prog, k, step, effect)
     }
 
     fn replay(&self, k: &Kernel, effect: &Effect) -> Option<Kernel> {

@@ -13,10 +13,15 @@ use taskcheck::kernel::{models, Kernel};
 use taskcheck::lang::diag::SourceMap;
 
 fn build(file: &str, kernel: &str) -> System {
+    build_with_map(file, kernel).1
+}
+
+fn build_with_map(file: &str, kernel: &str) -> (SourceMap, System) {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios").join(file);
     let text = std::fs::read_to_string(path).unwrap();
     let mut map = SourceMap::default();
-    check::build(&mut map, &models::builtin(kernel).unwrap(), file, &text).unwrap().0
+    let sys = check::build(&mut map, &models::builtin(kernel).unwrap(), file, &text).unwrap().0;
+    (map, sys)
 }
 
 /// Every reachable state of the plain search (symmetry off).
@@ -248,4 +253,39 @@ fn representatives_are_canonical_and_their_traces_are_real_schedules() {
         }
     }
     assert!(renamed_states > 0 && renamed_traces > 0, "no representative renamed anything: untested");
+}
+
+/// A search that meets a symmetry break reports it even when an earlier
+/// search of the same system ran the step that breaks it: steps remembered
+/// from that search (`kernel/memo.rs`) must not skip the interpreter's
+/// record of the break.
+#[test]
+fn a_second_search_of_a_system_meets_its_symmetry_break_again() {
+    let why = |r: &check::CheckResult| r.symmetry_dropped.as_ref().map(|d| d.why.clone());
+    let opts = Options { threads: 1, ..Options::default() };
+    let mut exercised = 0;
+    for file in ["errno_per_thread.c", "kill0_visibility.c", "nested_pidns_numbers.c", "three_level_pidns.c"] {
+        let symmetric = || {
+            let (map, mut sys) = build_with_map(file, "v6.9");
+            sys.set_symmetry(true);
+            (map, sys)
+        };
+        let (map, sys) = symmetric();
+        let fresh = check::check(&map, &sys, "v6.9", &opts);
+        assert!(why(&fresh).is_some_and(|w| w.contains(file)), "{file}: {:?}", why(&fresh));
+        let (map, sys) = symmetric();
+        // Bounded: the break is met, but an incomplete search keeps symmetry.
+        let max_states = Some(fresh.stats.states / 2);
+        let bounds = taskcheck::explore::Bounds { max_states, ..Default::default() };
+        let first = check::check(&map, &sys, "v6.9", &Options { bounds, ..opts.clone() });
+        assert!(!first.complete && first.symmetry, "{file}: the bounded search keeps symmetry");
+        if sys.prog.symmetry.first().is_none() {
+            continue;
+        }
+        exercised += 1;
+        let second = check::check(&map, &sys, "v6.9", &opts);
+        assert_eq!(why(&second), why(&fresh), "{file}");
+        assert_eq!(second.stats.states, fresh.stats.states, "{file}");
+    }
+    assert!(exercised >= 2, "only {exercised} scenarios met their break within the bound");
 }
