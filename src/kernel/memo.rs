@@ -106,6 +106,14 @@ impl std::hash::Hash for DependsOn<'_> {
         let (k, f) = (self.k, self.f);
         let whole = f.read_tasks | f.write_tasks;
         let views = f.read_views & !whole;
+        let rw = f.read | f.write;
+        // Which objects follow, so that the values of one footprint's
+        // objects never pass for another's: a lookup hashes the state at
+        // hand with each footprint the step had, and must match only an
+        // entry recorded with that footprint.
+        state.write_u64(whole);
+        state.write_u64(views);
+        state.write_u16(rw);
         for (i, t) in k.tasks.iter().enumerate().take(64) {
             if whole >> i & 1 != 0 {
                 state.write_u128(t.hash.0);
@@ -113,7 +121,6 @@ impl std::hash::Hash for DependsOn<'_> {
                 super::prims::rcu_tasks_view(self.prog, t).hash(state);
             }
         }
-        let rw = f.read | f.write;
         if rw & part::TASK_COUNT != 0 {
             state.write_usize(k.tasks.len());
         }
@@ -186,4 +193,39 @@ pub fn remember(system: u64, prog: &Program, k: &Kernel, step: Step, effect: &Ar
             set[0] = Entry { system, tag, contents, effect: Some(effect.clone()) };
         }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::explore::Model;
+
+    /// A state of the seed with several tasks, and its system.
+    fn seed_state() -> (crate::kernel::system::System, Kernel) {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/seed_unshare_deadlock.c");
+        let text = std::fs::read_to_string(path).expect("the seed");
+        let model = crate::kernel::models::builtin("v6.1").expect("a built-in kernel");
+        let mut map = crate::lang::diag::SourceMap::default();
+        let Ok((sys, _)) = crate::check::build(&mut map, &model, "seed.c", &text) else { panic!("the seed builds") };
+        let k = sys.initial().expect("boots");
+        (sys, k)
+    }
+
+    #[test]
+    fn what_a_footprint_covers_is_told_apart_from_another_footprints_equal_values() {
+        let (sys, a) = seed_state();
+        assert!(a.tasks.len() >= 2);
+        // In b, tasks 0 and 1 trade places: a's task 0 is b's task 1.
+        let mut b = a.clone();
+        b.tasks.swap(0, 1);
+        let first = Footprint { read_tasks: 0b01, write_tasks: 0b01, ..Footprint::default() };
+        let second = Footprint { read_tasks: 0b10, write_tasks: 0b10, ..Footprint::default() };
+        assert_ne!(contents(&sys.prog, &a, &first), contents(&sys.prog, &b, &second));
+        let viewed = Footprint { read_views: 0b10, ..Footprint::default() };
+        let whole = Footprint { read_tasks: 0b10, ..Footprint::default() };
+        assert_ne!(contents(&sys.prog, &a, &viewed), contents(&sys.prog, &a, &whole));
+        // The same footprint over the same values agrees, and over other values does not.
+        assert_eq!(contents(&sys.prog, &a, &first), contents(&sys.prog, &a.clone(), &first));
+        assert_ne!(contents(&sys.prog, &a, &first), contents(&sys.prog, &b, &first));
+    }
 }

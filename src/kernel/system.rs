@@ -117,6 +117,7 @@ impl System {
     /// those operations must be run again without it.
     pub fn set_symmetry(&mut self, on: bool) {
         self.symmetry = on.then(|| super::symmetry::Fixed::of(&self.boot()));
+        self.new_memo_scope();
     }
 
     pub fn symmetry(&self) -> bool {
@@ -154,6 +155,13 @@ impl System {
     pub fn set_reductions(&mut self, on: bool) {
         self.keep_dead_locals = !on;
         self.sort_rcu_lists = on;
+        // Steps run with the other setting clear dead locals otherwise.
+        self.new_memo_scope();
+    }
+
+    /// Steps remembered so far (`memo`) are not to be used from now on.
+    fn new_memo_scope(&mut self) {
+        *self.searches.get_mut() += 1;
     }
 
     /// A trace of a search that expanded representatives
