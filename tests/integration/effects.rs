@@ -7,11 +7,30 @@ use std::collections::{HashSet, VecDeque};
 
 use taskcheck::check::{self, Options};
 use taskcheck::explore::{Model, Order};
-use taskcheck::kernel::system::System;
+use taskcheck::kernel::system::{Step, System};
+use taskcheck::kernel::Kernel;
 
 /// Steps of `steps` whose actor has no other step.
-fn singles(sys: &System, steps: &[taskcheck::kernel::system::Step]) -> Vec<taskcheck::kernel::system::Step> {
+fn singles(sys: &System, steps: &[Step]) -> Vec<Step> {
     steps.iter().copied().filter(|s| steps.iter().filter(|o| sys.actor(**o) == sys.actor(*s)).count() == 1).collect()
+}
+
+/// The first `cap` states of `sys`, breadth-first: `visit` gets each state
+/// and its steps, and returns the successors it made, queued if new.
+fn each_state(sys: &System, cap: usize, mut visit: impl FnMut(&Kernel, &[Step]) -> Vec<Kernel>) {
+    let Ok(initial) = sys.initial() else { return };
+    let mut seen = HashSet::from([sys.fingerprint(&initial)]);
+    let mut queue = VecDeque::from([initial]);
+    let mut steps = Vec::new();
+    while let Some(k) = queue.pop_front() {
+        steps.clear();
+        sys.steps(&k, &mut steps);
+        for next in visit(&k, &steps) {
+            if seen.len() < cap && seen.insert(sys.fingerprint(&next)) {
+                queue.push_back(next);
+            }
+        }
+    }
 }
 
 /// In the first `cap` states (breadth-first) of `sys`, every pair of steps
@@ -19,18 +38,13 @@ fn singles(sys: &System, steps: &[taskcheck::kernel::system::Step]) -> Vec<taskc
 /// `a`, built from `b`'s effect, is `b` run after `a`. Returns the pairs
 /// checked and the mismatches.
 fn diamonds(sys: &System, cap: usize) -> (usize, Vec<String>) {
-    let Ok(initial) = sys.initial() else { return (0, Vec::new()) };
-    let mut seen = HashSet::from([sys.fingerprint(&initial)]);
-    let mut queue = VecDeque::from([initial]);
     let (mut checked, mut bad) = (0, Vec::new());
-    let mut steps = Vec::new();
-    while let Some(k) = queue.pop_front() {
-        steps.clear();
-        sys.steps(&k, &mut steps);
-        let here = singles(sys, &steps);
-        let effects: Vec<_> = here.iter().map(|&b| (b, sys.next_with_effect(&k, b))).collect();
-        for &a in &steps {
-            let Ok((after_a, Some(effect_a))) = sys.next_with_effect(&k, a) else { continue };
+    each_state(sys, cap, |k, steps| {
+        let here = singles(sys, steps);
+        let effects: Vec<_> = here.iter().map(|&b| (b, sys.next_with_effect(k, b))).collect();
+        let mut successors = Vec::new();
+        for &a in steps {
+            let Ok((after_a, Some(effect_a))) = sys.next_with_effect(k, a) else { continue };
             let mut after_steps = Vec::new();
             sys.steps(&after_a, &mut after_steps);
             let after_singles = singles(sys, &after_steps);
@@ -47,22 +61,28 @@ fn diamonds(sys: &System, cap: usize) -> (usize, Vec<String>) {
                     bad.push(format!("{b:?} after {a:?}"));
                 }
             }
-            if seen.len() < cap && seen.insert(sys.fingerprint(&after_a)) {
-                queue.push_back(after_a);
-            }
+            successors.push(after_a);
         }
-    }
+        successors
+    });
+    (checked, bad)
+}
+
+/// `check` on every corpus scenario and kernel: the checks made, and the
+/// first three mismatches of each.
+fn on_the_corpus(mut check: impl FnMut(&System) -> (usize, Vec<String>)) -> (usize, Vec<String>) {
+    let (mut checked, mut bad) = (0, Vec::new());
+    crate::each_corpus_system(|name, k, _, sys| {
+        let (c, b) = check(sys);
+        checked += c;
+        bad.extend(b.into_iter().take(3).map(|d| format!("{name} [{k}]: {d}")));
+    });
     (checked, bad)
 }
 
 #[test]
 fn a_step_built_from_its_effect_is_the_step_run_on_every_corpus_diamond() {
-    let (mut checked, mut bad) = (0, Vec::new());
-    crate::each_corpus_system(|name, k, _, sys| {
-        let (c, b) = diamonds(sys, 2000);
-        checked += c;
-        bad.extend(b.into_iter().take(3).map(|d| format!("{name} [{k}]: {d}")));
-    });
+    let (checked, bad) = on_the_corpus(|sys| diamonds(sys, 2000));
     assert!(bad.is_empty(), "built from the effect, not as run:\n{}", bad.join("\n"));
     assert!(checked > 10_000, "only {checked} commuting pairs checked");
 }
@@ -73,22 +93,15 @@ fn a_step_built_from_its_effect_is_the_step_run_on_every_corpus_diamond() {
 /// run is remembered, as the search does. Returns the steps recalled and the
 /// mismatches.
 fn recalls(sys: &System, cap: usize) -> (usize, Vec<String>) {
-    let Ok(initial) = sys.initial() else { return (0, Vec::new()) };
-    let mut seen = HashSet::from([sys.fingerprint(&initial)]);
-    let mut queue = VecDeque::from([initial]);
     let (mut checked, mut bad) = (0, Vec::new());
-    let mut steps = Vec::new();
-    while let Some(k) = queue.pop_front() {
-        steps.clear();
-        sys.steps(&k, &mut steps);
-        for &step in &steps {
-            if let Some(effect) = sys.remembered_effect(&k, step) {
-                if let Some(replayed) = sys.replay_fingerprint(&k, &effect) {
+    each_state(sys, cap, |k, steps| {
+        let mut successors = Vec::new();
+        for &step in steps {
+            if let Some(effect) = sys.remembered_effect(k, step) {
+                if let Some(replayed) = sys.replay_fingerprint(k, &effect) {
                     checked += 1;
-                    let run = sys.next(&k, step);
-                    let built = sys.replay(&k, &effect);
-                    let same = match (&run, &built) {
-                        (Ok(run), Some(built)) => run == built && sys.fingerprint(run) == replayed,
+                    let same = match (sys.next(k, step), sys.replay(k, &effect)) {
+                        (Ok(run), Some(built)) => run == built && sys.fingerprint(&run) == replayed,
                         _ => false,
                     };
                     if !same {
@@ -96,24 +109,18 @@ fn recalls(sys: &System, cap: usize) -> (usize, Vec<String>) {
                     }
                 }
             }
-            let Ok((next, Some(effect))) = sys.next_with_effect(&k, step) else { continue };
-            sys.remember_effect(&k, step, &std::sync::Arc::new(effect));
-            if seen.len() < cap && seen.insert(sys.fingerprint(&next)) {
-                queue.push_back(next);
-            }
+            let Ok((next, Some(effect))) = sys.next_with_effect(k, step) else { continue };
+            sys.remember_effect(k, step, &std::sync::Arc::new(effect));
+            successors.push(next);
         }
-    }
+        successors
+    });
     (checked, bad)
 }
 
 #[test]
 fn a_step_built_from_an_effect_remembered_from_another_state_is_the_step_run() {
-    let (mut checked, mut bad) = (0, Vec::new());
-    crate::each_corpus_system(|name, k, _, sys| {
-        let (c, b) = recalls(sys, 1000);
-        checked += c;
-        bad.extend(b.into_iter().take(3).map(|d| format!("{name} [{k}]: {d}")));
-    });
+    let (checked, bad) = on_the_corpus(|sys| recalls(sys, 1000));
     assert!(bad.is_empty(), "built from a remembered effect, not as run:\n{}", bad.join("\n"));
     assert!(checked > 100_000, "only {checked} remembered effects checked");
 }
@@ -176,12 +183,10 @@ fn chains(sys: &System, walks: usize, len: usize, mut seed: u64) -> (usize, Vec<
 
 #[test]
 fn effects_kept_along_random_paths_build_the_steps_as_run() {
-    let (mut checked, mut bad, mut n) = (0, Vec::new(), 0u64);
-    crate::each_corpus_system(|name, k, _, sys| {
+    let mut n = 0u64;
+    let (checked, bad) = on_the_corpus(|sys| {
         n += 1;
-        let (c, b) = chains(sys, 20, 80, 0x9e37_79b9_7f4a_7c15 ^ n);
-        checked += c;
-        bad.extend(b.into_iter().take(3).map(|d| format!("{name} [{k}]: {d}")));
+        chains(sys, 20, 80, 0x9e37_79b9_7f4a_7c15 ^ n)
     });
     assert!(bad.is_empty(), "built from an effect kept along the path, not as run:\n{}", bad.join("\n"));
     assert!(checked > 10_000, "only {checked} kept effects checked");
