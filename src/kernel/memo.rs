@@ -12,7 +12,8 @@
 //! what other tasks did: on the seed plus one helper, 74 % of the steps run
 //! (v6.9) and 90 % (v6.3) had run before with everything they read as it is.
 //!
-//! Each thread keeps its own tables of a fixed size (no lock, no growth).
+//! Each thread keeps its own tables of a fixed size (no lock, no growth;
+//! `System` holds them in a thread-local).
 //! The first gives, for the stepping task's state and the step, the
 //! footprints the step had (one per path through it); the second, for
 //! those and a hash of what a footprint covered, the effect. A lookup
@@ -23,13 +24,16 @@
 //! (`Program::symmetry`), and a search must meet every break it could run
 //! into itself (`System::begin_search`).
 
-use std::cell::RefCell;
 use std::sync::Arc;
 
 use super::footprint::{part, Footprint};
-use super::system::{hash_of, Effect, Step};
 use super::Kernel;
 use crate::lang::bytecode::Program;
+
+/// What the table keeps of a step: its effect, which knows its footprint.
+pub trait StepEffect {
+    fn footprint(&self) -> &Footprint;
+}
 
 /// Sets of the table of footprints, by the stepping task's state and step.
 const STEP_SETS: usize = 1 << 15;
@@ -49,29 +53,43 @@ struct Paths {
     footprints: [Option<Footprint>; PATHS],
 }
 
-#[derive(Default)]
-struct Entry {
+struct Entry<E> {
     /// The `System` (program and kernel model) and the search the step
     /// ran in (`System::begin_search`).
     system: u64,
     tag: u128,
     contents: u128,
-    effect: Option<Arc<Effect>>,
+    effect: Option<Arc<E>>,
 }
 
-#[derive(Default)]
-struct Memo {
+impl<E> Default for Entry<E> {
+    fn default() -> Self {
+        Entry { system: 0, tag: 0, contents: 0, effect: None }
+    }
+}
+
+/// One thread's steps remembered, made on first use.
+pub struct StepMemo<E> {
     paths: Box<[Paths]>,
-    effects: Box<[[Entry; WAYS]]>,
+    effects: Box<[[Entry<E>; WAYS]]>,
 }
 
-thread_local! {
-    static MEMO: RefCell<Option<Memo>> = const { RefCell::new(None) };
+impl<E> Default for StepMemo<E> {
+    fn default() -> Self {
+        StepMemo { paths: Box::new([]), effects: Box::new([]) }
+    }
+}
+
+/// A step: the slot of the task that takes it, and its choice.
+#[derive(Clone, Copy)]
+pub struct StepOf {
+    pub task: u8,
+    pub choice: u8,
 }
 
 /// The stepping task's state and the step, as one key; None for a task
 /// whose fingerprint is not computed (a state not sealed).
-fn tag(k: &Kernel, step: Step) -> Option<u128> {
+fn tag(k: &Kernel, step: StepOf) -> Option<u128> {
     let h = k.tasks.get(step.task as usize)?.hash.0;
     // The task's hash is uniform: the step's small numbers only need to
     // land on different bits for different steps.
@@ -91,7 +109,9 @@ fn effects_of(tag: u128, contents: u128) -> usize {
 /// wrote (the RCU view alone of those it only looked at that way), each
 /// part, the length of the task table, and the kernel's two settings.
 fn contents(prog: &Program, k: &Kernel, f: &Footprint) -> u128 {
-    hash_of(&DependsOn { prog, k, f })
+    let mut h = xxhash_rust::xxh3::Xxh3::new();
+    std::hash::Hash::hash(&DependsOn { prog, k, f }, &mut h);
+    h.digest128()
 }
 
 /// See `contents()`: hashed in place, without collecting anything.
@@ -149,36 +169,31 @@ impl std::hash::Hash for DependsOn<'_> {
     }
 }
 
-/// The effect `step` had before in a state that agrees with `k` on all it
-/// depends on, if this thread remembers one.
-pub fn recall(system: u64, prog: &Program, k: &Kernel, step: Step) -> Option<Arc<Effect>> {
-    let tag = tag(k, step)?;
-    MEMO.with(|memo| {
-        let memo = memo.borrow();
-        let memo = memo.as_ref()?;
-        let paths = memo.paths.get(paths_of(tag)).filter(|p| p.system == system && p.tag == tag)?;
+impl<E: StepEffect> StepMemo<E> {
+    /// The effect `step` had before in a state that agrees with `k` on all
+    /// it depends on, if remembered for `system` (see `Entry::system`).
+    pub fn recall(&self, system: u64, prog: &Program, k: &Kernel, step: StepOf) -> Option<Arc<E>> {
+        let tag = tag(k, step)?;
+        let paths = self.paths.get(paths_of(tag)).filter(|p| p.system == system && p.tag == tag)?;
         paths.footprints.iter().flatten().find_map(|f| {
             let contents = contents(prog, k, f);
-            let set = memo.effects.get(effects_of(tag, contents))?;
+            let set = self.effects.get(effects_of(tag, contents))?;
             set.iter().find_map(|e| {
                 e.effect.as_ref().filter(|_| e.system == system && e.tag == tag && e.contents == contents).cloned()
             })
         })
-    })
-}
+    }
 
-/// Remember that `step` had `effect` in `k`.
-pub fn remember(system: u64, prog: &Program, k: &Kernel, step: Step, effect: &Arc<Effect>) {
-    let Some(tag) = tag(k, step) else { return };
-    let footprint = *effect.footprint();
-    let contents = contents(prog, k, &footprint);
-    MEMO.with(|memo| {
-        let mut memo = memo.borrow_mut();
-        let memo = memo.get_or_insert_with(|| Memo {
-            paths: (0..STEP_SETS).map(|_| Default::default()).collect(),
-            effects: (0..EFFECT_SETS).map(|_| Default::default()).collect(),
-        });
-        if let Some(paths) = memo.paths.get_mut(paths_of(tag)) {
+    /// Remember that `step` had `effect` in `k`.
+    pub fn remember(&mut self, system: u64, prog: &Program, k: &Kernel, step: StepOf, effect: &Arc<E>) {
+        let Some(tag) = tag(k, step) else { return };
+        let footprint = *effect.footprint();
+        let contents = contents(prog, k, &footprint);
+        if self.paths.is_empty() {
+            self.paths = (0..STEP_SETS).map(|_| Default::default()).collect();
+            self.effects = (0..EFFECT_SETS).map(|_| Default::default()).collect();
+        }
+        if let Some(paths) = self.paths.get_mut(paths_of(tag)) {
             if paths.system != system || paths.tag != tag {
                 *paths = Paths { system, tag, footprints: Default::default() };
             }
@@ -187,12 +202,12 @@ pub fn remember(system: u64, prog: &Program, k: &Kernel, step: Step, effect: &Ar
                 paths.footprints[0] = Some(footprint);
             }
         }
-        if let Some(set) = memo.effects.get_mut(effects_of(tag, contents)) {
+        if let Some(set) = self.effects.get_mut(effects_of(tag, contents)) {
             // The newest first; the older one stays as the second way.
             set.rotate_right(1);
             set[0] = Entry { system, tag, contents, effect: Some(effect.clone()) };
         }
-    })
+    }
 }
 
 #[cfg(test)]

@@ -872,11 +872,18 @@ impl<'a> Composed<'a> {
     }
 }
 
-impl Effect {
-    pub(super) fn footprint(&self) -> &footprint::Footprint {
+impl super::memo::StepEffect for Effect {
+    fn footprint(&self) -> &footprint::Footprint {
         &self.footprint
     }
+}
 
+thread_local! {
+    /// This thread's steps remembered (`memo`).
+    static STEP_MEMO: std::cell::RefCell<super::memo::StepMemo<Effect>> = std::cell::RefCell::new(Default::default());
+}
+
+impl Effect {
     fn of(footprint: footprint::Footprint, next: &Kernel) -> Effect {
         let written = |p: u16| footprint.write & p != 0;
         let mut tasks = Vec::new();
@@ -984,11 +991,13 @@ impl Model for System {
     }
 
     fn remembered_effect(&self, k: &Kernel, step: Step) -> Option<std::sync::Arc<Effect>> {
-        super::memo::recall(self.memo_scope(), &self.prog, k, step)
+        let step = super::memo::StepOf { task: step.task, choice: step.choice };
+        STEP_MEMO.with(|m| m.borrow().recall(self.memo_scope(), &self.prog, k, step))
     }
 
     fn remember_effect(&self, k: &Kernel, step: Step, effect: &std::sync::Arc<Effect>) {
-        super::memo::remember(self.memo_scope(), &self.prog, k, step, effect)
+        let step = super::memo::StepOf { task: step.task, choice: step.choice };
+        STEP_MEMO.with(|m| m.borrow_mut().remember(self.memo_scope(), &self.prog, k, step, effect))
     }
 
     fn replay(&self, k: &Kernel, effect: &Effect) -> Option<Kernel> {
