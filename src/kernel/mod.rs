@@ -6,6 +6,7 @@
 
 pub mod consts;
 pub mod fields;
+pub mod fingerprint;
 pub mod footprint;
 pub mod host;
 pub mod hung;
@@ -75,7 +76,7 @@ impl<T: Clone, const PART: u16> Shared<T, PART> {
 impl<T: Clone + std::hash::Hash, const PART: u16> Shared<T, PART> {
     /// xxh3-128 of the part's canonical bytes, computed once per version.
     pub fn fingerprint(&self) -> u128 {
-        *self.0.fingerprint.get_or_init(|| system::hash_of(&self.0.value))
+        *self.0.fingerprint.get_or_init(|| fingerprint::hash_of(&self.0.value))
     }
     /// An equal part in an allocation of its own (its fingerprint kept).
     pub fn own_copy(&self) -> Self {

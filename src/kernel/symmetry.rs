@@ -447,7 +447,7 @@ pub fn canonical_fingerprint_cached(
 /// their slot order.
 pub fn fingerprint_of_order(k: &Kernel, fixed: Fixed, exact: bool) -> crate::explore::Fingerprint {
     if !renamable(k, fixed) {
-        return super::system::fingerprint(k);
+        return super::fingerprint::fingerprint(k);
     }
     let (mut order, mut rest) = tree_order(k, fixed);
     if rest.is_empty() {
@@ -519,9 +519,9 @@ pub fn tree_order(k: &Kernel, fixed: Fixed) -> (Vec<usize>, Vec<usize>) {
 
 fn fingerprint_in_order(k: &Kernel, fixed: Fixed, order: &[usize]) -> crate::explore::Fingerprint {
     match renaming_to(k, fixed, order) {
-        Some(r) => super::system::fingerprint(&r.apply(k)),
+        Some(r) => super::fingerprint::fingerprint(&r.apply(k)),
         // Its own canonical form: the fingerprint it has, from cached parts.
-        None => super::system::fingerprint(k),
+        None => super::fingerprint::fingerprint(k),
     }
 }
 
@@ -669,7 +669,7 @@ fn signatures(k: &Kernel, fixed: Fixed) -> Vec<u128> {
         .map(|(i, t)| {
             let own_pid = pids.get(t.pid.0 as usize).map(|p| blur.pid_struct(p));
             let own_group = if t.leader { groups.get(t.group.0 as usize).map(|g| blur.signal_struct(g)) } else { None };
-            super::system::hash_of(&(blurred_task(t, &blur, fixed), own_pid, own_group, &refs[i - fixed.tasks]))
+            super::fingerprint::hash_of(&(blurred_task(t, &blur, fixed), own_pid, own_group, &refs[i - fixed.tasks]))
         })
         .collect()
 }
@@ -682,7 +682,7 @@ thread_local! {
 
 /// The fingerprint of `t` with every renamed name blurred.
 fn blurred_task(t: &Task, blur: &Renaming, fixed: Fixed) -> u128 {
-    let compute = || super::system::hash_of(&blur.task_struct(t));
+    let compute = || super::fingerprint::hash_of(&blur.task_struct(t));
     if t.hash.0 == 0 {
         return compute();
     }
