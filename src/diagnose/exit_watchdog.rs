@@ -4,7 +4,7 @@
 //! with its stack. One report per task.
 
 use super::clock::{human, Micros, SEC};
-use super::run::{Detector, Log, Watch};
+use super::watch::{Detector, Log, Watch};
 use crate::kernel::objects::{TaskId, PF_EXITING};
 use crate::vm::Parked;
 
@@ -54,7 +54,7 @@ impl ExitWatchdog {
                 bound / SEC,
                 human(since)
             )];
-            lines.extend(w.show_task(t));
+            lines.extend(super::show::show_task(w, t));
             log.splat(Detector::DoExitWatchdog, t, w.now, lines);
         }
     }

@@ -6,7 +6,7 @@
 //! times in all.
 
 use super::clock::{Micros, SEC};
-use super::run::{Detector, Log, Watch};
+use super::watch::{Detector, Log, Watch};
 use crate::kernel::objects::TaskId;
 use crate::vm::RunState;
 
@@ -80,7 +80,7 @@ impl Khungtaskd {
             format!("      Not tainted {} #1", w.release),
             "\"echo 0 > /proc/sys/kernel/hung_task_timeout_secs\" disables this message.".to_string(),
         ];
-        lines.extend(w.show_task(t));
+        lines.extend(super::show::show_task(w, t));
         log.splat(Detector::HungTask, t, w.now, lines);
     }
 }

@@ -13,6 +13,7 @@ pub mod run;
 pub mod show;
 pub mod table;
 pub mod tunables;
+pub mod watch;
 
 pub use run::{run, Detector, Features, RunEnd, RunOptions, RunResult};
 pub use tunables::Tunables;

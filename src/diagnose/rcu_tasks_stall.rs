@@ -17,22 +17,9 @@
 //! (`diagnostics:`).
 
 use super::clock::{jiffies_to_us, us_to_jiffies, Micros};
-use super::run::{Detector, Log, Watch};
+use super::watch::{Detector, Log, Watch};
 use crate::kernel::objects::TaskId;
 use crate::lang::bytecode::Op;
-
-/// The stall diagnostics a kernel carries.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct StallFeatures {
-    /// check_holdout_task()'s stall warning (since RCU Tasks exists).
-    pub holdout_stall: bool,
-    /// The informational pre-stall lines (v5.19).
-    pub stall_info: bool,
-    /// Their v6.2 wording: `grace period number N (since boot)`.
-    pub info_since_boot: bool,
-    /// tasks_rcu_exit_srcu_stall() (v6.4).
-    pub postscan_stall: bool,
-}
 
 /// rcu_tasks_wait_gp()'s locals of the holdout loop.
 struct HoldoutLoop {
@@ -180,7 +167,7 @@ impl RcuTasksStall {
                     task.nvcsw,
                     task.rcu_tasks_holdout as u8
                 ));
-                lines.extend(w.show_task(h));
+                lines.extend(super::show::show_task(w, h));
                 log.splat_titled(Detector::RcuTasksStall, h, w.now, &header, lines);
             }
         }
@@ -247,7 +234,7 @@ impl RcuTasksStall {
                     s.phase,
                     us_to_jiffies(w.now - s.since)
                 )];
-                lines.extend(w.show_task(kt));
+                lines.extend(super::show::show_task(w, kt));
                 log.splat(Detector::GpSyncStall, kt, w.now, lines);
             }
         }

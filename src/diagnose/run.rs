@@ -17,8 +17,9 @@ use rand_pcg::Pcg64Mcg;
 use super::clock::{jiffies_to_us, Micros, STEP};
 use super::exit_watchdog::ExitWatchdog;
 use super::hung_task::Khungtaskd;
-use super::rcu_tasks_stall::{RcuTasksStall, StallFeatures};
+use super::rcu_tasks_stall::RcuTasksStall;
 use super::tunables::Tunables;
+pub use super::watch::{Detector, Log, LogLine, Splat, StallFeatures, TaskTimes, Watch};
 use crate::explore::{ActorSet, Model};
 use crate::kernel::objects::TaskId;
 use crate::kernel::system::{Step, System, Violation};
@@ -26,98 +27,6 @@ use crate::kernel::Kernel;
 use crate::lang::bytecode::{Op, Program};
 use crate::lang::diag::SourceMap;
 use crate::vm::interp;
-
-/// The detectors of a run, by the name tables and JSON use.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Detector {
-    HungTask,
-    RcuTasksStall,
-    RcuTasksStallInfo,
-    PostscanStall,
-    GpSyncStall,
-    DoExitWatchdog,
-}
-
-impl Detector {
-    pub const ALL: [Detector; 6] = [
-        Detector::HungTask,
-        Detector::RcuTasksStall,
-        Detector::RcuTasksStallInfo,
-        Detector::PostscanStall,
-        Detector::GpSyncStall,
-        Detector::DoExitWatchdog,
-    ];
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Detector::HungTask => "hung_task",
-            Detector::RcuTasksStall => "rcu_tasks_stall",
-            Detector::RcuTasksStallInfo => "rcu_tasks_stall_info",
-            Detector::PostscanStall => "rcu_tasks_postscan_stall",
-            Detector::GpSyncStall => "rcu_tasks_gp_stall",
-            Detector::DoExitWatchdog => "do_exit_watchdog",
-        }
-    }
-
-    /// What it is, for people.
-    pub fn describe(self) -> &'static str {
-        match self {
-            Detector::HungTask => "hung-task detector (kernel/hung_task.c)",
-            Detector::RcuTasksStall => "RCU Tasks stall warning (holdout loop)",
-            Detector::RcuTasksStallInfo => "RCU Tasks pre-stall information (v5.19+)",
-            Detector::PostscanStall => "tasks_rcu_exit_srcu_stall() (v6.4+)",
-            Detector::GpSyncStall => "proposed: stall warning on the grace period's synchronize_*()",
-            Detector::DoExitWatchdog => "proposed: do_exit() watchdog",
-        }
-    }
-}
-
-/// A log line with its virtual time.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct LogLine {
-    pub at: Micros,
-    pub text: String,
-}
-
-/// One report of a detector about one task.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Splat {
-    pub detector: Detector,
-    pub task: TaskId,
-    pub at: Micros,
-    /// The first line the kernel prints for it.
-    pub first_line: String,
-}
-
-#[derive(Default)]
-pub struct Log {
-    pub lines: Vec<LogLine>,
-    pub splats: Vec<Splat>,
-}
-
-impl Log {
-    pub fn splat(&mut self, detector: Detector, task: TaskId, at: Micros, lines: Vec<String>) {
-        let first = lines.first().cloned().unwrap_or_default();
-        self.splat_titled(detector, task, at, &first, lines);
-    }
-
-    /// A report whose first line is shared with others printed with it.
-    pub fn splat_titled(&mut self, detector: Detector, task: TaskId, at: Micros, first: &str, lines: Vec<String>) {
-        self.splats.push(Splat { detector, task, at, first_line: first.to_string() });
-        self.lines.extend(lines.into_iter().map(|text| LogLine { at, text }));
-    }
-}
-
-/// What the scheduler knows of a task besides the model's state.
-#[derive(Clone, Copy, Debug, Default)]
-pub struct TaskTimes {
-    /// `nvcsw + nivcsw`: the count the hung-task detector watches.
-    pub switches: u64,
-    /// Asleep in schedule_timeout_idle() until then.
-    pub timer: Option<Micros>,
-    /// When the task last ran.
-    pub last_ran: Micros,
-}
 
 /// The kernel a run models, as far as its diagnostics go.
 #[derive(Clone, Debug, Default)]
@@ -127,28 +36,6 @@ pub struct Features {
     pub stall: StallFeatures,
     /// Where the kernels the model stands for differ (for tables).
     pub note: String,
-}
-
-/// What the detectors see at one moment.
-pub struct Watch<'a> {
-    pub sys: &'a System,
-    pub map: &'a SourceMap,
-    pub k: &'a Kernel,
-    pub times: &'a [TaskTimes],
-    pub now: Micros,
-    pub tunables: &'a Tunables,
-    pub features: &'a StallFeatures,
-    pub release: &'a str,
-    pub kthread: Option<TaskId>,
-}
-
-impl Watch<'_> {
-    pub fn prog(&self) -> &Program {
-        &self.sys.prog
-    }
-    pub fn show_task(&self, t: TaskId) -> Vec<String> {
-        super::show::sched_show_task(self.sys, self.map, self.k, self.times, t, self.release)
-    }
 }
 
 #[derive(Clone, Debug)]

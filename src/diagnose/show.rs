@@ -2,7 +2,7 @@
 //! (kernel/sched/core.c) and the call trace of `show_stack()`, with the
 //! model's frames and their source lines in place of addresses.
 
-use super::run::TaskTimes;
+use super::watch::{TaskTimes, Watch};
 use crate::kernel::objects::*;
 use crate::kernel::system::System;
 use crate::kernel::Kernel;
@@ -159,4 +159,9 @@ pub fn sched_show_task(
         out.push(format!("user: {f} {at}"));
     }
     out
+}
+
+/// `sched_show_task()` of task `t` as the detectors see the run at `w`.
+pub fn show_task(w: &Watch, t: TaskId) -> Vec<String> {
+    sched_show_task(w.sys, w.map, w.k, w.times, t, w.release)
 }
