@@ -13,16 +13,17 @@
 //! (v6.9) and 90 % (v6.3) had run before with everything they read as it is.
 //!
 //! Each thread keeps its own tables of a fixed size (no lock, no growth;
-//! `System` holds them in a thread-local).
-//! The first gives, for the stepping task's state and the step, the
-//! footprints the step had (one per path through it); the second, for
-//! those and a hash of what a footprint covered, the effect. A lookup
-//! hashes the same objects in the state at hand.
+//! `System` holds them in a thread-local). The first gives, for the
+//! stepping task's state and the step, the footprints the step had (one
+//! per path through it); the second, for those and a hash of what a
+//! footprint covered, the effect. A lookup hashes the same objects in the
+//! state at hand.
 //!
-//! Entries are kept for one search of one `System`: running a step also
-//! records, outside the state, whether it breaks symmetry
-//! (`Program::symmetry`), and a search must meet every break it could run
-//! into itself (`System::begin_search`).
+//! Entries are kept for one search of one `System` with one setting of its
+//! reductions: running a step also records, outside the state, whether it
+//! breaks symmetry (`Program::symmetry`), and a search must meet every
+//! break it could run into itself (`System::begin_search`); and what a step
+//! leaves of dead locals depends on the setting (`System::set_reductions`).
 
 use std::sync::Arc;
 
