@@ -15,5 +15,6 @@ pub mod table;
 pub mod tunables;
 pub mod watch;
 
-pub use run::{run, Detector, Features, RunEnd, RunOptions, RunResult};
+pub use run::{run, Features, RunEnd, RunOptions, RunResult};
 pub use tunables::Tunables;
+pub use watch::Detector;

@@ -19,7 +19,7 @@ use super::exit_watchdog::ExitWatchdog;
 use super::hung_task::Khungtaskd;
 use super::rcu_tasks_stall::RcuTasksStall;
 use super::tunables::Tunables;
-pub use super::watch::{Detector, Log, LogLine, Splat, StallFeatures, TaskTimes, Watch};
+use super::watch::{Detector, Log, StallFeatures, TaskTimes, Watch};
 use crate::explore::{ActorSet, Model};
 use crate::kernel::objects::TaskId;
 use crate::kernel::system::{Step, System, Violation};

@@ -6,8 +6,9 @@
 //! so the table also says whether they would have helped.
 
 use super::clock::{Micros, SEC};
-use super::run::{run, Detector, Features, RunOptions};
+use super::run::{run, Features, RunOptions};
 use super::tunables::{Tunables, DO_EXIT_WATCHDOG_DEFAULT_SECS};
+use super::watch::Detector;
 use crate::kernel::objects::TaskId;
 use crate::kernel::system::{Step, System};
 use crate::lang::diag::SourceMap;

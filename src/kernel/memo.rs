@@ -27,6 +27,7 @@
 
 use std::sync::Arc;
 
+use super::fingerprint::hash_of;
 use super::footprint::{part, Footprint};
 use super::Kernel;
 use crate::lang::bytecode::Program;
@@ -81,21 +82,15 @@ impl<E> Default for StepMemo<E> {
     }
 }
 
-/// A step: the slot of the task that takes it, and its choice.
-#[derive(Clone, Copy)]
-pub struct StepOf {
-    pub task: u8,
-    pub choice: u8,
-}
-
-/// The stepping task's state and the step, as one key; None for a task
-/// whose fingerprint is not computed (a state not sealed).
-fn tag(k: &Kernel, step: StepOf) -> Option<u128> {
-    let h = k.tasks.get(step.task as usize)?.hash.0;
+/// The state of the task in slot `task` and the step it takes (`choice`),
+/// as one key; None for a task whose fingerprint is not computed (a state
+/// not sealed).
+fn tag(k: &Kernel, task: u8, choice: u8) -> Option<u128> {
+    let h = k.tasks.get(task as usize)?.hash.0;
     // The task's hash is uniform: the step's small numbers only need to
     // land on different bits for different steps.
     const ODD: u128 = 0x9e37_79b9_7f4a_7c15_f39c_c060_5ced_c835;
-    (h != 0).then(|| h ^ (((step.task as u128) << 8 | step.choice as u128) + 1).wrapping_mul(ODD))
+    (h != 0).then(|| h ^ (((task as u128) << 8 | choice as u128) + 1).wrapping_mul(ODD))
 }
 
 fn paths_of(tag: u128) -> usize {
@@ -110,9 +105,7 @@ fn effects_of(tag: u128, contents: u128) -> usize {
 /// wrote (the RCU view alone of those it only looked at that way), each
 /// part, the length of the task table, and the kernel's two settings.
 fn contents(prog: &Program, k: &Kernel, f: &Footprint) -> u128 {
-    let mut h = xxhash_rust::xxh3::Xxh3::new();
-    std::hash::Hash::hash(&DependsOn { prog, k, f }, &mut h);
-    h.digest128()
+    hash_of(&DependsOn { prog, k, f })
 }
 
 /// See `contents()`: hashed in place, without collecting anything.
@@ -171,10 +164,11 @@ impl std::hash::Hash for DependsOn<'_> {
 }
 
 impl<E: StepEffect> StepMemo<E> {
-    /// The effect `step` had before in a state that agrees with `k` on all
-    /// it depends on, if remembered for `system` (see `Entry::system`).
-    pub fn recall(&self, system: u64, prog: &Program, k: &Kernel, step: StepOf) -> Option<Arc<E>> {
-        let tag = tag(k, step)?;
+    /// The effect the step of the task in slot `task` with `choice` had
+    /// before in a state that agrees with `k` on all it depends on, if
+    /// remembered for `system` (see `Entry::system`).
+    pub fn recall(&self, system: u64, prog: &Program, k: &Kernel, task: u8, choice: u8) -> Option<Arc<E>> {
+        let tag = tag(k, task, choice)?;
         let paths = self.paths.get(paths_of(tag)).filter(|p| p.system == system && p.tag == tag)?;
         paths.footprints.iter().flatten().find_map(|f| {
             let contents = contents(prog, k, f);
@@ -185,9 +179,10 @@ impl<E: StepEffect> StepMemo<E> {
         })
     }
 
-    /// Remember that `step` had `effect` in `k`.
-    pub fn remember(&mut self, system: u64, prog: &Program, k: &Kernel, step: StepOf, effect: &Arc<E>) {
-        let Some(tag) = tag(k, step) else { return };
+    /// Remember that the step of the task in slot `task` with `choice` had
+    /// `effect` in `k`.
+    pub fn remember(&mut self, system: u64, prog: &Program, k: &Kernel, task: u8, choice: u8, effect: &Arc<E>) {
+        let Some(tag) = tag(k, task, choice) else { return };
         let footprint = *effect.footprint();
         let contents = contents(prog, k, &footprint);
         if self.paths.is_empty() {

@@ -876,13 +876,11 @@ impl Model for System {
     }
 
     fn remembered_effect(&self, k: &Kernel, step: Step) -> Option<std::sync::Arc<Effect>> {
-        let step = super::memo::StepOf { task: step.task, choice: step.choice };
-        STEP_MEMO.with(|m| m.borrow().recall(self.memo_scope(), &self.prog, k, step))
+        STEP_MEMO.with(|m| m.borrow().recall(self.memo_scope(), &self.prog, k, step.task, step.choice))
     }
 
     fn remember_effect(&self, k: &Kernel, step: Step, effect: &std::sync::Arc<Effect>) {
-        let step = super::memo::StepOf { task: step.task, choice: step.choice };
-        STEP_MEMO.with(|m| m.borrow_mut().remember(self.memo_scope(), &self.prog, k, step, effect))
+        STEP_MEMO.with(|m| m.borrow_mut().remember(self.memo_scope(), &self.prog, k, step.task, step.choice, effect))
     }
 
     fn replay(&self, k: &Kernel, effect: &Effect) -> Option<Kernel> {
