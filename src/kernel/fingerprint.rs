@@ -50,17 +50,23 @@ thread_local! {
     static STATE_BYTES: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
-/// xxh3-128 of a value's canonical bytes.
-pub fn hash_of<T: std::hash::Hash + ?Sized>(v: &T) -> u128 {
+/// xxh3-128 of the canonical bytes `write` puts in this thread's buffer
+/// (taken out while `write` runs, so that it may hash something else).
+fn hash_bytes(write: impl FnOnce(&mut StateBytes)) -> u128 {
     STATE_BYTES.with(|cell| {
         let mut buf = std::mem::take(&mut *cell.borrow_mut());
         buf.clear();
         let mut h = StateBytes(buf);
-        v.hash(&mut h);
+        write(&mut h);
         let fp = xxhash_rust::xxh3::xxh3_128(&h.0);
         *cell.borrow_mut() = h.0;
         fp
     })
+}
+
+/// xxh3-128 of a value's canonical bytes.
+pub fn hash_of<T: std::hash::Hash + ?Sized>(v: &T) -> u128 {
+    hash_bytes(|h| v.hash(h))
 }
 
 /// Compute the fingerprints of the tasks a step wrote (the others keep theirs).
@@ -103,25 +109,19 @@ pub(super) fn fingerprint_of<'a>(
     ),
 ) -> Fingerprint {
     use std::hash::Hash;
-    STATE_BYTES.with(|cell| {
-        let mut buf = std::mem::take(&mut *cell.borrow_mut());
-        buf.clear();
-        let mut h = StateBytes(buf);
+    hash_bytes(|h| {
         h.write_usize(len);
         for i in 0..len {
             let t = task(i);
             let th = if t.hash.0 != 0 { t.hash.0 } else { hash_of(&**t).max(1) };
             h.write(&th.to_le_bytes());
         }
-        groups.hash(&mut h);
-        namespaces.hash(&mut h);
-        pids.hash(&mut h);
-        srcu.hash(&mut h);
-        rcu_tasks.hash(&mut h);
-        trampolines.hash(&mut h);
-        kernel_globals.hash(&mut h);
-        let fp = xxhash_rust::xxh3::xxh3_128(&h.0);
-        *cell.borrow_mut() = h.0;
-        fp
+        groups.hash(h);
+        namespaces.hash(h);
+        pids.hash(h);
+        srcu.hash(h);
+        rcu_tasks.hash(h);
+        trampolines.hash(h);
+        kernel_globals.hash(h);
     })
 }

@@ -130,7 +130,7 @@ impl System {
     /// in this one.
     pub fn begin_search(&self) {
         self.prog.symmetry.reset();
-        self.searches.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        self.new_memo_scope();
     }
 
     /// The system and its search, as the step memo knows them.
@@ -160,8 +160,8 @@ impl System {
     }
 
     /// Steps remembered so far (`memo`) are not to be used from now on.
-    fn new_memo_scope(&mut self) {
-        *self.searches.get_mut() += 1;
+    fn new_memo_scope(&self) {
+        self.searches.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     }
 
     /// A trace of a search that expanded representatives
