@@ -13,12 +13,16 @@ SPIN_TIMEOUT (seconds) bounds each pan run.
 
     python3 bench/run.py [--nx 0,1,2] [--gen 1,2] [--kernels v6.1,v6.3]
                          [--search preempt,dfs,bfs] [--threads 1,2] [--runs 3]
-                         [--reduction on,off] [--symmetry on,off] [--every-step off,on]
+                         [--reduction on,off] [--symmetry on,off] [--sleep-sets on,off]
+                         [--every-step off,on]
                          [--delays 0,1,2] [--time-limit 60] [--corpus] [--ceiling]
 
 `--reduction off` runs taskcheck with --no-reduction (dead locals kept,
 no symmetry); `--symmetry off` with --no-symmetry (states that are
-renamings of each other kept apart);
+renamings of each other kept apart); `--sleep-sets off` with
+--no-sleep-sets (every step taken in every state: the same states, more
+transitions; the transitions column shows the steps left asleep beside
+those taken);
 `--every-step on` with --run-every-step (no successor built from a known
 effect: the same states, the plain cost of each step). `--delays 0,1,2`
 adds a search within each of these delay bounds (--max-delays), whose
@@ -54,10 +58,11 @@ def run_taskcheck(scenario, kernel, search, threads, time_limit, flags=()):
     try:
         r = json.loads(p.stdout)["results"][0]
     except (ValueError, KeyError, IndexError):
-        return {"verdict": "error: " + p.stderr.strip()[:60], "states": 0, "transitions": 0,
+        return {"verdict": "error: " + p.stderr.strip()[:60], "states": 0, "transitions": 0, "asleep": 0,
                 "wall": wall, "peak_kb": peak_kb}
     return {"verdict": r["verdict"], "states": r["stats"]["states"],
-            "transitions": r["stats"]["transitions"], "wall": wall, "peak_kb": peak_kb}
+            "transitions": r["stats"]["transitions"], "asleep": r["stats"].get("asleep", 0),
+            "wall": wall, "peak_kb": peak_kb}
 
 
 def run_spin(nx, gen, kernel, mode="bfs"):
@@ -116,7 +121,8 @@ def row(name, kernel, search, threads, r, spins):
     mem = f"{r['peak_kb'] / 1024:.0f} MiB" if r["peak_kb"] else "?"
     bps = f"{r['peak_kb'] * 1024 / r['states']:.0f}" if r["peak_kb"] and r["states"] else "?"
     cells = " | ".join(" | ".join(spin_cells(r, s)) for s in spins)
-    return (f"| {name} | {kernel} | {search} | {threads} | {r['verdict']} | {r['states']} | {r['transitions']} | "
+    asleep = f" (+{r['asleep']} asleep)" if r.get("asleep") else ""
+    return (f"| {name} | {kernel} | {search} | {threads} | {r['verdict']} | {r['states']} | {r['transitions']}{asleep} | "
             f"{rate:,.0f} | {mem} | {bps} | {r['wall']:.3f} s | {cells} |")
 
 
@@ -130,6 +136,7 @@ def main():
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--reduction", default="on", help="on, off (--no-reduction) or on,off")
     ap.add_argument("--symmetry", default="on", help="on, off (--no-symmetry) or on,off")
+    ap.add_argument("--sleep-sets", default="on", help="on, off (--no-sleep-sets) or on,off")
     ap.add_argument("--every-step", default="off", help="off, on (--run-every-step) or off,on")
     ap.add_argument("--time-limit", type=float, default=60)
     ap.add_argument("--delays", default="", help="also search within these delay bounds (--max-delays), e.g. 0,1,2")
@@ -150,13 +157,17 @@ def main():
         threads = [int(x) for x in a.threads.split(",")] if search != "dfs" else [1]
         for red in a.reduction.split(","):
             for sym in a.symmetry.split(",") if red == "on" else ["off"]:
-                for every in a.every_step.split(","):
-                    flags = ([] if red == "on" else ["--no-reduction"]) + ([] if sym == "on" else ["--no-symmetry"]) \
-                        + ([] if every == "off" else ["--run-every-step"])
-                    label = search + ("" if red == "on" else ", no reduction") \
-                        + ("" if sym == "on" or red == "off" else ", no symmetry") \
-                        + ("" if every == "off" else ", every step run")
-                    configs += [(search, t, flags, label) for t in threads]
+                for sleep in a.sleep_sets.split(",") if red == "on" and search != "dfs" else ["off"]:
+                    for every in a.every_step.split(","):
+                        flags = ([] if red == "on" else ["--no-reduction"]) \
+                            + ([] if sym == "on" else ["--no-symmetry"]) \
+                            + ([] if sleep == "on" or red == "off" or search == "dfs" else ["--no-sleep-sets"]) \
+                            + ([] if every == "off" else ["--run-every-step"])
+                        label = search + ("" if red == "on" else ", no reduction") \
+                            + ("" if sym == "on" or red == "off" else ", no symmetry") \
+                            + ("" if sleep == "on" or red == "off" or search == "dfs" else ", no sleep sets") \
+                            + ("" if every == "off" else ", every step run")
+                        configs += [(search, t, flags, label) for t in threads]
     configs += [("preempt", 1, ["--max-delays", d], f"within {d} delays") for d in a.delays.split(",") if d]
     tmp = tempfile.mkdtemp()
     for gen in [int(x) for x in a.gen.split(",")]:

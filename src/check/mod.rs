@@ -277,6 +277,8 @@ pub struct Options {
     pub no_symmetry: bool,
     /// Run every step (see `SearchConfig::run_every_step`).
     pub run_every_step: bool,
+    /// Take every step, none left asleep (see `SearchConfig::sleep_sets`).
+    pub no_sleep_sets: bool,
     /// Where fewest-preemptions-first turns breadth-first (None: the default).
     pub preempt_frontier: Option<usize>,
 }
@@ -300,6 +302,7 @@ pub fn check(map: &SourceMap, sys: &System, kernel: &str, opts: &Options) -> Che
         preempt_frontier: opts.preempt_frontier,
         run_every_step: opts.run_every_step,
         quotient: sys.symmetry(),
+        sleep_sets: !opts.no_sleep_sets,
     };
     let mut schedules_run = None;
     sys.begin_search();
@@ -329,8 +332,9 @@ pub fn check(map: &SourceMap, sys: &System, kernel: &str, opts: &Options) -> Che
     // quotient; and a finding no schedule shows. A search stopped early (a
     // bound) is not: it may have expanded more states on more threads,
     // meeting operations one thread never runs.
-    if config.quotient && (unreal || out.finding.is_none() && out.stop == StopReason::Complete) {
-        let why = match sys.prog.symmetry.first() {
+    let reduced = config.quotient || config.sleep_sets;
+    if reduced && (unreal || out.finding.is_none() && out.stop == StopReason::Complete) {
+        let why = match sys.prog.symmetry.first().filter(|_| config.quotient) {
             Some((file, offset, why)) => {
                 let at = map.location(crate::lang::ast::Span::new(file, offset, offset));
                 Some(format!("{at} {}", why.describe()))
@@ -343,9 +347,11 @@ pub fn check(map: &SourceMap, sys: &System, kernel: &str, opts: &Options) -> Che
             None => None,
         };
         if let Some(why) = why {
-            r.symmetry_dropped = Some(SymmetryDropped { why, after_states: out.stats.states });
+            if config.quotient {
+                r.symmetry_dropped = Some(SymmetryDropped { why, after_states: out.stats.states });
+            }
             sys.drop_symmetry();
-            let plain = SearchConfig { quotient: false, ..config.clone() };
+            let plain = SearchConfig { quotient: false, sleep_sets: false, ..config.clone() };
             out = explore::search_threads(sys, &plain);
             r.symmetry = false;
         }

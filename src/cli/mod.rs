@@ -117,6 +117,12 @@ struct SearchArgs {
     /// states, transitions and traces, slower; for comparison.
     #[arg(long)]
     run_every_step: bool,
+    /// Take every step in every state: by default a breadth-first search
+    /// leaves out a step whose successor it reaches by another path of the
+    /// same length (sleep sets). The same states, verdicts and trace
+    /// lengths, more transitions; for comparison. Implied by --no-reduction.
+    #[arg(long)]
+    no_sleep_sets: bool,
     /// Order of the exhaustive search; a complete search visits the same states
     /// in any. `preempt`: schedules with the fewest preemptions first (deadlocks
     /// that take few are met after a few hundred states), breadth-first on
@@ -337,6 +343,7 @@ fn options(search: &SearchArgs, interrupt: Arc<AtomicBool>) -> Result<Options, S
         no_reduction: search.no_reduction,
         no_symmetry: search.no_symmetry || search.no_reduction,
         run_every_step: search.run_every_step,
+        no_sleep_sets: search.no_sleep_sets || search.no_reduction,
         preempt_frontier: None,
         order: match search.search {
             SearchOrder::Bfs => crate::explore::Order::BreadthFirst,

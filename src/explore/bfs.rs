@@ -123,7 +123,8 @@ impl<'a, M: Model> Search<'a, M> {
             // that the pass's own arrays take their place in memory.
             search.visited = VisitedSet::default();
             let graph = search.graph.take();
-            if let Some(graph) = graph.as_ref().filter(|_| search.config.quotient) {
+            let edges_left_out = search.config.quotient || search.stats.asleep > 0;
+            if let Some(graph) = graph.as_ref().filter(|_| edges_left_out) {
                 unsure_partial = scc::waits_in_a_bottom_cycle(graph);
             } else if let Some(graph) = graph {
                 for c in scc::stuck_components(&graph) {
@@ -202,6 +203,9 @@ impl<M: Model> Search<'_, M> {
         // Fewest preemptions first, until the frontier holds PREEMPT_FRONTIER
         // states; breadth-first from then on (see `Order::FewestPreemptions`).
         let mut preempt_order = order == Order::FewestPreemptions;
+        // Sleep sets, once the search is breadth-first and unbounded.
+        let sleep_sets = self.config.sleep_sets && bound.is_none();
+        let mut sleeping = sleep_sets && order == Order::BreadthFirst;
         let mut steps = Vec::new();
         let mut successors = Vec::new();
         // New successors expanded next (depth-first: all of them; fewest
@@ -213,7 +217,16 @@ impl<M: Model> Search<'_, M> {
         // delays to it). They are queued once every step is taken, when the
         // effects they inherit are known.
         #[allow(clippy::type_complexity)]
-        let mut born: Vec<(bool, u32, u32, M::State, M::Step, Option<std::sync::Arc<M::Effect>>, u8)> = Vec::new();
+        let mut born: Vec<(
+            bool,
+            u32,
+            u32,
+            M::State,
+            M::Step,
+            Option<std::sync::Arc<M::Effect>>,
+            u8,
+            ActorSet,
+        )> = Vec::new();
         // Under a delay bound a step may cost several delays, so one queue at
         // the back would let a successor of two delays pass one of one, and a
         // state would be expanded first with more delays than it needs (and a
@@ -265,6 +278,13 @@ impl<M: Model> Search<'_, M> {
                     self.frontier.push_front((index, depth, state, known));
                     self.switched = true;
                     return (None, StopReason::Complete);
+                }
+                if sleep_sets {
+                    if let Some(end) = self.restart_breadth_first() {
+                        return end;
+                    }
+                    sleeping = true;
+                    continue;
                 }
             }
             if expanded.is_multiple_of(CHECK_EVERY) {
@@ -320,6 +340,7 @@ impl<M: Model> Search<'_, M> {
                 None
             };
             expansion.start(&known);
+            let asleep = if sleeping { expansion.asleep_steps(model, &steps) } else { 0 };
             taken.clear();
             for (i, &step) in steps.iter().enumerate() {
                 let cost = if preempt_order { switches.cost(last, moves, model.actor(step)) } else { 0 };
@@ -327,6 +348,10 @@ impl<M: Model> Search<'_, M> {
                 let step_spent = spent.saturating_add(cost);
                 if max_spent.is_some_and(|k| step_spent > k) {
                     bound_cut = true;
+                    continue;
+                }
+                if i < 64 && asleep & (1 << i) != 0 {
+                    self.stats.asleep += 1;
                     continue;
                 }
                 let successor = expansion.next(model, &state, &steps, i);
@@ -345,6 +370,10 @@ impl<M: Model> Search<'_, M> {
                     Err(violation) => return self.violation(index, step, violation),
                 };
                 self.stats.transitions += 1;
+                let sleep = match sleeping && successor.as_is {
+                    true => expansion.sleep_of(model, model.actor(step), i, expansion.effect(&successor)),
+                    false => 0,
+                };
                 let fp = visited_key(successor.fingerprint, model.actor(step), max_spent.is_some());
                 let target = match self.visited.insert(fp) {
                     Some(Ok(old)) => {
@@ -363,7 +392,7 @@ impl<M: Model> Search<'_, M> {
                                 Ok(built) => built,
                                 Err(violation) => return self.violation(index, step, violation),
                             };
-                            born.push((!preempts, old, depth, next, step, effect, step_spent));
+                            born.push((!preempts, old, depth, next, step, effect, step_spent, 0));
                         }
                         old
                     }
@@ -402,6 +431,7 @@ impl<M: Model> Search<'_, M> {
                             step,
                             effect,
                             step_spent,
+                            sleep,
                         ));
                         target
                     }
@@ -409,7 +439,11 @@ impl<M: Model> Search<'_, M> {
                 successors.push(target);
             }
             expansion.share(model, born.iter().map(|b| (b.4, b.5.as_ref())), &mut known_out);
-            for ((to_fresh, target, depth, next, _, _, spent), known) in born.drain(..).zip(known_out.drain(..)) {
+            for ((to_fresh, target, depth, next, _, _, spent, sleep), mut known) in
+                born.drain(..).zip(known_out.drain(..))
+            {
+                // A state's sleep set is the one it was first met with (see `known`).
+                known.sleep = sleep;
                 let entry = (target, depth, next, known);
                 if to_fresh {
                     fresh.push(entry);
@@ -460,6 +494,23 @@ impl<M: Model> Search<'_, M> {
     /// How the search ends when `step` from state `index` commits `violation`.
     fn violation(&self, index: u32, step: M::Step, violation: M::Violation) -> (Option<Finding<M>>, StopReason) {
         (Some(self.violation_finding(index, step, violation)), StopReason::Complete)
+    }
+
+    /// Where fewest-preemptions-first turns breadth-first with sleep sets:
+    /// start again from the initial state, breadth-first. The sleep sets'
+    /// argument needs every state expanded in level order from one set of
+    /// states with empty sleep sets, and the states expanded before would
+    /// stand in the way of the other paths it relies on (see `known`).
+    /// The preemption-bounded part found nothing; it is a few thousand
+    /// states of a search that goes on for many more. The counts start
+    /// again too: they are those of the complete search.
+    pub(super) fn restart_breadth_first(&mut self) -> Option<(Option<Finding<M>>, StopReason)> {
+        self.records = ChunkedVec::default();
+        self.visited = VisitedSet::default();
+        self.frontier = Frontier::default();
+        self.graph = self.config.partial_deadlocks.then(Graph::new);
+        self.stats = super::Stats::default();
+        self.start()
     }
 
     /// Put the initial state in the frontier; or how the search ends at once.

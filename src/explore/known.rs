@@ -13,8 +13,37 @@
 //! search's (`replay` must give what `next` gives), only cheaper; the
 //! `run_every_step` setting turns it off, for comparison.
 //!
-//! This is the commutation of sleep sets (Godefroid), used to reuse work
-//! rather than to skip transitions, so no state, edge or trace changes.
+//! This is the commutation of sleep sets (Godefroid), used to reuse work:
+//! no state, edge or trace changes.
+//!
+//! # Sleep sets
+//!
+//! The same commutation also lets a breadth-first search leave steps out
+//! (`SearchConfig::sleep_sets`, Godefroid's sleep sets). A state's sleep
+//! set holds the actors whose one step need not be taken there: a step `u`
+//! that was taken, or was asleep, in the parent `p` beside the step `a`
+//! into the state, and is independent of it there (each leaves the other's
+//! effect as it is: `Model::commutes` both ways), so `a(u(p))` is
+//! `u(a(p))`, which the search reaches through the other order.
+//!
+//! Every state is still visited, at its shortest depth. Of the shortest
+//! schedules to a state, take the least in step order (`Model::steps`
+//! order at each state). Each of its prefixes is the least shortest
+//! schedule to where it leads, and breadth-first search meets states in
+//! the order of these schedules, so each state on it is *first* met
+//! through its prefix. If one of its steps were asleep there, following
+//! the sleep set back to where that step was taken gives a chain of
+//! independent steps it can be moved across, and a lesser schedule of
+//! the same length. So a state's sleep set is the one it was first met
+//! with; meeting it again changes nothing. This needs the breadth-first
+//! order from one start with an empty sleep set, which is why the
+//! fewest-preemptions-first order starts again from the initial state
+//! where it turns breadth-first (`Search::restart_breadth_first`), and
+//! the threaded search merges in the order of one thread.
+//!
+//! Sleep sets name actors by slot. Under a quotient, a state that is not
+//! its own class's representative is expanded renamed (`expanded_as`),
+//! so it is given none, and one first met in such a state gets none.
 //!
 //! A step with no inherited effect may still have run in some other state
 //! with everything it depends on as it is here: the model is asked
@@ -37,6 +66,10 @@ pub(super) type Child<'a, M> = (<M as Model>::Step, Option<&'a Arc<<M as Model>:
 /// A step's successor as the expansion gives it.
 pub(super) struct Successor<M: Model> {
     pub(super) fingerprint: super::Fingerprint,
+    /// Whether the successor is its own class's representative (see
+    /// `Model::fingerprint_as_is`): only then does a sleep set name its
+    /// tasks as the state the search expands names them.
+    pub(super) as_is: bool,
     made: Made<M>,
 }
 
@@ -114,6 +147,11 @@ fn build<M: Model>(model: &M, parent: &M::State, step: M::Step, effect: &M::Effe
 pub(super) struct Known<M: Model> {
     list: Option<EffectList<M>>,
     valid: u64,
+    /// The state's sleep set (Godefroid): actors whose one step need not
+    /// be taken here, as every state it leads to is reached by another
+    /// path the search takes (see `Expansion::asleep`). Set by the search
+    /// from what it knows when the state is expanded.
+    pub(super) sleep: super::ActorSet,
 }
 
 impl<M: Model> Known<M> {
@@ -130,13 +168,13 @@ impl<M: Model> Known<M> {
 
 impl<M: Model> Default for Known<M> {
     fn default() -> Self {
-        Known { list: None, valid: 0 }
+        Known { list: None, valid: 0, sleep: 0 }
     }
 }
 
 impl<M: Model> Clone for Known<M> {
     fn clone(&self) -> Self {
-        Known { list: self.list.clone(), valid: self.valid }
+        Known { list: self.list.clone(), valid: self.valid, sleep: self.sleep }
     }
 }
 
@@ -148,6 +186,10 @@ pub(super) struct Expansion<M: Model> {
     /// This state's steps with a known effect, in step order: an entry of
     /// the inherited list (by position), or an effect recorded here.
     here: Vec<(M::Step, Source<M>)>,
+    /// Each entry of `here`: the position of its step in the state's steps.
+    here_at: Vec<usize>,
+    /// The entries of `here` whose step was asleep (not taken), one bit each.
+    asleep: u64,
     masks: Vec<u64>,
     enabled: bool,
 }
@@ -159,13 +201,93 @@ enum Source<M: Model> {
 
 impl<M: Model> Expansion<M> {
     pub(super) fn new(enabled: bool) -> Self {
-        Expansion { inherited: Known::default(), here: Vec::new(), masks: Vec::new(), enabled }
+        Expansion {
+            inherited: Known::default(),
+            here: Vec::new(),
+            here_at: Vec::new(),
+            asleep: 0,
+            masks: Vec::new(),
+            enabled,
+        }
     }
 
     /// Start the expansion of a state that knows `known`.
     pub(super) fn start(&mut self, known: &Known<M>) {
         self.here.clear();
+        self.here_at.clear();
+        self.asleep = 0;
         self.inherited = if self.enabled { known.clone() } else { Known::default() };
+    }
+
+    /// Whether step `i` of `steps` is asleep: its actor is in the state's
+    /// sleep set, and has this one step. A sleeping step is not taken (no
+    /// successor, no transition); its inherited effect still counts for
+    /// the sleep sets of the successors (`sleep_of`).
+    /// The steps of `steps` that are asleep (`asleep`), one bit each, found
+    /// before any is taken: a successor's sleep set counts every sleeping
+    /// step, wherever it stands.
+    pub(super) fn asleep_steps(&mut self, model: &M, steps: &[M::Step]) -> u64 {
+        if self.inherited.sleep == 0 {
+            return 0;
+        }
+        let mut mask = 0;
+        for i in 0..steps.len().min(64) {
+            if self.asleep(model, steps, i) {
+                mask |= 1 << i;
+            }
+        }
+        mask
+    }
+
+    fn asleep(&mut self, model: &M, steps: &[M::Step], i: usize) -> bool {
+        let step = steps[i];
+        let actor = model.actor(step);
+        if self.inherited.sleep & super::bfs::bit(actor) == 0 {
+            return false;
+        }
+        if steps.iter().filter(|&&s| model.actor(s) == actor).count() != 1 {
+            return false;
+        }
+        if self.here.len() < 64 {
+            if let Some((j, _)) = self.inherited_effect(step) {
+                self.asleep |= 1 << self.here.len();
+                self.here.push((step, Source::Inherited(j)));
+                self.here_at.push(i);
+            }
+        }
+        true
+    }
+
+    /// The sleep set of the successor by step `i` (of `actor`), whose
+    /// effect here is `effect`: the actors whose step was taken before it
+    /// here, or is asleep here, and is independent of it (each leaves the
+    /// other's effect as it is, so the two orders reach one state). Their
+    /// steps from that successor lead to states the search reaches through
+    /// the other order (see the module's comment on sleep sets).
+    pub(super) fn sleep_of(
+        &self,
+        model: &M,
+        actor: usize,
+        i: usize,
+        effect: Option<&Arc<M::Effect>>,
+    ) -> super::ActorSet {
+        let Some(effect) = effect else { return 0 };
+        let mut sleep = 0;
+        for (j, ((s, source), &at)) in self.here.iter().zip(&self.here_at).enumerate() {
+            if at >= i && self.asleep & (1 << j) == 0 {
+                continue;
+            }
+            let other = model.actor(*s);
+            if other == actor {
+                continue;
+            }
+            if let Some(e) = self.effect_of(source) {
+                if model.commutes(effect, e) && model.commutes(e, effect) {
+                    sleep |= super::bfs::bit(other);
+                }
+            }
+        }
+        sleep
     }
 
     /// The effect of the step to `successor`, if known.
@@ -231,7 +353,8 @@ impl<M: Model> Expansion<M> {
         let step = steps[i];
         if !self.enabled {
             let next = model.next(state, step)?;
-            return Ok(Successor { fingerprint: model.fingerprint(&next), made: Made::Run(next, None) });
+            let (fingerprint, as_is) = model.fingerprint_as_is(&next);
+            return Ok(Successor { fingerprint, as_is, made: Made::Run(next, None) });
         }
         // Only the step of an actor with no other step (no choice) is kept:
         // an effect stands for one branch of the actor's next move.
@@ -241,9 +364,10 @@ impl<M: Model> Expansion<M> {
         let room = self.here.len() < 64;
         if single && room {
             if let Some((j, effect)) = self.inherited_effect(step) {
-                if let Some(fingerprint) = model.replay_fingerprint(state, effect) {
+                if let Some((fingerprint, as_is)) = model.replay_fingerprint_as_is(state, effect) {
                     self.here.push((step, Source::Inherited(j)));
-                    return Ok(Successor { fingerprint, made: Made::Replayed(j) });
+                    self.here_at.push(i);
+                    return Ok(Successor { fingerprint, as_is, made: Made::Replayed(j) });
                 }
             }
         }
@@ -251,11 +375,12 @@ impl<M: Model> Expansion<M> {
         // state of the search mostly differs from the ones met before in
         // what other tasks did.
         if let Some(effect) = model.remembered_effect(state, step) {
-            if let Some(fingerprint) = model.replay_fingerprint(state, &effect) {
+            if let Some((fingerprint, as_is)) = model.replay_fingerprint_as_is(state, &effect) {
                 if single && room {
                     self.here.push((step, Source::Recorded(effect.clone())));
+                    self.here_at.push(i);
                 }
-                return Ok(Successor { fingerprint, made: Made::Remembered(effect) });
+                return Ok(Successor { fingerprint, as_is, made: Made::Remembered(effect) });
             }
         }
         let (next, effect) = model.next_with_effect(state, step)?;
@@ -265,8 +390,10 @@ impl<M: Model> Expansion<M> {
         }
         if let (true, true, Some(e)) = (single, room, &effect) {
             self.here.push((step, Source::Recorded(e.clone())));
+            self.here_at.push(i);
         }
-        Ok(Successor { fingerprint: model.fingerprint(&next), made: Made::Run(next, effect) })
+        let (fingerprint, as_is) = model.fingerprint_as_is(&next);
+        Ok(Successor { fingerprint, as_is, made: Made::Run(next, effect) })
     }
 
     /// What each successor knows, once every step was taken: the effects
@@ -324,7 +451,7 @@ impl<M: Model> Expansion<M> {
                     rank += 1;
                 }
             }
-            out.push(Known { list: Some(list.clone()), valid });
+            out.push(Known { list: Some(list.clone()), valid, sleep: 0 });
         }
     }
 }

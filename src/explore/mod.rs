@@ -56,6 +56,13 @@ pub trait Model {
 
     fn fingerprint(&self, state: &Self::State) -> Fingerprint;
 
+    /// `fingerprint`, and whether `state` is its own class's representative
+    /// under `SearchConfig::quotient` (the search expands it as it is, not
+    /// renamed: `representative` gives None). Always true without one.
+    fn fingerprint_as_is(&self, state: &Self::State) -> (Fingerprint, bool) {
+        (self.fingerprint(state), true)
+    }
+
     /// `next`, and what the step did, if the model records it.
     #[allow(clippy::type_complexity)]
     fn next_with_effect(
@@ -72,6 +79,12 @@ pub trait Model {
     /// `commutes` with the effect, and it must be `fingerprint(next(..))`.
     fn replay_fingerprint(&self, _state: &Self::State, _effect: &Self::Effect) -> Option<Fingerprint> {
         None
+    }
+
+    /// `replay_fingerprint`, and whether that successor is its own class's
+    /// representative (as `fingerprint_as_is`).
+    fn replay_fingerprint_as_is(&self, state: &Self::State, effect: &Self::Effect) -> Option<(Fingerprint, bool)> {
+        self.replay_fingerprint(state, effect).map(|fp| (fp, true))
     }
 
     /// That successor itself, for a successor not visited before; exactly
@@ -341,6 +354,13 @@ pub struct SearchConfig {
     /// actors never move. It only says whether one may exist
     /// (`Outcome::unsure_partial`).
     pub quotient: bool,
+    /// Breadth-first, leave out the steps that are asleep (Godefroid's
+    /// sleep sets: see `known`). Every state is still visited, at its
+    /// shortest depth, so a finding in a state is found with a shortest
+    /// trace; fewer transitions are taken. The state graph then lacks
+    /// edges, so the pass over bottom components only says whether a
+    /// partial deadlock may exist, as under `quotient`.
+    pub sleep_sets: bool,
 }
 
 impl Order {
@@ -379,6 +399,7 @@ impl std::fmt::Debug for SearchConfig {
             .field("hung_sets", &self.hung_sets)
             .field("threads", &self.threads)
             .field("order", &self.order)
+            .field("sleep_sets", &self.sleep_sets)
             .finish()
     }
 }
@@ -407,6 +428,9 @@ pub struct Stats {
     pub states: u64,
     /// Successors computed (including those already visited).
     pub transitions: u64,
+    /// Steps not taken because they were asleep (`SearchConfig::sleep_sets`):
+    /// each leads to a state reached by another path.
+    pub asleep: u64,
     /// The deepest state's depth: the length of its shortest path in
     /// breadth-first order, of the path the search followed in the others.
     pub max_depth: u32,
@@ -433,9 +457,10 @@ pub struct Outcome<M: Model> {
     pub finding: Option<Finding<M>>,
     pub stats: Stats,
     pub stop: StopReason,
-    /// Under `SearchConfig::quotient`: the complete search found no finding,
-    /// but a bottom component with a cycle has waiting actors, so a partial
-    /// deadlock may hide in it; the search must be run without the quotient.
+    /// Under `SearchConfig::quotient` or with steps left asleep: the
+    /// complete search found no finding, but a bottom component with a
+    /// cycle has waiting actors, so a partial deadlock may hide in it; the
+    /// search must be run without either.
     pub unsure_partial: bool,
 }
 

@@ -11,7 +11,7 @@
 use super::bfs::{bit, Entry, Record, Search};
 use super::known::{Expansion, Known, Pending};
 use super::visited::VisitedSet;
-use super::{ActorSet, Finding, Fingerprint, Model, Outcome, SearchConfig, StopReason};
+use super::{ActorSet, Finding, Fingerprint, Model, Outcome, SearchConfig, Stats, StopReason};
 
 /// Parent states expanded between two merges: a block of the frontier.
 const CHUNK: usize = super::frontier::BLOCK;
@@ -27,6 +27,8 @@ struct Expanded<M: Model> {
     waiting: ActorSet,
     moves: ActorSet,
     final_violation: Option<M::Violation>,
+    /// Steps left out as asleep (`SearchConfig::sleep_sets`).
+    asleep: u64,
     /// Each step's successor: its fingerprint, and the state itself unless
     /// it was visited before this chunk (dropped at once, on its own thread).
     successors: Vec<(M::Step, Successor<M>)>,
@@ -35,9 +37,9 @@ struct Expanded<M: Model> {
     parent: Option<(M::State, Known<M>)>,
 }
 
-/// A successor's fingerprint, and the state (if new) with what it knows of
-/// its steps; or the violation its step commits.
-type Successor<M> = Result<(Fingerprint, Option<(Pending<M>, Known<M>)>), <M as Model>::Violation>;
+/// A successor's fingerprint, its sleep set, and the state (if new) with
+/// what it knows of its steps; or the violation its step commits.
+type Successor<M> = Result<(Fingerprint, ActorSet, Option<(Pending<M>, Known<M>)>), <M as Model>::Violation>;
 
 /// Buffers an expansion fills and empties again, one set per worker's run
 /// of a chunk: an expansion allocates only what it hands to the merge.
@@ -77,6 +79,7 @@ fn expand<M: Model>(
         waiting,
         moves: 0,
         final_violation: None,
+        asleep: 0,
         successors: Vec::with_capacity(steps.len()),
         parent: None,
     };
@@ -94,16 +97,26 @@ fn expand<M: Model>(
     expansion.start(known);
     let effects = &mut scratch.effects;
     effects.clear();
+    let sleep_sets = config.sleep_sets;
+    let asleep = if sleep_sets { expansion.asleep_steps(model, steps) } else { 0 };
     for (i, &step) in steps.iter().enumerate() {
         e.moves |= bit(model.actor(step));
+        if i < 64 && asleep & (1 << i) != 0 {
+            e.asleep += 1;
+            continue;
+        }
         let mut effect = None;
         let next = expansion.next(model, state, steps, i).map(|successor| {
             let fp = successor.fingerprint;
+            let sleep = match sleep_sets && successor.as_is {
+                true => expansion.sleep_of(model, model.actor(step), i, expansion.effect(&successor)),
+                false => 0,
+            };
             if visited.is_some_and(|v| v.contains(fp)) {
-                return (fp, None);
+                return (fp, sleep, None);
             }
             effect = expansion.effect(&successor).cloned();
-            (fp, Some((successor.into_pending(), Known::default())))
+            (fp, sleep, Some((successor.into_pending(), Known::default())))
         });
         effects.push(effect);
         e.successors.push((step, next));
@@ -113,18 +126,18 @@ fn expand<M: Model>(
         .successors
         .iter()
         .zip(effects.iter())
-        .filter(|((_, next), _)| matches!(next, Ok((_, Some(_)))))
+        .filter(|((_, next), _)| matches!(next, Ok((_, _, Some(_)))))
         .map(|((step, _), effect)| (*step, effect.as_ref()));
     let known_out = &mut scratch.known;
     expansion.share(model, kept, known_out);
     let mut known = known_out.drain(..);
     for (_, next) in &mut e.successors {
-        if let Ok((_, Some((_, k)))) = next {
+        if let Ok((_, _, Some((_, k)))) = next {
             *k = known.next().unwrap_or_default();
         }
     }
     // The successors still to build need their parent in the merge.
-    if e.successors.iter().any(|(_, n)| matches!(n, Ok((_, Some((p, _)))) if p.needs_parent())) {
+    if e.successors.iter().any(|(_, n)| matches!(n, Ok((_, _, Some((p, _)))) if p.needs_parent())) {
         e.parent = Some((owned, expansion.into_inherited()));
     }
     e
@@ -151,9 +164,8 @@ fn par_map_owned<T: Send, S: Default, R: Send>(
 struct Event<M: Model> {
     finding: Option<Finding<M>>,
     stop: StopReason,
-    states: u64,
-    transitions: u64,
-    max_depth: u32,
+    /// The counts when it happened.
+    stats: Stats,
 }
 
 /// `search` on `config.threads` threads: the same outcome, faster.
@@ -200,6 +212,11 @@ where
         let (finding, stop) = search.run();
         if !search.switched {
             return search.finish(finding, stop);
+        }
+        if config.sleep_sets {
+            if let Some((finding, stop)) = search.restart_breadth_first() {
+                return search.finish(finding, stop);
+            }
         }
     } else if let Some((finding, stop)) = search.start() {
         return search.finish(finding, stop);
@@ -272,10 +289,8 @@ where
                 .collect();
             let hung = par_map(pool, &states, |&(i, st)| (i, model.hung(st)));
             if let Some(&(i, stuck)) = hung.iter().filter(|(_, h)| *h != 0).min_by_key(|(i, _)| *i) {
-                if let Some(&(_, transitions, max_depth)) = discovered.iter().find(|d| d.0 == i) {
-                    s.stats.states = u64::from(i) + 1;
-                    s.stats.transitions = transitions;
-                    s.stats.max_depth = max_depth;
+                if let Some(&(_, stats)) = discovered.iter().find(|d| d.0 == i) {
+                    s.stats = stats;
                     return (
                         Some(Finding::Deadlock { stuck, terminal: false, trace: s.trace(i) }),
                         StopReason::Complete,
@@ -284,9 +299,7 @@ where
             }
         }
         if let Some(ev) = event {
-            s.stats.states = ev.states;
-            s.stats.transitions = ev.transitions;
-            s.stats.max_depth = ev.max_depth;
+            s.stats = ev.stats;
             return (ev.finding, ev.stop);
         }
     }
@@ -329,7 +342,7 @@ fn merge<M: Model>(
     s: &mut Search<'_, M>,
     expanded: Vec<Expanded<M>>,
     cut_off: &mut bool,
-    discovered: &mut Vec<(u32, u64, u32)>,
+    discovered: &mut Vec<(u32, Stats)>,
     mut garbage: Garbage<M>,
 ) -> (Option<Event<M>>, Garbage<M>) {
     discovered.clear();
@@ -339,7 +352,7 @@ fn merge<M: Model>(
     // one before it is merged.
     let prefetch = |s: &Search<'_, M>, e: &Expanded<M>| {
         for (_, next) in &e.successors {
-            if let Ok((fp, _)) = next {
+            if let Ok((fp, _, _)) = next {
                 s.visited.prefetch(*fp);
             }
         }
@@ -381,8 +394,9 @@ fn merge<M: Model>(
             continue;
         }
         successors.clear();
+        s.stats.asleep += e.asleep;
         for (step, next) in e.successors {
-            let (fp, next) = match next {
+            let (fp, sleep, next) = match next {
                 Ok(n) => n,
                 Err(violation) => {
                     let finding = s.violation_finding(e.index, step, violation);
@@ -404,7 +418,7 @@ fn merge<M: Model>(
                 }
                 Some(Err(target)) => {
                     // Not visited before the chunk: the state was kept.
-                    let (Some((next, known)), false) = (next, s.stats.states >= s.max_states) else {
+                    let (Some((next, mut known)), false) = (next, s.stats.states >= s.max_states) else {
                         event = Some(snapshot(s, None, StopReason::MaxStates));
                         break 'merge;
                     };
@@ -424,11 +438,13 @@ fn merge<M: Model>(
                             continue;
                         }
                     };
+                    // The sleep set it was first met with (see `known`).
+                    known.sleep = sleep;
                     let depth = e.depth.saturating_add(1);
                     s.records.push(Record { parent: e.index, step: Some(step) });
                     s.stats.states += 1;
                     s.stats.max_depth = s.stats.max_depth.max(depth);
-                    discovered.push((target, s.stats.transitions, s.stats.max_depth));
+                    discovered.push((target, s.stats));
                     s.frontier.push_back((target, depth, next, known));
                     target
                 }
@@ -450,7 +466,7 @@ fn merge<M: Model>(
 }
 
 fn snapshot<M: Model>(s: &Search<'_, M>, finding: Option<Finding<M>>, stop: StopReason) -> Event<M> {
-    Event { finding, stop, states: s.stats.states, transitions: s.stats.transitions, max_depth: s.stats.max_depth }
+    Event { finding, stop, stats: s.stats }
 }
 
 #[cfg(test)]

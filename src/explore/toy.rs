@@ -213,6 +213,119 @@ impl Model for Counters {
     }
 }
 
+/// One operation of a [`Registers`] actor on the shared registers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RegOp {
+    /// `r[reg] = value`.
+    Set(usize, u8),
+    /// `r[reg] += 1` (mod 4): reads and writes `reg`.
+    Bump(usize),
+    /// `r[to] = r[from]`.
+    Copy { from: usize, to: usize },
+    /// Only if `r[reg] == value`: else the actor waits.
+    Await(usize, u8),
+}
+
+/// Actors that each run a straight-line program over a few shared
+/// registers: some steps commute and some do not, and some actors wait on
+/// registers others write, so the sleep sets have both to tell apart.
+#[derive(Clone, Debug)]
+pub struct Registers {
+    pub programs: Vec<Vec<RegOp>>,
+    pub registers: usize,
+}
+
+/// What a [`Registers`] step did: its actor and that actor's next
+/// position, the registers it read and wrote (bits), and the values written.
+#[derive(Clone, Debug)]
+pub struct RegEffect {
+    actor: usize,
+    pc: u8,
+    read: u32,
+    written: u32,
+    values: Vec<(usize, u8)>,
+}
+
+impl Registers {
+    /// The state: each actor's position, then the registers.
+    fn run(&self, state: &[u8], actor: usize) -> Option<RegEffect> {
+        let pc = *state.get(actor)?;
+        let op = *self.programs.get(actor)?.get(pc as usize)?;
+        let r = |i: usize| state.get(self.programs.len() + i).copied().unwrap_or(0);
+        let (read, written, values) = match op {
+            RegOp::Set(reg, v) => (0, 1 << reg, vec![(reg, v)]),
+            RegOp::Bump(reg) => (1 << reg, 1 << reg, vec![(reg, (r(reg) + 1) % 4)]),
+            RegOp::Copy { from, to } => (1 << from, 1 << to, vec![(to, r(from))]),
+            RegOp::Await(reg, v) if r(reg) == v => (1 << reg, 0, Vec::new()),
+            RegOp::Await(..) => return None,
+        };
+        Some(RegEffect { actor, pc: pc + 1, read, written, values })
+    }
+
+    fn apply(&self, state: &[u8], e: &RegEffect) -> Vec<u8> {
+        let mut next = state.to_vec();
+        next[e.actor] = e.pc;
+        for &(reg, v) in &e.values {
+            next[self.programs.len() + reg] = v;
+        }
+        next
+    }
+}
+
+impl Model for Registers {
+    type State = Vec<u8>;
+    type Step = usize;
+    type Violation = ();
+    type Effect = RegEffect;
+
+    fn initial(&self) -> Result<Vec<u8>, ()> {
+        Ok(vec![0; self.programs.len() + self.registers])
+    }
+
+    fn steps(&self, state: &Vec<u8>, out: &mut Vec<usize>) {
+        out.extend((0..self.programs.len()).filter(|&a| self.run(state, a).is_some()));
+    }
+
+    fn next(&self, state: &Vec<u8>, step: usize) -> Result<Vec<u8>, ()> {
+        self.run(state, step).map(|e| self.apply(state, &e)).ok_or(())
+    }
+
+    fn fingerprint(&self, state: &Vec<u8>) -> Fingerprint {
+        xxh3_128(state)
+    }
+
+    fn next_with_effect(&self, state: &Vec<u8>, step: usize) -> Result<(Vec<u8>, Option<RegEffect>), ()> {
+        let e = self.run(state, step).ok_or(())?;
+        Ok((self.apply(state, &e), Some(e)))
+    }
+
+    fn replay_fingerprint(&self, state: &Vec<u8>, effect: &RegEffect) -> Option<Fingerprint> {
+        Some(xxh3_128(&self.apply(state, effect)))
+    }
+
+    fn replay(&self, state: &Vec<u8>, effect: &RegEffect) -> Option<Vec<u8>> {
+        Some(self.apply(state, effect))
+    }
+
+    fn commutes(&self, taken: &RegEffect, kept: &RegEffect) -> bool {
+        taken.actor != kept.actor && taken.written & (kept.read | kept.written) == 0
+    }
+
+    fn actor(&self, step: usize) -> usize {
+        step
+    }
+
+    /// An actor waits while it is at an `Await` that does not hold.
+    fn waiting(&self, state: &Vec<u8>) -> ActorSet {
+        (0..self.programs.len())
+            .filter(|&a| {
+                let pc = state[a] as usize;
+                matches!(self.programs[a].get(pc), Some(RegOp::Await(..))) && self.run(state, a).is_none()
+            })
+            .fold(0, |set, a| set | 1 << a)
+    }
+}
+
 /// Dining philosophers, each eating once: take the left fork, then the
 /// right one, then put both down and leave. All holding their left fork is
 /// the classic terminal deadlock.
@@ -290,7 +403,7 @@ impl Model for Philosophers {
 mod tests {
     use proptest::prelude::*;
 
-    use super::super::{search, Finding, Order, SearchConfig, StopReason};
+    use super::super::{search, Finding, Order, SearchConfig, Stats, StopReason};
     use super::*;
 
     /// Random graphs of up to 12 states and 3 actors; about half the states wait.
@@ -371,6 +484,71 @@ mod tests {
         let waiting = scc.iter().fold(!0, |w, &u| w & m.waiting[u]);
         let moves = scc.iter().flat_map(|&u| &m.edges[u]).fold(0, |s, e| s | 1 << e.actor);
         Some(waiting & !moves)
+    }
+
+    /// Random programs of 2 to 4 actors over 3 registers.
+    fn register_programs() -> impl Strategy<Value = Registers> {
+        let op = prop_oneof![
+            (0usize..3, 0u8..4).prop_map(|(r, v)| RegOp::Set(r, v)),
+            (0usize..3).prop_map(RegOp::Bump),
+            (0usize..3, 0usize..3).prop_map(|(from, to)| RegOp::Copy { from, to }),
+            (0usize..3, 0u8..2).prop_map(|(r, v)| RegOp::Await(r, v)),
+        ];
+        prop::collection::vec(prop::collection::vec(op, 1..5), 2..=4)
+            .prop_map(|programs| Registers { programs, registers: 3 })
+    }
+
+    proptest! {
+        /// Sleep sets leave transitions out, never states: breadth-first
+        /// with them meets the states of the plain search in the same
+        /// order (the same count, depth and finding with the same trace),
+        /// and the steps it takes or leaves asleep are the plain search's.
+        #[test]
+        fn sleep_sets_visit_every_state_the_plain_search_visits(
+            m in register_programs(),
+            order in prop_oneof![Just(Order::BreadthFirst), Just(Order::FewestPreemptions)],
+            preempt_frontier in 1usize..6,
+        ) {
+            let plain = SearchConfig { order, preempt_frontier: Some(preempt_frontier), ..partial() };
+            let sleeping = SearchConfig { sleep_sets: true, ..plain.clone() };
+            let a = search(&m, &plain);
+            let b = search(&m, &sleeping);
+            let threads = super::super::search_threads(&m, &SearchConfig { threads: 3, ..sleeping.clone() });
+            let depth_first = search(&m, &SearchConfig { order: Order::DepthFirst, ..plain.clone() });
+            prop_assert_eq!(a.stop, StopReason::Complete);
+            let finding = |o: &Outcome<Registers>| format!("{:?}", o.finding);
+            prop_assert_eq!(finding(&b), finding(&threads));
+            prop_assert_eq!(b.stats, Stats { seconds: b.stats.seconds, ..threads.stats });
+            if order == Order::BreadthFirst {
+                prop_assert_eq!(finding(&a), finding(&b));
+                prop_assert_eq!((a.stats.states, a.stats.max_depth), (b.stats.states, b.stats.max_depth));
+            }
+            if a.finding.is_none() && b.finding.is_none() {
+                prop_assert_eq!(a.stats.states, b.stats.states);
+                prop_assert_eq!(b.stats.states, depth_first.stats.states);
+                prop_assert_eq!(depth_first.stats.transitions, b.stats.transitions + b.stats.asleep);
+            } else {
+                prop_assert_eq!(a.finding.is_some(), b.finding.is_some());
+            }
+        }
+    }
+
+    #[test]
+    fn sleep_sets_leave_out_the_other_orders_of_independent_steps() {
+        // Three actors, each setting its own register twice: 27 states,
+        // 54 transitions, of which sleep sets take one into each state but
+        // the first.
+        let m =
+            Registers { programs: (0..3).map(|r| vec![RegOp::Set(r, 1), RegOp::Set(r, 2)]).collect(), registers: 3 };
+        let config = SearchConfig { sleep_sets: true, ..SearchConfig::default() };
+        let out = search(&m, &config);
+        assert_eq!(out.stats.states, 27);
+        assert_eq!(out.stats.transitions, 26);
+        assert_eq!(out.stats.transitions + out.stats.asleep, 54);
+        // All three bumping one register: nothing commutes, nothing sleeps.
+        let m = Registers { programs: (0..3).map(|_| vec![RegOp::Bump(0), RegOp::Bump(0)]).collect(), registers: 1 };
+        let out = search(&m, &config);
+        assert_eq!(out.stats.asleep, 0);
     }
 
     proptest! {

@@ -860,19 +860,40 @@ impl Model for System {
         Ok((next, Some(effect)))
     }
 
+    fn fingerprint_as_is(&self, k: &Kernel) -> (Fingerprint, bool) {
+        let plain = fingerprint(k);
+        match self.fixed() {
+            // A state is its own canonical image exactly when that image's
+            // fingerprint is its own (`symmetry::fingerprint_in_order`).
+            Some(fixed) => {
+                let canonical = super::symmetry::canonical_fingerprint_cached(plain, fixed, || {
+                    super::symmetry::canonical_fingerprint(k, fixed)
+                });
+                (canonical, canonical == plain)
+            }
+            None => (plain, true),
+        }
+    }
+
     fn replay_fingerprint(&self, k: &Kernel, effect: &Effect) -> Option<Fingerprint> {
+        self.replay_fingerprint_as_is(k, effect).map(|(fp, _)| fp)
+    }
+
+    fn replay_fingerprint_as_is(&self, k: &Kernel, effect: &Effect) -> Option<(Fingerprint, bool)> {
         let next = Composed::new(k, effect)?;
         // What is checked after every step looks at every task: a step the
         // check would fail on is run for real, to report it as it happens.
         if next.violation() {
             return None;
         }
+        let plain = next.fingerprint();
         if let Some(fixed) = self.fixed() {
-            return Some(super::symmetry::canonical_fingerprint_cached(next.fingerprint(), fixed, || {
+            let canonical = super::symmetry::canonical_fingerprint_cached(plain, fixed, || {
                 super::symmetry::canonical_fingerprint(&next.build(), fixed)
-            }));
+            });
+            return Some((canonical, canonical == plain));
         }
-        Some(next.fingerprint())
+        Some((plain, true))
     }
 
     fn remembered_effect(&self, k: &Kernel, step: Step) -> Option<std::sync::Arc<Effect>> {

@@ -20,6 +20,9 @@ pub struct Document<'a> {
 pub struct JsonStats {
     pub states: u64,
     pub transitions: u64,
+    /// Steps not taken because they were asleep (sleep sets): each leads
+    /// to a state the search reached by another path of the same length.
+    pub asleep: u64,
     pub seconds: f64,
     /// How the states were searched: `preempt`, `dfs`, `bfs` or `random`.
     #[serde(skip_serializing_if = "str::is_empty")]
@@ -145,6 +148,7 @@ pub fn result(r: &CheckResult, seconds: bool) -> JsonResult<'_> {
         stats: JsonStats {
             states: r.stats.states,
             transitions: r.stats.transitions,
+            asleep: r.stats.asleep,
             seconds: if seconds { (r.stats.seconds * 1000.0).round() / 1000.0 } else { 0.0 },
             search: r.search,
             max_preemptions: r.schedule_bound.and_then(|(what, k)| (what == Switches::Preemptions).then_some(k)),

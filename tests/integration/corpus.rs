@@ -45,15 +45,16 @@ fn run_one(f: &Path, text: &str, e: &expect::Expectation, k: &str) -> Result<(us
     expect::meets(e, &r).map_err(|why| format!("{name} [{k}]: {why}"))?;
     let mut left_out = slice_replays(&map, &sys, k, &name, &r)?;
     // The other orders meet the same expectation; without a finding they
-    // visit exactly the same states.
+    // visit exactly the same states, and the same steps, taken or left
+    // asleep (breadth-first leaves some asleep, depth-first none).
     for order in [Order::DepthFirst, Order::FewestPreemptions] {
         let d = check::check(&map, &sys, k, &Options { order, ..Options::default() });
         expect::meets(e, &d).map_err(|why| format!("{name} [{k}] {order:?}: {why}"))?;
         left_out += slice_replays(&map, &sys, k, &name, &d)?;
-        let counts = |r: &check::CheckResult| (r.stats.states, r.stats.transitions);
+        let counts = |r: &check::CheckResult| (r.stats.states, r.stats.transitions + r.stats.asleep);
         if r.verdict == check::Verdict::Ok && counts(&d) != counts(&r) {
             return Err(format!(
-                "{name} [{k}]: {order:?} visits {:?} (states, transitions), breadth-first {:?}",
+                "{name} [{k}]: {order:?} visits {:?} (states, steps), breadth-first {:?}",
                 counts(&d),
                 counts(&r)
             ));
@@ -66,11 +67,26 @@ fn run_one(f: &Path, text: &str, e: &expect::Expectation, k: &str) -> Result<(us
         let rr = check::check(&map, &sys, k, &Options { random, ..Options::default() });
         left_out += slice_replays(&map, &sys, k, &name, &rr)?;
     }
+    // Sleep sets leave out transitions, never states: breadth-first with
+    // every step taken meets the same states in the same order, so it
+    // has the same verdict, counts and trace, and takes exactly the steps
+    // the search with sleep sets took or left asleep.
+    let n = check::check(&map, &sys, k, &Options { no_sleep_sets: true, ..Options::default() });
+    let same = |r: &check::CheckResult| (r.verdict, r.stats.states, r.stats.max_depth, r.schedule.clone());
+    if same(&n) != same(&r) || n.stats.asleep != 0 {
+        return Err(format!("{name} [{k}]: with every step taken {:?}, with sleep sets {:?}", same(&n), same(&r)));
+    }
+    if r.verdict == check::Verdict::Ok && n.stats.transitions != r.stats.transitions + r.stats.asleep {
+        return Err(format!(
+            "{name} [{k}]: {} transitions with every step taken, {} taken and {} asleep with sleep sets",
+            n.stats.transitions, r.stats.transitions, r.stats.asleep
+        ));
+    }
     // The reductions merge states and change no verdict: the plain
     // search (`--no-reduction`) meets the same expectation with the same
     // verdict, and where both search everything it visits at least as many.
     sys.set_reductions(false);
-    let p = check::check(&map, &sys, k, &Options::default());
+    let p = check::check(&map, &sys, k, &Options { no_sleep_sets: true, ..Options::default() });
     expect::meets(e, &p).map_err(|why| format!("{name} [{k}] without reduction: {why}"))?;
     if p.verdict != r.verdict {
         return Err(format!("{name} [{k}]: {} without reduction, {} with", p.verdict.as_str(), r.verdict.as_str()));

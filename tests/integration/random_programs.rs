@@ -2,7 +2,8 @@
 //! programs (`taskcheck fuzz`'s generator: fork trees, waits, kills, PID
 //! namespaces, subreapers, threads), not only on the corpus the model was
 //! written against: the dead-variable reduction (`--no-reduction`), the
-//! successors built from effects (`--run-every-step`), and the threads.
+//! successors built from effects (`--run-every-step`), the steps left
+//! asleep (`--no-sleep-sets`), and the threads.
 
 use taskcheck::check::{self, CheckResult, Options, Verdict};
 use taskcheck::emit::fuzz;
@@ -24,6 +25,11 @@ fn beside_the_seed(program: &str) -> String {
            \tunshare(CLONE_NEWPID);\n\tpid_t b = fork();\n\tif (b == 0)\n\t\t_exit(0);\n\
            \tpid_t c = fork();\n\tif (c == 0)\n\t\t_exit(0);\n\tsynchronize_rcu_tasks();\n\
            \twaitpid(c, NULL, 0);\n\twaitpid(b, NULL, 0);\n\twaitpid(h, NULL, 0);\n\treturn 0;\n}\n"
+}
+
+/// `outcome` without the transitions, which sleep sets take fewer of.
+fn states_and_trace(r: &CheckResult) -> String {
+    format!("{:?} states={} depth={} schedule={:?}", r.verdict, r.stats.states, r.stats.max_depth, r.schedule)
 }
 
 fn outcome(r: &CheckResult) -> String {
@@ -56,6 +62,19 @@ fn reduction_effects_and_threads_agree_with_the_plain_search_on_random_programs(
         let bfs = Options { order: Order::BreadthFirst, threads: 1, bounds: bounds.clone(), ..Options::default() };
         let base = check::check(&map, &sys, k, &bfs);
         let base_preempt = check::check(&map, &sys, k, &Options { order: Order::FewestPreemptions, ..bfs.clone() });
+        // Every step taken: the same states in the same order, so the same
+        // outcome under the same bound, with more transitions.
+        let every = Options { no_sleep_sets: true, ..bfs.clone() };
+        let taken = check::check(&map, &sys, k, &every);
+        if states_and_trace(&taken) != states_and_trace(&base) {
+            bad.push(format!(
+                "program {seed} [{k}] every step taken: {} against {} with sleep sets",
+                states_and_trace(&taken),
+                states_and_trace(&base)
+            ));
+        }
+        let every_preempt = Options { order: Order::FewestPreemptions, ..every.clone() };
+        let taken_preempt = check::check(&map, &sys, k, &every_preempt);
         // Fewest preemptions first, turning breadth-first early, where
         // the threads take over.
         let preempt = Options { order: Order::FewestPreemptions, preempt_frontier: Some(64), ..bfs.clone() };
@@ -63,16 +82,11 @@ fn reduction_effects_and_threads_agree_with_the_plain_search_on_random_programs(
         // Same order, same bound: the very same outcome, state for state.
         for (what, expect, other) in [
             ("two threads", &base, check::check(&map, &sys, k, &Options { threads: 2, ..bfs.clone() })),
-            ("every step run", &base, check::check(&map, &sys, k, &Options { run_every_step: true, ..bfs.clone() })),
+            ("every step run", &taken, check::check(&map, &sys, k, &Options { run_every_step: true, ..every.clone() })),
             (
                 "fewest preemptions, every step run",
-                &base_preempt,
-                check::check(
-                    &map,
-                    &sys,
-                    k,
-                    &Options { run_every_step: true, order: Order::FewestPreemptions, ..bfs.clone() },
-                ),
+                &taken_preempt,
+                check::check(&map, &sys, k, &Options { run_every_step: true, ..every_preempt.clone() }),
             ),
             (
                 "fewest preemptions turning breadth-first, two threads",
