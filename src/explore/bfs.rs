@@ -28,6 +28,20 @@ pub const PREEMPT_FRONTIER: usize = 1 << 14;
 /// A frontier state: (index, depth, state, the known effects of its steps).
 pub(super) type Entry<M> = (u32, u32, <M as Model>::State, Known<M>);
 
+/// A successor new to the search (or met with fewer preemptions), before
+/// it goes to the frontier.
+struct Born<M: Model> {
+    /// Expanded next (depth-first; fewest preemptions first, if it preempts nobody).
+    to_fresh: bool,
+    index: u32,
+    depth: u32,
+    state: M::State,
+    step: M::Step,
+    effect: Option<std::sync::Arc<M::Effect>>,
+    /// Preemptions or delays to it.
+    spent: u8,
+}
+
 /// What is kept of a discovered state.
 #[derive(Clone, Copy)]
 pub(super) struct Record<S> {
@@ -154,7 +168,8 @@ pub(super) fn expanded_as<M: Model>(
     state: M::State,
     known: Known<M>,
 ) -> (M::State, Known<M>, Option<Vec<u16>>) {
-    match config.quotient.then(|| model.representative(&state)).flatten() {
+    // One met as its own representative is expanded as it is.
+    match (config.quotient && !known.as_is).then(|| model.representative(&state)).flatten() {
         Some((image, moved)) => (image, Known::default(), Some(moved)),
         None => (state, known, None),
     }
@@ -212,21 +227,12 @@ impl<M: Model> Search<'_, M> {
         // preemptions first: those that preempt nobody), put on the expanding
         // end of the frontier after the loop so that the first step's comes first.
         let mut fresh: Vec<Entry<M>> = Vec::new();
-        // This expansion's successors for the frontier, in step order:
-        // (to `fresh`?, index, depth, state, step, effect, preemptions or
-        // delays to it). They are queued once every step is taken, when the
-        // effects they inherit are known.
-        #[allow(clippy::type_complexity)]
-        let mut born: Vec<(
-            bool,
-            u32,
-            u32,
-            M::State,
-            M::Step,
-            Option<std::sync::Arc<M::Effect>>,
-            u8,
-            ActorSet,
-        )> = Vec::new();
+        // This expansion's successors for the frontier, in step order. They
+        // are queued once every step is taken, when the effects they
+        // inherit are known.
+        let mut born: Vec<Born<M>> = Vec::new();
+        // Beside each: its sleep set, and whether it is its own representative.
+        let mut born_as: Vec<(ActorSet, bool)> = Vec::new();
         // Under a delay bound a step may cost several delays, so one queue at
         // the back would let a successor of two delays pass one of one, and a
         // state would be expanded first with more delays than it needs (and a
@@ -370,7 +376,8 @@ impl<M: Model> Search<'_, M> {
                     Err(violation) => return self.violation(index, step, violation),
                 };
                 self.stats.transitions += 1;
-                let sleep = match sleeping && successor.as_is {
+                let as_is = successor.as_is;
+                let sleep = match sleeping && as_is {
                     true => expansion.sleep_of(model, model.actor(step), i, expansion.effect(&successor)),
                     false => 0,
                 };
@@ -392,7 +399,17 @@ impl<M: Model> Search<'_, M> {
                                 Ok(built) => built,
                                 Err(violation) => return self.violation(index, step, violation),
                             };
-                            born.push((!preempts, old, depth, next, step, effect, step_spent, 0));
+                            let to_fresh = !preempts;
+                            born.push(Born {
+                                to_fresh,
+                                index: old,
+                                depth,
+                                state: next,
+                                step,
+                                effect,
+                                spent: step_spent,
+                            });
+                            born_as.push((0, as_is));
                         }
                         old
                     }
@@ -423,32 +440,32 @@ impl<M: Model> Search<'_, M> {
                                 );
                             }
                         }
-                        born.push((
-                            depth_first || preempt_order && !preempts,
-                            target,
+                        let to_fresh = depth_first || preempt_order && !preempts;
+                        born.push(Born {
+                            to_fresh,
+                            index: target,
                             depth,
-                            next,
+                            state: next,
                             step,
                             effect,
-                            step_spent,
-                            sleep,
-                        ));
+                            spent: step_spent,
+                        });
+                        born_as.push((sleep, as_is));
                         target
                     }
                 };
                 successors.push(target);
             }
-            expansion.share(model, born.iter().map(|b| (b.4, b.5.as_ref())), &mut known_out);
-            for ((to_fresh, target, depth, next, _, _, spent, sleep), mut known) in
-                born.drain(..).zip(known_out.drain(..))
-            {
+            expansion.share(model, born.iter().map(|b| (b.step, b.effect.as_ref())), &mut known_out);
+            for ((b, (sleep, as_is)), mut known) in born.drain(..).zip(born_as.drain(..)).zip(known_out.drain(..)) {
                 // A state's sleep set is the one it was first met with (see `known`).
                 known.sleep = sleep;
-                let entry = (target, depth, next, known);
-                if to_fresh {
+                known.as_is = as_is;
+                let entry = (b.index, b.depth, b.state, known);
+                if b.to_fresh {
                     fresh.push(entry);
                 } else if by_count {
-                    let count = spent as usize;
+                    let count = b.spent as usize;
                     if self.later.len() <= count {
                         self.later.resize_with(count + 1, Vec::new);
                     }

@@ -152,6 +152,9 @@ pub(super) struct Known<M: Model> {
     /// path the search takes (see `Expansion::asleep`). Set by the search
     /// from what it knows when the state is expanded.
     pub(super) sleep: super::ActorSet,
+    /// The state is known to be its own class's representative (it was
+    /// met `as_is`), so the search need not ask `Model::representative`.
+    pub(super) as_is: bool,
 }
 
 impl<M: Model> Known<M> {
@@ -168,13 +171,13 @@ impl<M: Model> Known<M> {
 
 impl<M: Model> Default for Known<M> {
     fn default() -> Self {
-        Known { list: None, valid: 0, sleep: 0 }
+        Known { list: None, valid: 0, sleep: 0, as_is: false }
     }
 }
 
 impl<M: Model> Clone for Known<M> {
     fn clone(&self) -> Self {
-        Known { list: self.list.clone(), valid: self.valid, sleep: self.sleep }
+        Known { list: self.list.clone(), valid: self.valid, sleep: self.sleep, as_is: self.as_is }
     }
 }
 
@@ -451,7 +454,7 @@ impl<M: Model> Expansion<M> {
                     rank += 1;
                 }
             }
-            out.push(Known { list: Some(list.clone()), valid, sleep: 0 });
+            out.push(Known { list: Some(list.clone()), valid, sleep: 0, as_is: false });
         }
     }
 }

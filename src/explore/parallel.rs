@@ -116,7 +116,9 @@ fn expand<M: Model>(
                 return (fp, sleep, None);
             }
             effect = expansion.effect(&successor).cloned();
-            (fp, sleep, Some((successor.into_pending(), Known::default())))
+            let mut known = Known::default();
+            known.as_is = successor.as_is;
+            (fp, sleep, Some((successor.into_pending(), known)))
         });
         effects.push(effect);
         e.successors.push((step, next));
@@ -133,7 +135,9 @@ fn expand<M: Model>(
     let mut known = known_out.drain(..);
     for (_, next) in &mut e.successors {
         if let Ok((_, _, Some((_, k)))) = next {
+            let as_is = k.as_is;
             *k = known.next().unwrap_or_default();
+            k.as_is = as_is;
         }
     }
     // The successors still to build need their parent in the merge.
