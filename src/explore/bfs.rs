@@ -170,7 +170,12 @@ pub(super) fn expanded_as<M: Model>(
 ) -> (M::State, Known<M>, Option<Vec<u16>>) {
     // One met as its own representative is expanded as it is.
     match (config.quotient && !known.as_is).then(|| model.representative(&state)).flatten() {
-        Some((image, moved)) => (image, Known::default(), Some(moved)),
+        Some((image, moved)) => {
+            // A representative is its own class's.
+            let mut renamed = Known::default();
+            renamed.as_is = true;
+            (image, renamed, Some(moved))
+        }
         None => (state, known, None),
     }
 }

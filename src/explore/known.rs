@@ -153,7 +153,9 @@ pub(super) struct Known<M: Model> {
     /// from what it knows when the state is expanded.
     pub(super) sleep: super::ActorSet,
     /// The state is known to be its own class's representative (it was
-    /// met `as_is`), so the search need not ask `Model::representative`.
+    /// met `as_is`, or is the representative `expanded_as` gave), so the
+    /// search need not ask `Model::representative`, and the model may use
+    /// it (`Model::replay_fingerprint_as_is`).
     pub(super) as_is: bool,
 }
 
@@ -367,7 +369,8 @@ impl<M: Model> Expansion<M> {
         let room = self.here.len() < 64;
         if single && room {
             if let Some((j, effect)) = self.inherited_effect(step) {
-                if let Some((fingerprint, as_is)) = model.replay_fingerprint_as_is(state, effect) {
+                if let Some((fingerprint, as_is)) = model.replay_fingerprint_as_is(state, effect, self.inherited.as_is)
+                {
                     self.here.push((step, Source::Inherited(j)));
                     self.here_at.push(i);
                     return Ok(Successor { fingerprint, as_is, made: Made::Replayed(j) });
@@ -378,7 +381,7 @@ impl<M: Model> Expansion<M> {
         // state of the search mostly differs from the ones met before in
         // what other tasks did.
         if let Some(effect) = model.remembered_effect(state, step) {
-            if let Some((fingerprint, as_is)) = model.replay_fingerprint_as_is(state, &effect) {
+            if let Some((fingerprint, as_is)) = model.replay_fingerprint_as_is(state, &effect, self.inherited.as_is) {
                 if single && room {
                     self.here.push((step, Source::Recorded(effect.clone())));
                     self.here_at.push(i);

@@ -82,8 +82,15 @@ pub trait Model {
     }
 
     /// `replay_fingerprint`, and whether that successor is its own class's
-    /// representative (as `fingerprint_as_is`).
-    fn replay_fingerprint_as_is(&self, state: &Self::State, effect: &Self::Effect) -> Option<(Fingerprint, bool)> {
+    /// representative (as `fingerprint_as_is`). `own_image`: `state` is
+    /// known to be its own class's representative, which a model may use
+    /// to tell the successor's without renaming it.
+    fn replay_fingerprint_as_is(
+        &self,
+        state: &Self::State,
+        effect: &Self::Effect,
+        _own_image: bool,
+    ) -> Option<(Fingerprint, bool)> {
         self.replay_fingerprint(state, effect).map(|fp| (fp, true))
     }
 

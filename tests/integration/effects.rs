@@ -87,6 +87,53 @@ fn a_step_built_from_its_effect_is_the_step_run_on_every_corpus_diamond() {
     assert!(checked > 10_000, "only {checked} commuting pairs checked");
 }
 
+/// In the first `cap` states (breadth-first) of `sys` that are their own
+/// image under symmetry reduction, every step's successor told from its
+/// effect without renaming it (`own_image`) gets the fingerprint, and the
+/// answer whether it is its own image, that renaming it gives. Returns
+/// the successors told so and the mismatches.
+fn own_images(sys: &System, cap: usize) -> (usize, Vec<String>) {
+    let (mut checked, mut bad) = (0, Vec::new());
+    each_state(sys, cap, |k, steps| {
+        let own = sys.fingerprint_as_is(k).1;
+        let mut successors = Vec::new();
+        for &step in steps {
+            let Ok((next, Some(effect))) = sys.next_with_effect(k, step) else { continue };
+            if own {
+                let told = sys.replay_fingerprint_as_is(k, &effect, true);
+                let renamed = sys.replay_fingerprint_as_is(k, &effect, false);
+                checked += usize::from(told.is_some_and(|(_, as_is)| as_is));
+                if told != renamed || told.is_some_and(|t| t != sys.fingerprint_as_is(&next)) {
+                    bad.push(format!("{step:?}: {told:?} told, {renamed:?} renamed"));
+                }
+            }
+            successors.push(next);
+        }
+        successors
+    });
+    (checked, bad)
+}
+
+#[test]
+fn the_successor_of_a_state_in_its_own_image_is_told_as_renaming_tells_it() {
+    let (mut checked, mut bad) = (0, Vec::new());
+    for path in crate::corpus_files() {
+        let text = std::fs::read_to_string(&path).expect("a corpus scenario");
+        let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+        for k in taskcheck::kernel::models::builtin_names() {
+            let model = taskcheck::kernel::models::builtin(k).expect("a built-in kernel");
+            let mut map = taskcheck::lang::diag::SourceMap::default();
+            let (mut sys, _) = taskcheck::check::build(&mut map, &model, &name, &text).expect("it compiles");
+            sys.set_symmetry(true);
+            let (c, b) = own_images(&sys, 1000);
+            checked += c;
+            bad.extend(b.into_iter().take(3).map(|d| format!("{name} [{k}]: {d}")));
+        }
+    }
+    assert!(bad.is_empty(), "told without renaming, not as renamed:\n{}", bad.join("\n"));
+    assert!(checked > 100_000, "only {checked} successors told");
+}
+
 /// In the first `cap` states (breadth-first) of `sys`, every step whose
 /// effect the model remembers from another state (`Model::remembered_effect`)
 /// builds exactly the successor the interpreter computes there. Every step
