@@ -12,7 +12,9 @@ use super::frontier::Frontier;
 use super::known::{Expansion, Known, Successor};
 use super::scc::{self, Graph};
 use super::visited::VisitedSet;
-use super::{ActorSet, Finding, Model, Order, Outcome, Progress, SearchConfig, Stats, StopReason, Switches, Trace};
+use super::{
+    bit, ActorSet, Finding, Model, Order, Outcome, Progress, SearchConfig, Stats, StopReason, Switches, Trace,
+};
 
 /// How often (in expansions) the clock and the interrupt flag are read.
 const CHECK_EVERY: u64 = 1024;
@@ -178,11 +180,6 @@ pub(super) fn expanded_as<M: Model>(
         }
         None => (state, known, None),
     }
-}
-
-/// The bit of `actor`; out-of-range actors (a model bug) count as none.
-pub fn bit(actor: usize) -> ActorSet {
-    u32::try_from(actor).ok().and_then(|a| ActorSet::from(1u8).checked_shl(a)).unwrap_or(0)
 }
 
 impl<M: Model> Search<'_, M> {

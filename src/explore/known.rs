@@ -247,7 +247,7 @@ impl<M: Model> Expansion<M> {
     fn asleep(&mut self, model: &M, steps: &[M::Step], i: usize) -> bool {
         let step = steps[i];
         let actor = model.actor(step);
-        if self.inherited.sleep & super::bfs::bit(actor) == 0 {
+        if self.inherited.sleep & super::bit(actor) == 0 {
             return false;
         }
         if steps.iter().filter(|&&s| model.actor(s) == actor).count() != 1 {
@@ -288,7 +288,7 @@ impl<M: Model> Expansion<M> {
             }
             if let Some(e) = self.effect_of(source) {
                 if model.commutes(effect, e) && model.commutes(e, effect) {
-                    sleep |= super::bfs::bit(other);
+                    sleep |= super::bit(other);
                 }
             }
         }

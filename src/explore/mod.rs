@@ -23,7 +23,7 @@ use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
 use std::time::Duration;
 
-pub use bfs::{bit, search};
+pub use bfs::search;
 pub use parallel::search_threads;
 pub use random::{random_search, RandomConfig};
 
@@ -32,6 +32,11 @@ pub type Fingerprint = u128;
 
 /// A set of actors (tasks), one bit each: models have at most 64 actors.
 pub type ActorSet = u64;
+
+/// The bit of `actor`; out-of-range actors (a model bug) count as none.
+pub fn bit(actor: usize) -> ActorSet {
+    u32::try_from(actor).ok().and_then(|a| ActorSet::from(1u8).checked_shl(a)).unwrap_or(0)
+}
 
 /// What the search needs to know about a system.
 pub trait Model {

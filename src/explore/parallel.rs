@@ -8,7 +8,8 @@
 //! time and the memory limits are checked once per chunk: where they stop a
 //! search depends on timing anyway.)
 
-use super::bfs::{bit, Entry, Record, Search};
+use super::bfs::{Entry, Record, Search};
+use super::bit;
 use super::known::{Expansion, Known, Pending};
 use super::visited::VisitedSet;
 use super::{ActorSet, Finding, Fingerprint, Model, Outcome, SearchConfig, Stats, StopReason};
