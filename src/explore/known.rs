@@ -150,7 +150,7 @@ pub(super) struct Known<M: Model> {
     /// The state's sleep set (Godefroid): actors whose one step need not
     /// be taken here, as every state it leads to is reached by another
     /// path the search takes (see `Expansion::asleep`). Set by the search
-    /// from what it knows when the state is expanded.
+    /// when it first meets the state.
     pub(super) sleep: super::ActorSet,
     /// The state is known to be its own class's representative (it was
     /// met `as_is`, or is the representative `expanded_as` gave), so the
@@ -224,10 +224,6 @@ impl<M: Model> Expansion<M> {
         self.inherited = if self.enabled { known.clone() } else { Known::default() };
     }
 
-    /// Whether step `i` of `steps` is asleep: its actor is in the state's
-    /// sleep set, and has this one step. A sleeping step is not taken (no
-    /// successor, no transition); its inherited effect still counts for
-    /// the sleep sets of the successors (`sleep_of`).
     /// The steps of `steps` that are asleep (`asleep`), one bit each, found
     /// before any is taken: a successor's sleep set counts every sleeping
     /// step, wherever it stands.
@@ -244,6 +240,10 @@ impl<M: Model> Expansion<M> {
         mask
     }
 
+    /// Whether step `i` of `steps` is asleep: its actor is in the state's
+    /// sleep set, and has this one step. A sleeping step is not taken (no
+    /// successor, no transition); its inherited effect still counts for
+    /// the sleep sets of the successors (`sleep_of`).
     fn asleep(&mut self, model: &M, steps: &[M::Step], i: usize) -> bool {
         let step = steps[i];
         let actor = model.actor(step);
