@@ -42,6 +42,9 @@ struct Born<M: Model> {
     effect: Option<std::sync::Arc<M::Effect>>,
     /// Preemptions or delays to it.
     spent: u8,
+    /// Its sleep set, and whether it is its own representative (`Known`).
+    sleep: ActorSet,
+    as_is: bool,
 }
 
 /// What is kept of a discovered state.
@@ -233,8 +236,6 @@ impl<M: Model> Search<'_, M> {
         // are queued once every step is taken, when the effects they
         // inherit are known.
         let mut born: Vec<Born<M>> = Vec::new();
-        // Beside each: its sleep set, and whether it is its own representative.
-        let mut born_as: Vec<(ActorSet, bool)> = Vec::new();
         // Under a delay bound a step may cost several delays, so one queue at
         // the back would let a successor of two delays pass one of one, and a
         // state would be expanded first with more delays than it needs (and a
@@ -379,10 +380,6 @@ impl<M: Model> Search<'_, M> {
                 };
                 self.stats.transitions += 1;
                 let as_is = successor.as_is;
-                let sleep = match sleeping && as_is {
-                    true => expansion.sleep_of(model, model.actor(step), i, expansion.effect(&successor)),
-                    false => 0,
-                };
                 let fp = visited_key(successor.fingerprint, model.actor(step), max_spent.is_some());
                 let target = match self.visited.insert(fp) {
                     Some(Ok(old)) => {
@@ -410,8 +407,9 @@ impl<M: Model> Search<'_, M> {
                                 step,
                                 effect,
                                 spent: step_spent,
+                                sleep: 0,
+                                as_is,
                             });
-                            born_as.push((0, as_is));
                         }
                         old
                     }
@@ -420,6 +418,7 @@ impl<M: Model> Search<'_, M> {
                         if self.stats.states >= self.max_states {
                             return (None, StopReason::MaxStates);
                         }
+                        let sleep = if sleeping { expansion.sleep_of(model, &steps, i, &successor) } else { 0 };
                         let (next, effect) = match expansion.build(model, successor, &state, step) {
                             Ok(built) => built,
                             Err(violation) => return self.violation(index, step, violation),
@@ -451,18 +450,18 @@ impl<M: Model> Search<'_, M> {
                             step,
                             effect,
                             spent: step_spent,
+                            sleep,
+                            as_is,
                         });
-                        born_as.push((sleep, as_is));
                         target
                     }
                 };
                 successors.push(target);
             }
             expansion.share(model, born.iter().map(|b| (b.step, b.effect.as_ref())), &mut known_out);
-            for ((b, (sleep, as_is)), mut known) in born.drain(..).zip(born_as.drain(..)).zip(known_out.drain(..)) {
-                // A state's sleep set is the one it was first met with (see `known`).
-                known.sleep = sleep;
-                known.as_is = as_is;
+            for (b, mut known) in born.drain(..).zip(known_out.drain(..)) {
+                known.sleep = b.sleep;
+                known.as_is = b.as_is;
                 let entry = (b.index, b.depth, b.state, known);
                 if b.to_fresh {
                     fresh.push(entry);

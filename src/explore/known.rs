@@ -160,6 +160,14 @@ pub(super) struct Known<M: Model> {
 }
 
 impl<M: Model> Known<M> {
+    /// Take what `Expansion::share` gives a successor (the effects it
+    /// inherits), keeping what the search set of it (its sleep set, and
+    /// whether it is its own representative).
+    pub(super) fn inherit(&mut self, shared: Known<M>) {
+        self.list = shared.list;
+        self.valid = shared.valid;
+    }
+
     /// Whether it holds a list (whose drop is worth doing elsewhere).
     pub(super) fn holds_list(&self) -> bool {
         self.list.is_some()
@@ -263,20 +271,21 @@ impl<M: Model> Expansion<M> {
         true
     }
 
-    /// The sleep set of the successor by step `i` (of `actor`), whose
-    /// effect here is `effect`: the actors whose step was taken before it
-    /// here, or is asleep here, and is independent of it (each leaves the
-    /// other's effect as it is, so the two orders reach one state). Their
-    /// steps from that successor lead to states the search reaches through
-    /// the other order (see the module's comment on sleep sets).
-    pub(super) fn sleep_of(
-        &self,
-        model: &M,
-        actor: usize,
-        i: usize,
-        effect: Option<&Arc<M::Effect>>,
-    ) -> super::ActorSet {
-        let Some(effect) = effect else { return 0 };
+    /// The sleep set of `successor`, by step `i` of `steps`: the actors
+    /// whose step was taken before it here, or is asleep here, and is
+    /// independent of it (each leaves the other's effect as it is, so the
+    /// two orders reach one state). Their steps from that successor lead to
+    /// states the search reaches through the other order (see the module's
+    /// comment on sleep sets). None for a successor that is not its own
+    /// representative: sleep sets name slots, and it is expanded renamed.
+    /// Asked only of a successor new to the search: a state's sleep set is
+    /// the one it was first met with.
+    pub(super) fn sleep_of(&self, model: &M, steps: &[M::Step], i: usize, successor: &Successor<M>) -> super::ActorSet {
+        if !successor.as_is {
+            return 0;
+        }
+        let Some(effect) = self.effect(successor) else { return 0 };
+        let actor = model.actor(steps[i]);
         let mut sleep = 0;
         for (j, ((s, source), &at)) in self.here.iter().zip(&self.here_at).enumerate() {
             if at >= i && self.asleep & (1 << j) == 0 {

@@ -38,9 +38,9 @@ struct Expanded<M: Model> {
     parent: Option<(M::State, Known<M>)>,
 }
 
-/// A successor's fingerprint, its sleep set, and the state (if new) with
-/// what it knows of its steps; or the violation its step commits.
-type Successor<M> = Result<(Fingerprint, ActorSet, Option<(Pending<M>, Known<M>)>), <M as Model>::Violation>;
+/// A successor's fingerprint, and the state (if new) with what it knows of
+/// its steps; or the violation its step commits.
+type Successor<M> = Result<(Fingerprint, Option<(Pending<M>, Known<M>)>), <M as Model>::Violation>;
 
 /// Buffers an expansion fills and empties again, one set per worker's run
 /// of a chunk: an expansion allocates only what it hands to the merge.
@@ -109,17 +109,16 @@ fn expand<M: Model>(
         let mut effect = None;
         let next = expansion.next(model, state, steps, i).map(|successor| {
             let fp = successor.fingerprint;
-            let sleep = match sleep_sets && successor.as_is {
-                true => expansion.sleep_of(model, model.actor(step), i, expansion.effect(&successor)),
-                false => 0,
-            };
             if visited.is_some_and(|v| v.contains(fp)) {
-                return (fp, sleep, None);
+                return (fp, None);
             }
             effect = expansion.effect(&successor).cloned();
+            // Set as for a state first met here (see `known`); the merge
+            // keeps it only if it is.
             let mut known = Known::default();
+            known.sleep = if sleep_sets { expansion.sleep_of(model, steps, i, &successor) } else { 0 };
             known.as_is = successor.as_is;
-            (fp, sleep, Some((successor.into_pending(), known)))
+            (fp, Some((successor.into_pending(), known)))
         });
         effects.push(effect);
         e.successors.push((step, next));
@@ -129,20 +128,18 @@ fn expand<M: Model>(
         .successors
         .iter()
         .zip(effects.iter())
-        .filter(|((_, next), _)| matches!(next, Ok((_, _, Some(_)))))
+        .filter(|((_, next), _)| matches!(next, Ok((_, Some(_)))))
         .map(|((step, _), effect)| (*step, effect.as_ref()));
     let known_out = &mut scratch.known;
     expansion.share(model, kept, known_out);
     let mut known = known_out.drain(..);
     for (_, next) in &mut e.successors {
-        if let Ok((_, _, Some((_, k)))) = next {
-            let as_is = k.as_is;
-            *k = known.next().unwrap_or_default();
-            k.as_is = as_is;
+        if let Ok((_, Some((_, k)))) = next {
+            k.inherit(known.next().unwrap_or_default());
         }
     }
     // The successors still to build need their parent in the merge.
-    if e.successors.iter().any(|(_, n)| matches!(n, Ok((_, _, Some((p, _)))) if p.needs_parent())) {
+    if e.successors.iter().any(|(_, n)| matches!(n, Ok((_, Some((p, _)))) if p.needs_parent())) {
         e.parent = Some((owned, expansion.into_inherited()));
     }
     e
@@ -357,7 +354,7 @@ fn merge<M: Model>(
     // one before it is merged.
     let prefetch = |s: &Search<'_, M>, e: &Expanded<M>| {
         for (_, next) in &e.successors {
-            if let Ok((fp, _, _)) = next {
+            if let Ok((fp, _)) = next {
                 s.visited.prefetch(*fp);
             }
         }
@@ -401,7 +398,7 @@ fn merge<M: Model>(
         successors.clear();
         s.stats.asleep += e.asleep;
         for (step, next) in e.successors {
-            let (fp, sleep, next) = match next {
+            let (fp, next) = match next {
                 Ok(n) => n,
                 Err(violation) => {
                     let finding = s.violation_finding(e.index, step, violation);
@@ -423,7 +420,7 @@ fn merge<M: Model>(
                 }
                 Some(Err(target)) => {
                     // Not visited before the chunk: the state was kept.
-                    let (Some((next, mut known)), false) = (next, s.stats.states >= s.max_states) else {
+                    let (Some((next, known)), false) = (next, s.stats.states >= s.max_states) else {
                         event = Some(snapshot(s, None, StopReason::MaxStates));
                         break 'merge;
                     };
@@ -443,8 +440,6 @@ fn merge<M: Model>(
                             continue;
                         }
                     };
-                    // The sleep set it was first met with (see `known`).
-                    known.sleep = sleep;
                     let depth = e.depth.saturating_add(1);
                     s.records.push(Record { parent: e.index, step: Some(step) });
                     s.stats.states += 1;

@@ -768,6 +768,19 @@ thread_local! {
     static STEP_MEMO: std::cell::RefCell<super::memo::StepMemo<Effect>> = std::cell::RefCell::new(Default::default());
 }
 
+/// The canonical fingerprint of a state whose plain one is `plain` (from
+/// the cache, else from `compute`), and whether the state is its own
+/// canonical image: exactly when that image's fingerprint is its own
+/// (`symmetry::fingerprint_in_order`).
+fn canonical_as_is(
+    plain: Fingerprint,
+    fixed: super::symmetry::Fixed,
+    compute: impl FnOnce() -> Fingerprint,
+) -> (Fingerprint, bool) {
+    let canonical = super::symmetry::canonical_fingerprint_cached(plain, fixed, compute);
+    (canonical, canonical == plain)
+}
+
 impl Effect {
     /// Whether the effect leaves alone all that decides how symmetry
     /// reduction renames a state (`symmetry::representative`): the task
@@ -861,12 +874,7 @@ impl Model for System {
     }
 
     fn fingerprint(&self, k: &Kernel) -> Fingerprint {
-        match self.fixed() {
-            Some(fixed) => super::symmetry::canonical_fingerprint_cached(fingerprint(k), fixed, || {
-                super::symmetry::canonical_fingerprint(k, fixed)
-            }),
-            None => fingerprint(k),
-        }
+        self.fingerprint_as_is(k).0
     }
 
     fn next_with_effect(&self, k: &Kernel, step: Step) -> Result<(Kernel, Option<Effect>), Violation> {
@@ -881,14 +889,7 @@ impl Model for System {
     fn fingerprint_as_is(&self, k: &Kernel) -> (Fingerprint, bool) {
         let plain = fingerprint(k);
         match self.fixed() {
-            // A state is its own canonical image exactly when that image's
-            // fingerprint is its own (`symmetry::fingerprint_in_order`).
-            Some(fixed) => {
-                let canonical = super::symmetry::canonical_fingerprint_cached(plain, fixed, || {
-                    super::symmetry::canonical_fingerprint(k, fixed)
-                });
-                (canonical, canonical == plain)
-            }
+            Some(fixed) => canonical_as_is(plain, fixed, || super::symmetry::canonical_fingerprint(k, fixed)),
             None => (plain, true),
         }
     }
@@ -911,10 +912,9 @@ impl Model for System {
             if own_image && effect.keeps_shape(k) {
                 return Some((plain, true));
             }
-            let canonical = super::symmetry::canonical_fingerprint_cached(plain, fixed, || {
+            return Some(canonical_as_is(plain, fixed, || {
                 super::symmetry::canonical_fingerprint(&next.build(), fixed)
-            });
-            return Some((canonical, canonical == plain));
+            }));
         }
         Some((plain, true))
     }
