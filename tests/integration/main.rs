@@ -32,7 +32,7 @@ pub fn corpus_files() -> Vec<std::path::PathBuf> {
 /// `f` on every corpus scenario built for every built-in kernel: the
 /// scenario's file name, the kernel's name, and the system.
 pub fn each_corpus_system(
-    mut f: impl FnMut(&str, &str, &taskcheck::lang::diag::SourceMap, &taskcheck::kernel::system::System),
+    mut f: impl FnMut(&str, &str, &taskcheck::lang::diag::SourceMap, &mut taskcheck::kernel::system::System),
 ) {
     for path in corpus_files() {
         let text = std::fs::read_to_string(&path).expect("a corpus scenario");
@@ -40,8 +40,9 @@ pub fn each_corpus_system(
         for k in taskcheck::kernel::models::builtin_names() {
             let model = taskcheck::kernel::models::builtin(k).expect("a built-in kernel");
             let mut map = taskcheck::lang::diag::SourceMap::default();
-            let (sys, _) = taskcheck::check::build(&mut map, &model, &name, &text).expect("a corpus scenario compiles");
-            f(&name, k, &map, &sys);
+            let (mut sys, _) =
+                taskcheck::check::build(&mut map, &model, &name, &text).expect("a corpus scenario compiles");
+            f(&name, k, &map, &mut sys);
         }
     }
 }
