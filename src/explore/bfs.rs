@@ -140,10 +140,14 @@ impl<'a, M: Model> Search<'a, M> {
             // The pass over the graph needs the states' records (for
             // traces), not their fingerprints: let those go first, so
             // that the pass's own arrays take their place in memory.
-            search.visited = VisitedSet::default();
-            let graph = search.graph.take();
-            let edges_left_out = search.config.quotient || search.stats.asleep > 0;
-            if let Some(graph) = graph.as_ref().filter(|_| edges_left_out) {
+            let fingerprints = std::mem::take(&mut search.visited).into_fingerprints();
+            let mut graph = search.graph.take();
+            let mut asleep_left_out = search.stats.asleep > 0;
+            if let Some(graph) = graph.as_mut().filter(|_| asleep_left_out) {
+                asleep_left_out = !search.restore_asleep_edges(graph, &fingerprints);
+            }
+            drop(fingerprints);
+            if let Some(graph) = graph.as_ref().filter(|_| search.config.quotient || asleep_left_out) {
                 unsure_partial = scc::waits_in_a_bottom_cycle(graph);
             } else if let Some(graph) = graph {
                 for c in scc::stuck_components(&graph) {
@@ -161,6 +165,88 @@ impl<'a, M: Model> Search<'a, M> {
         stats.seconds = search.start.elapsed().as_secs_f64();
         Outcome { finding, stats, stop, unsure_partial }
     }
+}
+
+/// Add each edge (a state and its successor's fingerprint) the graph does
+/// not have, finding the successors in one pass over the states'
+/// fingerprints; false if some successor is not a state of the search.
+fn add_edges(
+    graph: &mut Graph,
+    edges: &[(u32, super::Fingerprint)],
+    fingerprints: &ChunkedVec<super::Fingerprint>,
+) -> bool {
+    if edges.is_empty() {
+        return true;
+    }
+    let mut index: rustc_hash::FxHashMap<super::Fingerprint, u32> =
+        edges.iter().map(|&(_, fp)| (fp, u32::MAX)).collect();
+    for (i, fp) in fingerprints.iter().enumerate() {
+        if let Some(at) = index.get_mut(fp) {
+            *at = i as u32;
+        }
+    }
+    let mut at = 0;
+    while at < edges.len() {
+        let v = edges[at].0;
+        let mut targets = graph.successors(v as usize).to_vec();
+        while at < edges.len() && edges[at].0 == v {
+            match index.get(&edges[at].1) {
+                Some(&t) if t != u32::MAX => {
+                    if !targets.contains(&t) {
+                        targets.push(t);
+                    }
+                }
+                _ => return false,
+            }
+            at += 1;
+        }
+        let (waiting, moves) = (graph.waiting(v as usize), graph.moves(v as usize));
+        if !graph.set_state(v as usize, &targets, waiting, moves) {
+            return false;
+        }
+    }
+    true
+}
+
+/// Put the successors of asleep steps found by `asleep_edges` among a
+/// state's `successors` for the graph (not as transitions): each is a
+/// state met before, at most one level deeper, and nearly always found
+/// already. False if some is not (or there were none to add): then the
+/// state's edges leave out a step.
+pub(super) fn add_asleep_edges(
+    visited: &VisitedSet,
+    edges: Option<Vec<super::Fingerprint>>,
+    bounded: bool,
+    successors: &mut Vec<u32>,
+) -> bool {
+    let Some(edges) = edges.filter(|_| !bounded) else { return false };
+    for fp in edges {
+        let Some(t) = visited.get(fp) else { return false };
+        if !successors.contains(&t) {
+            successors.push(t);
+        }
+    }
+    true
+}
+
+/// The successors by its asleep steps (`asleep`, one bit per step of
+/// `steps`) of a state whose every step sleeps while some actor waits: it
+/// is no terminal state, and the pass for partial deadlocks will need its
+/// edges (see `Search::restore_asleep_edges`), which cost little here, from
+/// the effects the state inherited. None for any other state with asleep
+/// steps: its edges are restored only if that pass needs them.
+pub(super) fn asleep_edges<M: Model>(
+    model: &M,
+    expansion: &Expansion<M>,
+    state: &M::State,
+    steps: &[M::Step],
+    asleep: u64,
+    waiting: ActorSet,
+) -> Option<Vec<super::Fingerprint>> {
+    if waiting == 0 || steps.len() > 64 || asleep.count_ones() as usize != steps.len() {
+        return None;
+    }
+    steps.iter().map(|&step| expansion.asleep_successor(model, state, step)).collect()
 }
 
 /// The state to expand in place of `state`, what is known of its steps,
@@ -186,6 +272,64 @@ pub(super) fn expanded_as<M: Model>(
 }
 
 impl<M: Model> Search<'_, M> {
+    /// Sleep sets leave out steps whose successors the search reaches by
+    /// other paths: every state is still found, but not every edge, and a
+    /// component of the graph may look like one no run leaves when a step
+    /// left out leads out of it (a task asleep while the RCU Tasks kthread
+    /// polls its holdout), or a state whose every step sleeps like one
+    /// without steps. Add the left-out edges of every state of each bottom
+    /// component in which some actor waits and some has a step, until no
+    /// such component gains an edge. Then each such component, all of
+    /// whose edges are known, is a bottom component of the full graph; and
+    /// each bottom component of the full graph where an actor waits for
+    /// ever holds one of them, which grew into it as edges were added. False
+    /// where that cannot be done (a schedule bound keys states by the actor
+    /// that moved last).
+    fn restore_asleep_edges(&self, graph: &mut Graph, fingerprints: &ChunkedVec<super::Fingerprint>) -> bool {
+        if self.config.bounds.schedule_bound().is_some() {
+            return false;
+        }
+        let model = self.model;
+        let mut edges = Vec::new();
+        let mut steps = Vec::new();
+        loop {
+            // The edges of the states of each bottom component where an
+            // actor waits that leave some out, from each state run again.
+            edges.clear();
+            for v in scc::states_of_waiting_bottom_components(graph) {
+                if !graph.is_incomplete(v as usize) {
+                    continue;
+                }
+                graph.set_incomplete(v as usize, false);
+                let Some(state) = self.replay_expanded(&self.trace(v)) else { return false };
+                steps.clear();
+                model.steps(&state, &mut steps);
+                for &step in &steps {
+                    let Ok(next) = model.next(&state, step) else { return false };
+                    edges.push((v, model.fingerprint(&next)));
+                }
+            }
+            if edges.is_empty() {
+                return true;
+            }
+            if !add_edges(graph, &edges, fingerprints) {
+                return false;
+            }
+        }
+    }
+
+    /// The state the search expanded at the end of `trace`: under a
+    /// quotient, each state on the way is its class's representative, in
+    /// whose slots the trace's steps are.
+    fn replay_expanded(&self, trace: &[M::Step]) -> Option<M::State> {
+        let expanded = |s| expanded_as(self.model, self.config, s, Known::default()).0;
+        let mut s = expanded(self.model.initial().ok()?);
+        for &step in trace {
+            s = expanded(self.model.next(&s, step).ok()?);
+        }
+        Some(s)
+    }
+
     /// The state a trace leads to, rebuilt from the initial state.
     pub(super) fn replay(&self, trace: &[M::Step]) -> Option<M::State> {
         let mut s = self.model.initial().ok()?;
@@ -476,10 +620,17 @@ impl<M: Model> Search<'_, M> {
                 }
             }
             if let Some(graph) = &mut self.graph {
+                let waiting = model.waiting(&state);
+                let mut incomplete = false;
+                if asleep != 0 {
+                    let edges = asleep_edges(model, &expansion, &state, &steps, asleep, waiting);
+                    incomplete = !add_asleep_edges(&self.visited, edges, max_spent.is_some(), &mut successors);
+                }
                 // A graph that cannot hold more ends the search as the state bound does.
-                if !graph.set_state(index as usize, &successors, model.waiting(&state), moves) {
+                if !graph.set_state(index as usize, &successors, waiting, moves) {
                     return (None, StopReason::MaxStates);
                 }
+                graph.set_incomplete(index as usize, incomplete);
             }
             if preempt_order {
                 for s in fresh.drain(..).rev() {

@@ -58,6 +58,11 @@ impl<T: Copy> ChunkedVec<T> {
         self.chunks.get(i >> CHUNK_BITS)?.get(i & (CHUNK - 1))
     }
 
+    /// The values in index order.
+    pub fn iter(&self) -> impl Iterator<Item = &T> {
+        self.chunks.iter().flatten()
+    }
+
     /// Write element `i`, first growing the table to it with `fill`.
     pub fn set(&mut self, i: usize, v: T, fill: T) {
         while self.len <= i {

@@ -304,6 +304,20 @@ impl<M: Model> Expansion<M> {
         sleep
     }
 
+    /// The fingerprint of the state an asleep `step` leads to (the search
+    /// reaches it by another path): from its inherited effect, which is
+    /// known for nearly every asleep step, else by running it. Only for the
+    /// graph of a state whose every step sleeps (`Search::restore_asleep_edges`);
+    /// None if the step commits a violation.
+    pub(super) fn asleep_successor(&self, model: &M, state: &M::State, step: M::Step) -> Option<super::Fingerprint> {
+        if let Some((_, effect)) = self.inherited_effect(step) {
+            if let Some((fingerprint, _)) = model.replay_fingerprint_as_is(state, effect, self.inherited.as_is) {
+                return Some(fingerprint);
+            }
+        }
+        model.next(state, step).ok().map(|next| model.fingerprint(&next))
+    }
+
     /// The effect of the step to `successor`, if known.
     pub(super) fn effect<'a>(&'a self, successor: &'a Successor<M>) -> Option<&'a Arc<M::Effect>> {
         match &successor.made {

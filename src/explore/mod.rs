@@ -370,8 +370,8 @@ pub struct SearchConfig {
     /// sleep sets: see `known`). Every state is still visited, at its
     /// shortest depth, so a finding in a state is found with a shortest
     /// trace; fewer transitions are taken. The state graph then lacks
-    /// edges, so the pass over bottom components only says whether a
-    /// partial deadlock may exist, as under `quotient`.
+    /// edges; the pass over bottom components puts back those it needs
+    /// (`Search::restore_asleep_edges`), and is as sure as without.
     pub sleep_sets: bool,
 }
 
@@ -469,10 +469,10 @@ pub struct Outcome<M: Model> {
     pub finding: Option<Finding<M>>,
     pub stats: Stats,
     pub stop: StopReason,
-    /// Under `SearchConfig::quotient` or with steps left asleep: the
-    /// complete search found no finding, but a bottom component with a
-    /// cycle has waiting actors, so a partial deadlock may hide in it; the
-    /// search must be run without either.
+    /// Under `SearchConfig::quotient` (or where the steps left asleep could
+    /// not be put back): the complete search found no finding, but a
+    /// bottom component with a cycle has waiting actors, so a partial
+    /// deadlock may hide in it; the search must be run without.
     pub unsure_partial: bool,
 }
 

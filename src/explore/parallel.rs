@@ -30,6 +30,11 @@ struct Expanded<M: Model> {
     final_violation: Option<M::Violation>,
     /// Steps left out as asleep (`SearchConfig::sleep_sets`).
     asleep: u64,
+    /// For the graph: the successors by the asleep steps of a state whose
+    /// every step sleeps while an actor waits (`bfs::asleep_edges`), or
+    /// that the graph leaves some out.
+    asleep_edges: Option<Vec<Fingerprint>>,
+    incomplete: bool,
     /// Each step's successor: its fingerprint, and the state itself unless
     /// it was visited before this chunk (dropped at once, on its own thread).
     successors: Vec<(M::Step, Successor<M>)>,
@@ -81,6 +86,8 @@ fn expand<M: Model>(
         moves: 0,
         final_violation: None,
         asleep: 0,
+        asleep_edges: None,
+        incomplete: false,
         successors: Vec::with_capacity(steps.len()),
         parent: None,
     };
@@ -122,6 +129,12 @@ fn expand<M: Model>(
         });
         effects.push(effect);
         e.successors.push((step, next));
+    }
+    if asleep != 0 && config.partial_deadlocks {
+        match super::bfs::asleep_edges(model, &expansion, state, steps, asleep, waiting) {
+            Some(edges) => e.asleep_edges = Some(edges),
+            None => e.incomplete = true,
+        }
     }
     // What each kept successor knows, once every step's effect is.
     let kept = e
@@ -452,10 +465,13 @@ fn merge<M: Model>(
             successors.push(target);
         }
         if let Some(graph) = &mut s.graph {
+            let incomplete = e.incomplete
+                || e.asleep != 0 && !super::bfs::add_asleep_edges(&s.visited, e.asleep_edges, false, &mut successors);
             if !graph.set_state(e.index as usize, &successors, e.waiting, e.moves) {
                 event = Some(snapshot(s, None, StopReason::MaxStates));
                 break 'merge;
             }
+            graph.set_incomplete(e.index as usize, incomplete);
         }
         // Dropped beside the next merge, not on this thread.
         if let Some((parent, inherited)) = e.parent {

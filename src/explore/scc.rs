@@ -24,6 +24,9 @@ pub struct Graph {
     /// the actors that have at least one step there.
     actor_sets: Vec<(ActorSet, ActorSet)>,
     actor_set_ids: rustc_hash::FxHashMap<(ActorSet, ActorSet), u32>,
+    /// One bit per state: some step of it was left out as asleep and its
+    /// edge is not recorded (see `Search::restore_asleep_edges`).
+    incomplete: ChunkedVec<u64>,
 }
 
 impl Default for Graph {
@@ -42,6 +45,7 @@ impl Graph {
             // Pair 0 is (none waiting, none moving): what a state not set yet reads.
             actor_sets: vec![(0, 0)],
             actor_set_ids: [((0, 0), 0)].into_iter().collect(),
+            incomplete: ChunkedVec::default(),
         }
     }
 
@@ -80,6 +84,20 @@ impl Graph {
         self.lens.set(index, len, 0);
         self.sets.set(index, id, 0);
         true
+    }
+
+    /// Note that state `v`'s edges leave out a step (or, with `false`, no
+    /// longer do).
+    pub fn set_incomplete(&mut self, v: usize, incomplete: bool) {
+        let word = self.incomplete.get(v / 64).copied().unwrap_or(0);
+        let bit = 1u64 << (v % 64);
+        let word = if incomplete { word | bit } else { word & !bit };
+        self.incomplete.set(v / 64, word, 0);
+    }
+
+    /// Whether state `v`'s edges leave out a step.
+    pub fn is_incomplete(&self, v: usize) -> bool {
+        self.incomplete.get(v / 64).is_some_and(|w| w >> (v % 64) & 1 != 0)
     }
 
     /// State `v`'s waiting set.
@@ -226,6 +244,12 @@ struct BottomCycle {
 /// graph is mostly acyclic, nearly one component per state).
 fn bottom_cycles(graph: &Graph) -> Vec<BottomCycle> {
     let mut found = Vec::new();
+    each_bottom_cycle(graph, |_, c| found.push(c));
+    found
+}
+
+/// Call `f` with each bottom component with a cycle: its states and its summary.
+fn each_bottom_cycle(graph: &Graph, mut f: impl FnMut(&[u32], BottomCycle)) {
     each_component(graph, |states, inside| {
         let mut cycle = states.len() > 1;
         for &v in states {
@@ -249,7 +273,28 @@ fn bottom_cycles(graph: &Graph) -> Vec<BottomCycle> {
             c.waiting_any |= graph.waiting(v as usize);
             c.moves_any |= graph.moves(v as usize);
         }
-        found.push(c);
+        f(states, c);
+    });
+}
+
+/// The states of every bottom component in which some actor waits and some
+/// actor has a step: where a partial deadlock could be. That includes a
+/// single state whose every step was left out of the graph (asleep), which
+/// looks terminal here though it is not.
+pub fn states_of_waiting_bottom_components(graph: &Graph) -> Vec<u32> {
+    let mut found = Vec::new();
+    each_component(graph, |states, inside| {
+        let (mut waiting, mut moves) = (0, 0);
+        for &v in states {
+            if graph.successors(v as usize).iter().any(|&w| (w as usize) < graph.len() && !inside(w)) {
+                return;
+            }
+            waiting |= graph.waiting(v as usize);
+            moves |= graph.moves(v as usize);
+        }
+        if waiting != 0 && moves != 0 {
+            found.extend_from_slice(states);
+        }
     });
     found
 }

@@ -72,6 +72,13 @@ impl VisitedSet {
         self.fingerprints.is_empty()
     }
 
+    /// Let the table go and keep the fingerprints, by index: where the
+    /// search is over and a few states are still to be found, a pass over
+    /// them costs less memory than the table.
+    pub fn into_fingerprints(self) -> ChunkedVec<Fingerprint> {
+        self.fingerprints
+    }
+
     /// The index of the state with this fingerprint, if discovered.
     pub fn get(&self, fp: Fingerprint) -> Option<u32> {
         match self.probe(fp) {
