@@ -163,9 +163,9 @@ impl RcuTasksStall {
                 lines.push(format!(
                     "{:016x}: .. nvcsw: {}/{} holdout: {} idle_cpu: -1/0",
                     0xffff_8880_0000_0000u64 | super::show::pid(w.k, h) as u64,
-                    task.rcu_tasks_nvcsw,
+                    w.k.rcu_tasks.holdout_nvcsw(h),
                     task.nvcsw,
-                    task.rcu_tasks_holdout as u8
+                    w.k.rcu_tasks.holdout(h) as u8
                 ));
                 lines.extend(super::show::show_task(w, h));
                 log.splat_titled(Detector::RcuTasksStall, h, w.now, &header, lines);

@@ -131,6 +131,12 @@ fn get_named(k: &Kernel, field: u16, obj: i64, what: &str) -> KResult<i64> {
             if let Some(v) = rcu_tasks_view_field(k.task_view(id), d.name) {
                 return Ok(v);
             }
+            // RCU Tasks' own fields of a task live in its part (`RcuTasks`).
+            match d.name {
+                "rcu_tasks_holdout" => return Ok(k.rcu_tasks.holdout(id) as i64),
+                "rcu_tasks_nvcsw" => return Ok(k.rcu_tasks.holdout_nvcsw(id) as i64),
+                _ => {}
+            }
             let t = k.task(id);
             match d.name {
                 "exit_state" => t.exit_state,
@@ -186,8 +192,6 @@ fn rcu_tasks_view_field(t: &Task, name: &str) -> Option<i64> {
     Some(match name {
         "nvcsw" => t.nvcsw as i64,
         "on_rq" => t.on_rq() as i64,
-        "rcu_tasks_holdout" => t.rcu_tasks_holdout as i64,
-        "rcu_tasks_nvcsw" => t.rcu_tasks_nvcsw as i64,
         _ => return None,
     })
 }
@@ -214,6 +218,18 @@ fn set_named(k: &mut Kernel, field: u16, obj: i64, v: i64, what: &str) -> KResul
             } else {
                 None
             };
+            // RCU Tasks' own fields of a task live in its part (`RcuTasks`).
+            match d.name {
+                "rcu_tasks_holdout" => {
+                    k.rcu_tasks.set_holdout(id, as_bool(v));
+                    return Ok(());
+                }
+                "rcu_tasks_nvcsw" => {
+                    k.rcu_tasks.set_holdout_nvcsw(id, v as u32);
+                    return Ok(());
+                }
+                _ => {}
+            }
             let t = k.task_mut(id);
             match d.name {
                 "exit_state" => t.exit_state = v,
@@ -221,8 +237,6 @@ fn set_named(k: &mut Kernel, field: u16, obj: i64, v: i64, what: &str) -> KResul
                 "exit_signal" => t.exit_signal = v,
                 "flags" => t.flags = v,
                 "real_parent" => t.real_parent = parent.flatten(),
-                "rcu_tasks_holdout" => t.rcu_tasks_holdout = as_bool(v),
-                "rcu_tasks_nvcsw" => t.rcu_tasks_nvcsw = v as u32,
                 "rcu_tasks_idx" => t.rcu_tasks_idx = v,
                 _ => return fault(format!("no field {}", d.name)),
             }

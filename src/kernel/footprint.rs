@@ -10,12 +10,13 @@
 //!
 //! One part of a task is tracked apart: what RCU's grace periods read of it
 //! (`prims::rcu_tasks_view()`: on the task list, on a runqueue, `nvcsw`,
-//! the holdout fields, user mode or kernel, preemption disabled, dead). A
+//! user mode or kernel, preemption disabled, dead). A
 //! reader of only that records `read_view`; a step *changes* it only if it
 //! differs after the step (`System::note_changed_views`). So the RCU Tasks
 //! kthread's check of a holdout, and its synchronize_rcu() wait, commute
 //! with a step of that task that leaves its view as it was: nearly every
-//! step in the kernel. (The scan, which writes the holdout fields, does not.)
+//! step in the kernel. So does the scan: the holdout fields it writes are
+//! kept in the RCU Tasks part (`RcuTasks::holdout_flags`), not in the task.
 //! Likewise each reader count of `tasks_rcu_exit_srcu` is a part of its
 //! own (`part::SRCU_READERS`).
 //!
@@ -36,8 +37,8 @@ pub mod part {
     /// synchronize_srcu() flips.
     pub const SRCU: u16 = 1 << 4;
     pub const RCU_TASKS: u16 = 1 << 5;
-    /// The holdout list of RCU Tasks, which `canonicalize()` reads for every
-    /// task a step writes: a write of it is also a write of `RCU_TASKS`.
+    /// The holdout list of RCU Tasks, which `canonicalize()` reads for a
+    /// task whose `nvcsw` moved: a write of it is also a write of `RCU_TASKS`.
     pub const HOLDOUTS: u16 = 1 << 6;
     pub const TRAMPOLINES: u16 = 1 << 7;
     pub const KERNEL_GLOBALS: u16 = 1 << 8;

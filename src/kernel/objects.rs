@@ -116,9 +116,9 @@ pub struct Task {
     pub wait_chldexit: Option<(i64, i64)>,
     /// The `dead` list of `exit_notify()`/`forget_original_parent()` (ptrace_entry).
     pub dead_list: Vec<TaskId>,
-    /// RCU Tasks per-task state (include/linux/sched.h).
-    pub rcu_tasks_holdout: bool,
-    pub rcu_tasks_nvcsw: u32,
+    /// `rcu_tasks_idx` of include/linux/sched.h; the task's other RCU Tasks
+    /// fields (`rcu_tasks_holdout`, `rcu_tasks_nvcsw`) are kept in
+    /// `RcuTasks`, see there.
     pub rcu_tasks_idx: i64,
     /// Model bookkeeping, like lockdep's held-lock list: the SRCU index this
     /// task holds a `tasks_rcu_exit_srcu` reader on.
@@ -173,8 +173,6 @@ impl Task {
             pid_ns_for_children: NsId(0),
             wait_chldexit: None,
             dead_list: Vec::new(),
-            rcu_tasks_holdout: false,
-            rcu_tasks_nvcsw: 0,
             rcu_tasks_idx: 0,
             srcu_reader: None,
             on_exit_list: false,
@@ -272,6 +270,45 @@ pub struct RcuTasks {
     pub holdouts: Vec<TaskId>,
     /// v6.9+: the `rtp_exit_list`s (the model has no CPUs: one list).
     pub exit_list: Vec<TaskId>,
+    /// Each task's `rcu_tasks_holdout` (bit n: the task in slot n). The
+    /// kernel keeps it in task_struct; here it sits with the rest of RCU
+    /// Tasks, since only RCU Tasks reads or writes it: the scan that marks
+    /// the holdouts, and the check that releases them, then write this part
+    /// and not the tasks, and commute with the steps of a task that leave
+    /// what RCU Tasks reads of it as it was.
+    pub holdout_flags: u64,
+    /// Each task's `rcu_tasks_nvcsw` that is not 0, by task. Empty between
+    /// steps: `canonicalize()` keeps of a holdout only whether its `nvcsw`
+    /// moved since the scan, as an `nvcsw` of 1 against a snapshot of 0.
+    pub holdout_nvcsw: Vec<(TaskId, u32)>,
+}
+
+impl RcuTasks {
+    pub fn holdout(&self, t: TaskId) -> bool {
+        self.holdout_flags.checked_shr(t.0 as u32).unwrap_or(0) & 1 != 0
+    }
+
+    pub fn set_holdout(&mut self, t: TaskId, on: bool) {
+        // Tasks are at most 64 (`dup_task_struct()` refuses more).
+        let bit = 1u64.checked_shl(t.0 as u32).unwrap_or(0);
+        if on {
+            self.holdout_flags |= bit;
+        } else {
+            self.holdout_flags &= !bit;
+        }
+    }
+
+    pub fn holdout_nvcsw(&self, t: TaskId) -> u32 {
+        self.holdout_nvcsw.iter().find(|(x, _)| *x == t).map_or(0, |&(_, v)| v)
+    }
+
+    pub fn set_holdout_nvcsw(&mut self, t: TaskId, v: u32) {
+        self.holdout_nvcsw.retain(|(x, _)| *x != t);
+        if v != 0 {
+            self.holdout_nvcsw.push((t, v));
+            self.holdout_nvcsw.sort_unstable();
+        }
+    }
 }
 
 /// One tracer trampoline (ftrace/kprobes/BPF).

@@ -926,8 +926,8 @@ pub fn in_user_mode(prog: &Program, task: &Task) -> bool {
 
 /// What RCU's grace periods read of a task: for RCU Tasks
 /// (next_task_scan(), rcu_tasks_pertask(), check_holdout_task()) whether it
-/// is on the task list and on a runqueue, `nvcsw`, the holdout fields and
-/// whether it is in user mode; for synchronize_rcu() (rcu_gp_snapshot(),
+/// is on the task list and on a runqueue, `nvcsw` and whether it is in user
+/// mode (its holdout fields are in the RCU Tasks part); for synchronize_rcu() (rcu_gp_snapshot(),
 /// rcu_gp_done()) whether it is in a preemption-disabled region and whether
 /// it is dead. These reads are recorded apart (`footprint::read_view`), so
 /// that a step of the task that leaves all of it as it was commutes with
@@ -937,8 +937,6 @@ pub fn rcu_tasks_view(prog: &Program, task: &Task) -> RcuView {
         hashed: task.hashed,
         on_rq: task.on_rq(),
         nvcsw: task.nvcsw,
-        holdout: task.rcu_tasks_holdout,
-        holdout_nvcsw: task.rcu_tasks_nvcsw,
         user_mode: in_user_mode(prog, task),
         preempt_disabled: task.preempt_count > 0,
         dead: task.state == RunState::Dead,
@@ -951,8 +949,6 @@ pub struct RcuView {
     hashed: bool,
     on_rq: bool,
     nvcsw: u32,
-    holdout: bool,
-    holdout_nvcsw: u32,
     user_mode: bool,
     preempt_disabled: bool,
     dead: bool,

@@ -218,8 +218,20 @@ impl Renaming {
             k.namespaces.clone()
         };
         let r = k.rcu_tasks.peek();
-        let rcu_tasks = if [&r.cbs_queued, &r.cbs_gp, &r.holdouts, &r.exit_list].iter().any(|l| l.iter().any(moved)) {
+        let flagged = (0..64u16).map(TaskId).filter(|&t| r.holdout(t));
+        let rcu_tasks = if [&r.cbs_queued, &r.cbs_gp, &r.holdouts, &r.exit_list].iter().any(|l| l.iter().any(moved))
+            || flagged.clone().any(|t| moved(&t))
+            || r.holdout_nvcsw.iter().any(|(t, _)| moved(t))
+        {
             let mut rcu = r.clone();
+            rcu.holdout_flags = 0;
+            for t in flagged {
+                rcu.set_holdout(self.task(t), true);
+            }
+            for (t, _) in rcu.holdout_nvcsw.iter_mut() {
+                *t = self.task(*t);
+            }
+            rcu.holdout_nvcsw.sort_unstable();
             for list in [&mut rcu.cbs_queued, &mut rcu.cbs_gp, &mut rcu.holdouts, &mut rcu.exit_list] {
                 for t in list.iter_mut() {
                     *t = self.task(*t);

@@ -309,11 +309,11 @@ impl System {
                     break;
                 }
                 self.clear_dead_locals(&mut next);
-                canonicalize(&mut next, true);
+                canonicalize(&mut next, None);
                 k = next;
             }
         }
-        canonicalize(&mut k, true);
+        canonicalize(&mut k, None);
         k
     }
 
@@ -354,7 +354,7 @@ impl System {
         let r = interp::step(&self.prog, &mut next, t, step.choice as u32, log);
         footprint::list_walks_end();
         self.clear_dead_locals(&mut next);
-        canonicalize(&mut next, false);
+        canonicalize(&mut next, Some(&k.rcu_tasks.peek().holdouts));
         self.note_changed_views(k, &next);
         let footprint = footprint::current();
         seal(&mut next);
@@ -437,62 +437,93 @@ impl System {
 /// since the scan is observable (by check_holdout_task()), not the count;
 /// and a reaped task keeps only what can still be read of it.
 ///
-/// A task's canonical form depends only on its own fields and on whether it
-/// is on the holdout list, so only the tasks the step wrote need a look, or
-/// every task when the step changed the holdout list (`all` at boot). That
-/// is also what the step's footprint records of it: the holdout list, each
-/// written task, and the RCU view of each other task looked at (see below).
-fn canonicalize(k: &mut Kernel, all: bool) {
+/// Between steps, every snapshot `rcu_tasks_nvcsw` is 0, a holdout's `nvcsw`
+/// is 1 if it moved since the scan and 0 if not, and any other task's is 0.
+/// A step can upset that only for the tasks it wrote, the tasks whose
+/// snapshot it set, and the tasks it took off the holdout list (`before`,
+/// the list before the step; None at boot: every task). Each is looked at
+/// for what it depends on, and the step's footprint records that: the task
+/// (written anyway), the holdout list where membership decides, and the
+/// RCU view of a task it did not write.
+fn canonicalize(k: &mut Kernel, before: Option<&[TaskId]>) {
     sort_rcu_lists(k);
-    let all = all || footprint::current().write & part::HOLDOUTS != 0;
-    let holdouts = &k.rcu_tasks.peek().holdouts;
-    for (i, slot) in k.tasks.iter_mut().enumerate() {
-        if !all && slot.hash.0 != 0 {
+    let written = |k: &Kernel, i: usize| k.tasks[i].hash.0 == 0;
+    let rcu = k.rcu_tasks.peek();
+    // Which tasks to look at: bit i for slot i (at most 64 tasks).
+    let mut look: u64 = match before {
+        None => u64::MAX,
+        Some(before) => {
+            let mut look = 0;
+            for &(t, _) in &rcu.holdout_nvcsw {
+                look |= slot_bit(t.0 as usize);
+            }
+            if footprint::current().write & part::HOLDOUTS != 0 {
+                for t in before.iter().filter(|t| !rcu.holdouts.contains(t)) {
+                    look |= slot_bit(t.0 as usize);
+                }
+            }
+            look
+        }
+    };
+    for i in 0..k.tasks.len() {
+        if written(k, i) {
+            look |= slot_bit(i);
+        }
+    }
+    for i in 0..k.tasks.len().min(64) {
+        if look & slot_bit(i) == 0 {
             continue;
         }
-        footprint::read_part(part::HOLDOUTS);
-        if slot.hash.0 == 0 {
+        let id = TaskId(i as u16);
+        if written(k, i) {
             footprint::read_task(i);
         } else {
-            // A task the step did not write was made canonical when it last
-            // was written (every written task passes here, and boot makes
-            // all canonical): the reaped branch below cannot fire for it,
-            // and what `nvcsw` it shows depends only on the holdout list
-            // (read above) and on `nvcsw`/`rcu_tasks_nvcsw`, its RCU view.
             footprint::read_view(i);
         }
-        let t: &Task = slot;
-        let (nvcsw, snap) = if holdouts.contains(&TaskId(i as u16)) {
-            (if t.nvcsw != t.rcu_tasks_nvcsw { t.rcu_tasks_nvcsw.wrapping_add(1) } else { t.nvcsw }, t.rcu_tasks_nvcsw)
+        let rcu = k.rcu_tasks.peek();
+        let snap = rcu.holdout_nvcsw(id);
+        if snap != 0 {
+            // Set by this step, which wrote the part.
+            footprint::read_part(part::RCU_TASKS);
+        }
+        let t: &Task = &k.tasks[i];
+        let moved = t.nvcsw != snap;
+        // Whether it is a holdout matters only if its `nvcsw` moved.
+        let nvcsw = if moved {
+            footprint::read_part(part::HOLDOUTS);
+            rcu.holdouts.contains(&id) as u32
         } else {
-            (0, 0)
+            0
         };
         // A reaped task (off the task list, its pid freed, EXIT_DEAD, never
         // to run again) can no longer be found by pid or through a parent,
         // child or thread list: what signals it had pending, its exit code
         // and errno are read by no one. Forget them, so that states that
-        // differ only there are one.
+        // differ only there are one. (Only the step that reaps it writes it.)
         let reaped = !t.hashed && t.vm.parked == Parked::Dead && t.exit_state == EXIT_DEAD;
-        if reaped && (t.pending != 0 || t.sigpending || t.vm.errno != 0 || t.exit_code != 0) {
-            debug_assert!(slot.hash.0 == 0, "a task not written by the step was not canonical");
-            footprint::write_task(i);
-            let t = std::sync::Arc::make_mut(slot);
-            t.hash = TaskHash::default();
-            t.pending = 0;
-            t.sigpending = false;
-            t.vm.errno = 0;
-            t.exit_code = 0;
-        }
-        let t: &Task = slot;
+        let forget = reaped && (t.pending != 0 || t.sigpending || t.vm.errno != 0 || t.exit_code != 0);
         // Write only what changes: unchanged tasks stay shared.
-        if t.nvcsw != nvcsw || t.rcu_tasks_nvcsw != snap {
+        if forget || t.nvcsw != nvcsw {
             footprint::write_task(i);
-            let t = std::sync::Arc::make_mut(slot);
+            let t = std::sync::Arc::make_mut(&mut k.tasks[i]);
             t.hash = TaskHash::default();
             t.nvcsw = nvcsw;
-            t.rcu_tasks_nvcsw = snap;
+            if forget {
+                t.pending = 0;
+                t.sigpending = false;
+                t.vm.errno = 0;
+                t.exit_code = 0;
+            }
         }
     }
+    if !k.rcu_tasks.peek().holdout_nvcsw.is_empty() {
+        k.rcu_tasks.holdout_nvcsw.clear();
+    }
+}
+
+/// Bit `i` of a set of task slots.
+fn slot_bit(i: usize) -> u64 {
+    1u64.checked_shl(i as u32).unwrap_or(0)
 }
 
 /// Put RCU Tasks' lists in task order, if the kernel keeps them sorted
