@@ -148,7 +148,14 @@ impl<'a, M: Model> Search<'a, M> {
             }
             drop(fingerprints);
             if let Some(graph) = graph.as_ref().filter(|_| search.config.quotient || asleep_left_out) {
-                unsure_partial = scc::waits_in_a_bottom_cycle(graph);
+                // Where edges are still left out, a state whose every step
+                // sleeps looks terminal: any bottom component where some
+                // actor waits and some has a step may hide one.
+                unsure_partial = if asleep_left_out {
+                    !scc::states_of_waiting_bottom_components(graph).is_empty()
+                } else {
+                    scc::waits_in_a_bottom_cycle(graph)
+                };
             } else if let Some(graph) = graph {
                 for c in scc::stuck_components(&graph) {
                     let trace = search.trace(c.first);

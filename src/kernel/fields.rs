@@ -125,17 +125,17 @@ fn get_named(k: &Kernel, field: u16, obj: i64, what: &str) -> KResult<i64> {
     Ok(match d.of {
         Ty::Task => {
             let id = task_of(k, obj, what)?;
-            // What RCU Tasks reads of a task is recorded apart (see
-            // `prims::rcu_tasks_view`): a step of the task that leaves it as
-            // it was does not disturb the reader.
-            if let Some(v) = rcu_tasks_view_field(k.task_view(id), d.name) {
-                return Ok(v);
-            }
             // RCU Tasks' own fields of a task live in its part (`RcuTasks`).
             match d.name {
                 "rcu_tasks_holdout" => return Ok(k.rcu_tasks.holdout(id) as i64),
                 "rcu_tasks_nvcsw" => return Ok(k.rcu_tasks.holdout_nvcsw(id) as i64),
                 _ => {}
+            }
+            // What RCU Tasks reads of a task is recorded apart (see
+            // `prims::rcu_tasks_view`): a step of the task that leaves it as
+            // it was does not disturb the reader.
+            if let Some(v) = rcu_tasks_view_field(k.task_view(id), d.name) {
+                return Ok(v);
             }
             let t = k.task(id);
             match d.name {
