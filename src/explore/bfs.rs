@@ -456,10 +456,16 @@ impl<M: Model> Search<'_, M> {
             let (state, known, renamed) = expanded_as(model, self.config, state, known);
             steps.clear();
             successors.clear();
-            model.steps(&state, &mut steps);
+            // Whom the graph and a terminal state need waiting.
+            let waiting = if self.graph.is_some() {
+                model.steps_and_waiting(&state, &mut steps)
+            } else {
+                model.steps(&state, &mut steps);
+                0
+            };
 
             if steps.is_empty() {
-                let waiting = model.waiting(&state);
+                let waiting = if self.graph.is_some() { waiting } else { model.waiting(&state) };
                 if let Some(graph) = &mut self.graph {
                     if !graph.set_state(index as usize, &[], waiting, 0) {
                         return (None, StopReason::MaxStates);
@@ -627,7 +633,6 @@ impl<M: Model> Search<'_, M> {
                 }
             }
             if let Some(graph) = &mut self.graph {
-                let waiting = model.waiting(&state);
                 let mut incomplete = false;
                 if asleep != 0 {
                     let edges = asleep_edges(model, &expansion, &state, &steps, asleep, waiting);

@@ -128,6 +128,13 @@ pub trait Model {
     /// Which actor a step moves (0..64).
     fn actor(&self, step: Self::Step) -> usize;
 
+    /// `steps` into `out`, and `waiting`: a model that finds both in one
+    /// look at each actor answers both at once.
+    fn steps_and_waiting(&self, state: &Self::State, out: &mut Vec<Self::Step>) -> ActorSet {
+        self.steps(state, out);
+        self.waiting(state)
+    }
+
     /// Actors that are blocked and expect to be woken, i.e. neither finished nor
     /// idle by design (an init with no children, a kthread with no work).
     /// A terminal state with a nonempty `waiting` set is a deadlock; in a bottom

@@ -75,8 +75,7 @@ fn expand<M: Model>(
     let state = local.as_ref().unwrap_or(state);
     let steps = &mut scratch.steps;
     steps.clear();
-    model.steps(state, steps);
-    let waiting = model.waiting(state);
+    let waiting = model.steps_and_waiting(state, steps);
     let mut e = Expanded {
         index,
         depth,

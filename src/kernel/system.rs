@@ -881,17 +881,29 @@ impl Model for System {
     }
 
     fn steps(&self, k: &Kernel, out: &mut Vec<Step>) {
+        self.steps_and_waiting(k, out);
+    }
+
+    /// One `choices()` per task for both: a task parked in a wait that
+    /// expects a wakeup is waiting when it has no step (`is_waiting`).
+    fn steps_and_waiting(&self, k: &Kernel, out: &mut Vec<Step>) -> ActorSet {
+        let mut waiting = 0;
         for t in k.task_ids() {
             match interp::choices(&self.prog, k, t) {
                 Ok(n) => {
                     for c in 0..n.min(255) {
                         out.push(Step { task: t.0 as u8, choice: c as u8 });
                     }
+                    let waits = matches!(k.task(t).vm.parked, Parked::Schedule | Parked::WaitEvent { daemon: false });
+                    if n == 0 && waits {
+                        waiting |= 1 << t.0;
+                    }
                 }
                 // A fault while evaluating a wait condition: the step reports it.
                 Err(_) => out.push(Step { task: t.0 as u8, choice: u8::MAX }),
             }
         }
+        waiting
     }
 
     fn next(&self, k: &Kernel, step: Step) -> Result<Kernel, Violation> {

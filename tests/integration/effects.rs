@@ -257,3 +257,24 @@ fn every_corpus_search_has_the_outcome_of_running_every_step() {
     });
     assert!(bad.is_empty(), "{}", bad.join("\n"));
 }
+
+/// `steps_and_waiting` answers in one pass what `steps` and `waiting` answer
+/// apart, on the first states of every corpus scenario and kernel.
+#[test]
+fn steps_and_waiting_agree_with_steps_and_waiting_apart() {
+    let (checked, bad) = on_the_corpus(|sys| {
+        let (mut checked, mut bad) = (0, Vec::new());
+        each_state(sys, 300, |k, steps| {
+            let mut both = Vec::new();
+            let waiting = sys.steps_and_waiting(k, &mut both);
+            checked += 1;
+            if both != steps || waiting != sys.waiting(k) {
+                bad.push(format!("{both:?} / {waiting:#x} against {steps:?} / {:#x}", sys.waiting(k)));
+            }
+            steps.iter().filter_map(|&s| sys.next(k, s).ok()).collect()
+        });
+        (checked, bad)
+    });
+    assert!(bad.is_empty(), "steps_and_waiting differs:\n{}", bad.join("\n"));
+    assert!(checked > 10_000, "only {checked} states checked");
+}
