@@ -142,22 +142,41 @@ impl<'a, M: Model> Search<'a, M> {
             // that the pass's own arrays take their place in memory.
             let fingerprints = std::mem::take(&mut search.visited).into_fingerprints();
             let mut graph = search.graph.take();
-            let mut asleep_left_out = search.stats.asleep > 0;
-            if let Some(graph) = graph.as_mut().filter(|_| asleep_left_out) {
-                asleep_left_out = !search.restore_asleep_edges(graph, &fingerprints);
+            // With steps left asleep, the bottom components where an actor
+            // waits, once the edges they need are put back (None: could not).
+            let mut waiting_components = None;
+            let asleep = search.stats.asleep > 0;
+            if let Some(graph) = graph.as_mut().filter(|_| asleep) {
+                waiting_components = search.restore_asleep_edges(graph, &fingerprints);
             }
             drop(fingerprints);
-            if let Some(graph) = graph.as_ref().filter(|_| search.config.quotient || asleep_left_out) {
-                // Where edges are still left out, a state whose every step
-                // sleeps looks terminal: any bottom component where some
-                // actor waits and some has a step may hide one.
-                unsure_partial = if asleep_left_out {
-                    !scc::states_of_waiting_bottom_components(graph).is_empty()
-                } else {
-                    scc::waits_in_a_bottom_cycle(graph)
+            if let Some(graph) = graph {
+                let stuck = match waiting_components {
+                    // Each a bottom component of the full graph.
+                    Some(components) if search.config.quotient => {
+                        unsure_partial = components.iter().any(|c| c.cycle);
+                        Vec::new()
+                    }
+                    Some(components) => {
+                        let mut stuck: Vec<_> =
+                            components.iter().filter(|c| c.cycle && c.stuck.stuck != 0).map(|c| c.stuck).collect();
+                        stuck.sort_by_key(|s| s.first);
+                        stuck
+                    }
+                    // Edges still left out: a state whose every step sleeps
+                    // looks terminal, so any bottom component where some
+                    // actor waits and some has a step may hide one.
+                    None if asleep => {
+                        unsure_partial = !scc::waiting_bottom_components(&graph).is_empty();
+                        Vec::new()
+                    }
+                    None if search.config.quotient => {
+                        unsure_partial = scc::waits_in_a_bottom_cycle(&graph);
+                        Vec::new()
+                    }
+                    None => scc::stuck_components(&graph),
                 };
-            } else if let Some(graph) = graph {
-                for c in scc::stuck_components(&graph) {
+                for c in stuck {
                     let trace = search.trace(c.first);
                     let Some(state) = search.replay(&trace) else { continue };
                     let stuck = model.refine_stuck(&state, c.stuck, c.moving);
@@ -289,12 +308,16 @@ impl<M: Model> Search<'_, M> {
     /// such component gains an edge. Then each such component, all of
     /// whose edges are known, is a bottom component of the full graph; and
     /// each bottom component of the full graph where an actor waits for
-    /// ever holds one of them, which grew into it as edges were added. False
-    /// where that cannot be done (a schedule bound keys states by the actor
-    /// that moved last).
-    fn restore_asleep_edges(&self, graph: &mut Graph, fingerprints: &ChunkedVec<super::Fingerprint>) -> bool {
+    /// ever holds one of them, which grew into it as edges were added. Those
+    /// components; None where that cannot be done (a schedule bound keys
+    /// states by the actor that moved last).
+    fn restore_asleep_edges(
+        &self,
+        graph: &mut Graph,
+        fingerprints: &ChunkedVec<super::Fingerprint>,
+    ) -> Option<Vec<scc::WaitingComponent>> {
         if self.config.bounds.schedule_bound().is_some() {
-            return false;
+            return None;
         }
         let model = self.model;
         let mut edges = Vec::new();
@@ -302,25 +325,26 @@ impl<M: Model> Search<'_, M> {
         loop {
             // The edges of the states of each bottom component where an
             // actor waits that leave some out, from each state run again.
+            let components = scc::waiting_bottom_components(graph);
             edges.clear();
-            for v in scc::states_of_waiting_bottom_components(graph) {
+            for &v in components.iter().flat_map(|c| &c.states) {
                 if !graph.is_incomplete(v as usize) {
                     continue;
                 }
                 graph.set_incomplete(v as usize, false);
-                let Some(state) = self.replay_expanded(&self.trace(v)) else { return false };
+                let state = self.replay_expanded(&self.trace(v))?;
                 steps.clear();
                 model.steps(&state, &mut steps);
                 for &step in &steps {
-                    let Ok(next) = model.next(&state, step) else { return false };
+                    let next = model.next(&state, step).ok()?;
                     edges.push((v, model.fingerprint(&next)));
                 }
             }
             if edges.is_empty() {
-                return true;
+                return Some(components);
             }
             if !add_edges(graph, &edges, fingerprints) {
-                return false;
+                return None;
             }
         }
     }

@@ -244,12 +244,6 @@ struct BottomCycle {
 /// graph is mostly acyclic, nearly one component per state).
 fn bottom_cycles(graph: &Graph) -> Vec<BottomCycle> {
     let mut found = Vec::new();
-    each_bottom_cycle(graph, |_, c| found.push(c));
-    found
-}
-
-/// Call `f` with each bottom component with a cycle: its states and its summary.
-fn each_bottom_cycle(graph: &Graph, mut f: impl FnMut(&[u32], BottomCycle)) {
     each_component(graph, |states, inside| {
         let mut cycle = states.len() > 1;
         for &v in states {
@@ -273,27 +267,48 @@ fn each_bottom_cycle(graph: &Graph, mut f: impl FnMut(&[u32], BottomCycle)) {
             c.waiting_any |= graph.waiting(v as usize);
             c.moves_any |= graph.moves(v as usize);
         }
-        f(states, c);
+        found.push(c);
     });
+    found
 }
 
-/// The states of every bottom component in which some actor waits and some
-/// actor has a step: where a partial deadlock could be. That includes a
-/// single state whose every step was left out of the graph (asleep), which
-/// looks terminal here though it is not.
-pub fn states_of_waiting_bottom_components(graph: &Graph) -> Vec<u32> {
+/// A bottom component in which some actor waits and some has a step.
+pub struct WaitingComponent {
+    pub states: Vec<u32>,
+    /// More than one state, or a self-loop: a run can stay in it for ever.
+    pub cycle: bool,
+    /// The actors stuck in it (waiting in every state, never moving), and
+    /// those that move somewhere in it.
+    pub stuck: StuckComponent,
+}
+
+/// Every bottom component in which some actor waits and some actor has a
+/// step: where a partial deadlock could be. That includes a single state
+/// whose every step was left out of the graph (asleep), which looks
+/// terminal here though it is not.
+pub fn waiting_bottom_components(graph: &Graph) -> Vec<WaitingComponent> {
     let mut found = Vec::new();
     each_component(graph, |states, inside| {
-        let (mut waiting, mut moves) = (0, 0);
+        let mut c = BottomCycle { first: u32::MAX, waiting_all: !0, waiting_any: 0, moves_any: 0 };
+        let mut cycle = states.len() > 1;
         for &v in states {
-            if graph.successors(v as usize).iter().any(|&w| (w as usize) < graph.len() && !inside(w)) {
-                return;
+            for &w in graph.successors(v as usize) {
+                if (w as usize) >= graph.len() {
+                    continue;
+                }
+                if !inside(w) {
+                    return;
+                }
+                cycle |= w == v;
             }
-            waiting |= graph.waiting(v as usize);
-            moves |= graph.moves(v as usize);
+            c.first = c.first.min(v);
+            c.waiting_all &= graph.waiting(v as usize);
+            c.waiting_any |= graph.waiting(v as usize);
+            c.moves_any |= graph.moves(v as usize);
         }
-        if waiting != 0 && moves != 0 {
-            found.extend_from_slice(states);
+        if c.waiting_any != 0 && c.moves_any != 0 {
+            let stuck = StuckComponent { first: c.first, stuck: c.waiting_all & !c.moves_any, moving: c.moves_any };
+            found.push(WaitingComponent { states: states.to_vec(), cycle, stuck });
         }
     });
     found
