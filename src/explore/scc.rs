@@ -239,12 +239,14 @@ struct BottomCycle {
     moves_any: ActorSet,
 }
 
-/// The bottom components with a cycle, each summed up as it is found: what
-/// is kept is proportional to those, not to all components (a search's
-/// graph is mostly acyclic, nearly one component per state).
-fn bottom_cycles(graph: &Graph) -> Vec<BottomCycle> {
-    let mut found = Vec::new();
+/// Call `f` with each bottom component (one no edge leaves), summed up as
+/// it is found, and whether it has a cycle (more than one state, or a
+/// self-loop): what is kept is proportional to those, not to all
+/// components (a search's graph is mostly acyclic, nearly one component
+/// per state).
+fn each_bottom_component(graph: &Graph, mut f: impl FnMut(&[u32], bool, BottomCycle)) {
     each_component(graph, |states, inside| {
+        let mut c = BottomCycle { first: u32::MAX, waiting_all: !0, waiting_any: 0, moves_any: 0 };
         let mut cycle = states.len() > 1;
         for &v in states {
             for &w in graph.successors(v as usize) {
@@ -256,18 +258,22 @@ fn bottom_cycles(graph: &Graph) -> Vec<BottomCycle> {
                 }
                 cycle |= w == v;
             }
-        }
-        if !cycle {
-            return;
-        }
-        let mut c = BottomCycle { first: u32::MAX, waiting_all: !0, waiting_any: 0, moves_any: 0 };
-        for &v in states {
             c.first = c.first.min(v);
             c.waiting_all &= graph.waiting(v as usize);
             c.waiting_any |= graph.waiting(v as usize);
             c.moves_any |= graph.moves(v as usize);
         }
-        found.push(c);
+        f(states, cycle, c);
+    });
+}
+
+/// The bottom components with a cycle.
+fn bottom_cycles(graph: &Graph) -> Vec<BottomCycle> {
+    let mut found = Vec::new();
+    each_bottom_component(graph, |_, cycle, c| {
+        if cycle {
+            found.push(c);
+        }
     });
     found
 }
@@ -288,24 +294,7 @@ pub struct WaitingComponent {
 /// terminal here though it is not.
 pub fn waiting_bottom_components(graph: &Graph) -> Vec<WaitingComponent> {
     let mut found = Vec::new();
-    each_component(graph, |states, inside| {
-        let mut c = BottomCycle { first: u32::MAX, waiting_all: !0, waiting_any: 0, moves_any: 0 };
-        let mut cycle = states.len() > 1;
-        for &v in states {
-            for &w in graph.successors(v as usize) {
-                if (w as usize) >= graph.len() {
-                    continue;
-                }
-                if !inside(w) {
-                    return;
-                }
-                cycle |= w == v;
-            }
-            c.first = c.first.min(v);
-            c.waiting_all &= graph.waiting(v as usize);
-            c.waiting_any |= graph.waiting(v as usize);
-            c.moves_any |= graph.moves(v as usize);
-        }
+    each_bottom_component(graph, |states, cycle, c| {
         if c.waiting_any != 0 && c.moves_any != 0 {
             let stuck = StuckComponent { first: c.first, stuck: c.waiting_all & !c.moves_any, moving: c.moves_any };
             found.push(WaitingComponent { states: states.to_vec(), cycle, stuck });
