@@ -242,10 +242,9 @@ fn add_edges(
 pub(super) fn add_asleep_edges(
     visited: &VisitedSet,
     edges: Option<Vec<super::Fingerprint>>,
-    bounded: bool,
     successors: &mut Vec<u32>,
 ) -> bool {
-    let Some(edges) = edges.filter(|_| !bounded) else { return false };
+    let Some(edges) = edges else { return false };
     for fp in edges {
         let Some(t) = visited.get(fp) else { return false };
         if !successors.contains(&t) {
@@ -309,16 +308,14 @@ impl<M: Model> Search<'_, M> {
     /// whose edges are known, is a bottom component of the full graph; and
     /// each bottom component of the full graph where an actor waits for
     /// ever holds one of them, which grew into it as edges were added. Those
-    /// components; None where that cannot be done (a schedule bound keys
-    /// states by the actor that moved last).
+    /// components; None where a state cannot be run again or a successor is
+    /// not a state of the search. (Sleep sets are off under a schedule
+    /// bound, whose states are keyed by the actor that moved last too.)
     fn restore_asleep_edges(
         &self,
         graph: &mut Graph,
         fingerprints: &ChunkedVec<super::Fingerprint>,
     ) -> Option<Vec<scc::WaitingComponent>> {
-        if self.config.bounds.schedule_bound().is_some() {
-            return None;
-        }
         let model = self.model;
         let mut edges = Vec::new();
         let mut steps = Vec::new();
@@ -332,7 +329,7 @@ impl<M: Model> Search<'_, M> {
                     continue;
                 }
                 graph.set_incomplete(v as usize, false);
-                let state = self.replay_expanded(&self.trace(v))?;
+                let state = self.replay(&self.trace(v))?;
                 steps.clear();
                 model.steps(&state, &mut steps);
                 for &step in &steps {
@@ -349,23 +346,14 @@ impl<M: Model> Search<'_, M> {
         }
     }
 
-    /// The state the search expanded at the end of `trace`: under a
-    /// quotient, each state on the way is its class's representative, in
-    /// whose slots the trace's steps are.
-    fn replay_expanded(&self, trace: &[M::Step]) -> Option<M::State> {
+    /// The state the search expanded at the end of `trace`, rebuilt from
+    /// the initial state: under a quotient, each state on the way is its
+    /// class's representative, in whose slots the trace's steps are.
+    pub(super) fn replay(&self, trace: &[M::Step]) -> Option<M::State> {
         let expanded = |s| expanded_as(self.model, self.config, s, Known::default()).0;
         let mut s = expanded(self.model.initial().ok()?);
         for &step in trace {
             s = expanded(self.model.next(&s, step).ok()?);
-        }
-        Some(s)
-    }
-
-    /// The state a trace leads to, rebuilt from the initial state.
-    pub(super) fn replay(&self, trace: &[M::Step]) -> Option<M::State> {
-        let mut s = self.model.initial().ok()?;
-        for &step in trace {
-            s = self.model.next(&s, step).ok()?;
         }
         Some(s)
     }
@@ -480,16 +468,9 @@ impl<M: Model> Search<'_, M> {
             let (state, known, renamed) = expanded_as(model, self.config, state, known);
             steps.clear();
             successors.clear();
-            // Whom the graph and a terminal state need waiting.
-            let waiting = if self.graph.is_some() {
-                model.steps_and_waiting(&state, &mut steps)
-            } else {
-                model.steps(&state, &mut steps);
-                0
-            };
+            let waiting = model.steps_and_waiting(&state, &mut steps);
 
             if steps.is_empty() {
-                let waiting = if self.graph.is_some() { waiting } else { model.waiting(&state) };
                 if let Some(graph) = &mut self.graph {
                     if !graph.set_state(index as usize, &[], waiting, 0) {
                         return (None, StopReason::MaxStates);
@@ -660,7 +641,7 @@ impl<M: Model> Search<'_, M> {
                 let mut incomplete = false;
                 if asleep != 0 {
                     let edges = asleep_edges(model, &expansion, &state, &steps, asleep, waiting);
-                    incomplete = !add_asleep_edges(&self.visited, edges, max_spent.is_some(), &mut successors);
+                    incomplete = !add_asleep_edges(&self.visited, edges, &mut successors);
                 }
                 // A graph that cannot hold more ends the search as the state bound does.
                 if !graph.set_state(index as usize, &successors, waiting, moves) {

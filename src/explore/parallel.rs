@@ -31,10 +31,9 @@ struct Expanded<M: Model> {
     /// Steps left out as asleep (`SearchConfig::sleep_sets`).
     asleep: u64,
     /// For the graph: the successors by the asleep steps of a state whose
-    /// every step sleeps while an actor waits (`bfs::asleep_edges`), or
-    /// that the graph leaves some out.
+    /// every step sleeps while an actor waits (`bfs::asleep_edges`); None
+    /// where the graph leaves them out.
     asleep_edges: Option<Vec<Fingerprint>>,
-    incomplete: bool,
     /// Each step's successor: its fingerprint, and the state itself unless
     /// it was visited before this chunk (dropped at once, on its own thread).
     successors: Vec<(M::Step, Successor<M>)>,
@@ -86,7 +85,6 @@ fn expand<M: Model>(
         final_violation: None,
         asleep: 0,
         asleep_edges: None,
-        incomplete: false,
         successors: Vec::with_capacity(steps.len()),
         parent: None,
     };
@@ -130,10 +128,7 @@ fn expand<M: Model>(
         e.successors.push((step, next));
     }
     if asleep != 0 && config.partial_deadlocks {
-        match super::bfs::asleep_edges(model, &expansion, state, steps, asleep, waiting) {
-            Some(edges) => e.asleep_edges = Some(edges),
-            None => e.incomplete = true,
-        }
+        e.asleep_edges = super::bfs::asleep_edges(model, &expansion, state, steps, asleep, waiting);
     }
     // What each kept successor knows, once every step's effect is.
     let kept = e
@@ -464,8 +459,8 @@ fn merge<M: Model>(
             successors.push(target);
         }
         if let Some(graph) = &mut s.graph {
-            let incomplete = e.incomplete
-                || e.asleep != 0 && !super::bfs::add_asleep_edges(&s.visited, e.asleep_edges, false, &mut successors);
+            let incomplete =
+                e.asleep != 0 && !super::bfs::add_asleep_edges(&s.visited, e.asleep_edges, &mut successors);
             if !graph.set_state(e.index as usize, &successors, e.waiting, e.moves) {
                 event = Some(snapshot(s, None, StopReason::MaxStates));
                 break 'merge;

@@ -6,7 +6,7 @@ pub use super::fingerprint::{fingerprint, seal};
 use super::footprint::{self, part};
 use super::objects::*;
 use super::{Fault, Kernel, Shared, Tracked};
-use crate::explore::{ActorSet, Fingerprint, Model};
+use crate::explore::{bit, ActorSet, Fingerprint, Model};
 use crate::lang::ast::Span;
 use crate::lang::bytecode::Program;
 use crate::lang::compile::Entries;
@@ -450,28 +450,24 @@ fn canonicalize(k: &mut Kernel, before: Option<&[TaskId]>) {
     let written = |k: &Kernel, i: usize| k.tasks[i].hash.0 == 0;
     let rcu = k.rcu_tasks.peek();
     // Which tasks to look at: bit i for slot i (at most 64 tasks).
-    let mut look: u64 = match before {
+    let look: u64 = match before {
         None => u64::MAX,
         Some(before) => {
             let mut look = 0;
             for &(t, _) in &rcu.holdout_nvcsw {
-                look |= slot_bit(t.0 as usize);
+                look |= bit(t.0 as usize);
             }
             if footprint::current().write & part::HOLDOUTS != 0 {
                 for t in before.iter().filter(|t| !rcu.holdouts.contains(t)) {
-                    look |= slot_bit(t.0 as usize);
+                    look |= bit(t.0 as usize);
                 }
             }
             look
         }
     };
-    for i in 0..k.tasks.len() {
-        if written(k, i) {
-            look |= slot_bit(i);
-        }
-    }
     for i in 0..k.tasks.len().min(64) {
-        if look & slot_bit(i) == 0 {
+        // A task written by the step is looked at too.
+        if look & bit(i) == 0 && !written(k, i) {
             continue;
         }
         let id = TaskId(i as u16);
@@ -519,11 +515,6 @@ fn canonicalize(k: &mut Kernel, before: Option<&[TaskId]>) {
     if !k.rcu_tasks.peek().holdout_nvcsw.is_empty() {
         k.rcu_tasks.holdout_nvcsw.clear();
     }
-}
-
-/// Bit `i` of a set of task slots.
-fn slot_bit(i: usize) -> u64 {
-    1u64.checked_shl(i as u32).unwrap_or(0)
 }
 
 /// Put RCU Tasks' lists in task order, if the kernel keeps them sorted
