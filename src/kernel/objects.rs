@@ -285,12 +285,12 @@ pub struct RcuTasks {
 
 impl RcuTasks {
     pub fn holdout(&self, t: TaskId) -> bool {
-        self.holdout_flags.checked_shr(t.0 as u32).unwrap_or(0) & 1 != 0
+        self.holdout_flags & crate::explore::bit(t.0 as usize) != 0
     }
 
     pub fn set_holdout(&mut self, t: TaskId, on: bool) {
         // Tasks are at most 64 (`dup_task_struct()` refuses more).
-        let bit = 1u64.checked_shl(t.0 as u32).unwrap_or(0);
+        let bit = crate::explore::bit(t.0 as usize);
         if on {
             self.holdout_flags |= bit;
         } else {
