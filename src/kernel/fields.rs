@@ -48,6 +48,28 @@ pub static FIELDS: &[FieldDef] = &[
     f(Ty::Srcu, "srcu_idx", Ty::Int, false),
 ];
 
+/// Task fields the Rust part of the model never reads: it neither copies
+/// them at fork nor shows them in a report, so only model code sees them.
+/// Those model code reaches only as `current->f` are private to their task,
+/// and the state zeroes them where the task's code can no longer read them
+/// before writing them (`vm::liveness::FieldLiveness`).
+const MODEL_ONLY_TASK_FIELDS: &[&str] = &["rcu_tasks_idx"];
+
+/// `MODEL_ONLY_TASK_FIELDS` as a mask of field ids.
+pub fn model_only_task_fields() -> u64 {
+    MODEL_ONLY_TASK_FIELDS
+        .iter()
+        .filter_map(|name| lookup(Ty::Task, name))
+        .fold(0, |m, id| m | 1u64.checked_shl(id as u32).unwrap_or(0))
+}
+
+/// Zero field `id` of `t`, one of `MODEL_ONLY_TASK_FIELDS` found dead.
+pub fn zero_task_field(t: &mut Task, id: u16) {
+    if FIELDS.get(id as usize).is_some_and(|d| d.of == Ty::Task && d.name == "rcu_tasks_idx") {
+        t.rcu_tasks_idx = 0;
+    }
+}
+
 pub fn lookup(of: Ty, name: &str) -> Option<u16> {
     FIELDS.iter().position(|d| d.of == of && d.name == name).map(|i| i as u16)
 }

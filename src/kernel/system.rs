@@ -55,7 +55,10 @@ pub struct System {
     pub outcomes: bool,
     /// Which locals each pc may still read: the others are zeroed between steps.
     liveness: crate::vm::liveness::Liveness,
-    /// Keep dead locals as they are (`--no-reduction`: the plain search).
+    /// Which of a task's private fields its frames may still read: the
+    /// others are zeroed between steps too.
+    field_liveness: crate::vm::liveness::FieldLiveness,
+    /// Keep dead locals and fields as they are (`--no-reduction`: the plain search).
     keep_dead_locals: bool,
     /// Keep RCU Tasks' lists (holdouts, exit list, callbacks) sorted by
     /// task, not in the order the model built them: no model step can tell
@@ -97,6 +100,7 @@ impl System {
     pub fn new(prog: Program, entries: Entries) -> System {
         System {
             liveness: crate::vm::liveness::Liveness::of(&prog),
+            field_liveness: crate::vm::liveness::FieldLiveness::of(&prog, super::fields::model_only_task_fields()),
             prog,
             entries,
             tasks_seen: Default::default(),
@@ -400,8 +404,19 @@ impl System {
         }
         for slot in k.tasks.iter_mut() {
             if slot.hash.0 == 0 {
-                self.liveness.clear_dead(&mut std::sync::Arc::make_mut(slot).vm);
+                self.clear_dead(std::sync::Arc::make_mut(slot));
             }
+        }
+    }
+
+    /// Zero `t`'s dead locals and dead private fields.
+    fn clear_dead(&self, t: &mut Task) {
+        self.liveness.clear_dead(&mut t.vm);
+        let mut dead = self.field_liveness.tracked() & !self.field_liveness.live(&t.vm);
+        while dead != 0 {
+            let id = dead.trailing_zeros() as u16;
+            dead &= dead - 1;
+            super::fields::zero_task_field(t, id);
         }
     }
 
@@ -412,7 +427,7 @@ impl System {
         let mut k = k.clone();
         for slot in k.tasks.iter_mut() {
             let t = std::sync::Arc::make_mut(slot);
-            self.liveness.clear_dead(&mut t.vm);
+            self.clear_dead(t);
             t.hash = TaskHash::default();
         }
         k.sorted_lists = true;

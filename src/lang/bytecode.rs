@@ -203,6 +203,11 @@ pub struct Program {
     pub uses_trampolines: bool,
     /// Where model code did what symmetry reduction cannot rename.
     pub symmetry: SymmetryWatch,
+    /// Bit i: model code reads or writes field i of some object other than
+    /// `current` (`t->f`, not `current->f`). A task field no such access
+    /// touches is private to its task: only its own code reaches it, so its
+    /// liveness follows from the task's frames (`vm::liveness::FieldLiveness`).
+    pub fields_off_current: u64,
 }
 
 impl Program {

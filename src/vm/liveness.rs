@@ -11,7 +11,7 @@
 //! callee or a primitive at any time, so it is live everywhere; so are locals
 //! past the 64 a mask holds.
 
-use super::machine::TaskVm;
+use super::machine::{FrameKind, TaskVm};
 use crate::lang::bytecode::{Function, Op, Program};
 
 /// Per function, per pc: bit i set when local i may be read from that pc on.
@@ -80,6 +80,166 @@ fn live_in(f: &Function) -> Vec<u64> {
         if !changed {
             return live;
         }
+    }
+}
+
+/// Live private fields: which of a task's fields that only its own code
+/// reaches (`current->f`, never `t->f`; `Program::fields_off_current`) it may
+/// still read before writing them. Such a field is dead once the task's code
+/// can only write it again or never touch it: `current->rcu_tasks_idx` after
+/// `exit_tasks_rcu_finish()`'s `__srcu_read_unlock()`, or between zap's
+/// `exit_tasks_rcu_stop()` and `exit_tasks_rcu_start()`. The state zeroes a
+/// dead one, as it zeroes dead locals: the same reduction, for the part of a
+/// task's memory that outlives a frame.
+///
+/// A field outlives calls and returns, so the analysis is interprocedural:
+/// the usual backward gen/kill flow, with each function summarised by what
+/// it may read before writing (`gen`, nothing live after it returns) and
+/// what it lets through (`pass`, everything live after it returns). Frames
+/// are entered only by `Call`, `Syscall` (whose return runs
+/// `exit_to_user_mode()` before the caller resumes) and the interrupt that
+/// runs `exit_to_user_mode()` from any point of user code with a signal
+/// pending (`TaskVm::push_exit_to_user`); each is accounted for.
+#[derive(Debug, Default)]
+pub struct FieldLiveness {
+    /// The private fields the analysis tracks (bit = field id).
+    tracked: u64,
+    /// Per function, per pc: (live if nothing is live after the function
+    /// returns, live if every tracked field is).
+    live: Vec<Vec<(u64, u64)>>,
+    /// `exit_to_user_mode()`.
+    exit_to_user: Option<usize>,
+}
+
+impl FieldLiveness {
+    /// The analysis of `prog` for `candidates`: the task fields nothing but
+    /// model code reads (the Rust part of the model never looks at them);
+    /// those model code reaches through another pointer than `current` are
+    /// dropped.
+    pub fn of(prog: &Program, candidates: u64) -> FieldLiveness {
+        let tracked = candidates & !prog.fields_off_current;
+        let exit_to_user = prog.find("exit_to_user_mode").map(|f| f.0 as usize);
+        let mut l = FieldLiveness { tracked, live: Vec::new(), exit_to_user };
+        if tracked == 0 {
+            return l;
+        }
+        l.live = prog.functions.iter().map(|f| vec![(0, 0); f.code.len()]).collect();
+        // Summaries only grow; iterate every function until none does.
+        loop {
+            let mut changed = false;
+            for (fi, f) in prog.functions.iter().enumerate() {
+                changed |= l.solve(fi, f);
+            }
+            if !changed {
+                return l;
+            }
+        }
+    }
+
+    /// The fields tracked: the others are never dead.
+    pub fn tracked(&self) -> u64 {
+        self.tracked
+    }
+
+    /// The tracked fields the task whose frames `vm` holds may still read
+    /// before it writes them; the rest are dead. A finished task (no
+    /// frames) reads none.
+    pub fn live(&self, vm: &TaskVm) -> u64 {
+        if self.tracked == 0 {
+            return 0;
+        }
+        // From the bottom frame up: what is live where each frame resumes
+        // is what is live after the frame above it returns.
+        let mut after = 0u64;
+        for f in &vm.frames {
+            // A system call's frame returns through exit_to_user_mode().
+            if let FrameKind::Syscall { .. } = f.kind {
+                after = self.through_exit_to_user(after);
+            }
+            after = self.at(f.func.0 as usize, f.pc as usize, after);
+        }
+        after
+    }
+
+    /// Live at `pc` of `func` when `after` is live once it returns (all
+    /// tracked where unknown).
+    fn at(&self, func: usize, pc: usize, after: u64) -> u64 {
+        match self.live.get(func).and_then(|l| l.get(pc)) {
+            Some(&(gen, pass)) => gen | (after & pass),
+            None => self.tracked,
+        }
+    }
+
+    fn entry(&self, func: usize, after: u64) -> u64 {
+        match self.live.get(func) {
+            Some(l) if !l.is_empty() => self.at(func, 0, after),
+            _ => self.tracked,
+        }
+    }
+
+    fn through_exit_to_user(&self, after: u64) -> u64 {
+        match self.exit_to_user {
+            Some(f) => self.entry(f, after),
+            None => after,
+        }
+    }
+
+    /// One backward pass to the fixpoint over function `fi` with the
+    /// summaries as they are; whether anything changed.
+    fn solve(&mut self, fi: usize, f: &Function) -> bool {
+        let n = f.code.len();
+        let all = self.tracked;
+        // An interrupt may run exit_to_user_mode() before any op of user code.
+        let interrupt = if f.kernel { (0, 0) } else { self.exit_to_user.map_or((0, 0), |e| self.live_pair(e, 0)) };
+        let mut any = false;
+        loop {
+            let mut changed = false;
+            for pc in (0..n).rev() {
+                let at = |pc: usize| self.live[fi].get(pc).copied().unwrap_or((all, all));
+                let join = |a: (u64, u64), b: (u64, u64)| (a.0 | b.0, a.1 | b.1);
+                let op = &f.code[pc];
+                let out = match op {
+                    Op::Jump(t) => at(*t as usize),
+                    Op::JumpIfZero(t) | Op::JumpIfNonZero(t) => join(at(*t as usize), at(pc + 1)),
+                    Op::WaitCheck { retry, .. } => join(at(*retry as usize), at(pc + 1)),
+                    // Nothing is live past the function (gen), or all is (pass).
+                    Op::Ret => (0, all),
+                    Op::Panic(_) => (0, 0),
+                    _ => at(pc + 1),
+                };
+                let through = |callee: usize, (g, p): (u64, u64)| {
+                    let (cg, cp) = self.live_pair(callee, 0);
+                    (cg | (g & cp), cg | (p & cp))
+                };
+                let mut value = match op {
+                    Op::GetField(i) if (*i as u32) < 64 => (out.0 | (all & 1 << i), out.1 | (all & 1 << i)),
+                    Op::SetField(i) if (*i as u32) < 64 => (out.0 & !(1 << i), out.1 & !(1 << i)),
+                    Op::Call { func, .. } => through(func.0 as usize, out),
+                    Op::Syscall { func, .. } => {
+                        let out = match self.exit_to_user {
+                            Some(e) => through(e, out),
+                            None => out,
+                        };
+                        through(func.0 as usize, out)
+                    }
+                    _ => out,
+                };
+                value = (value.0 | interrupt.0, value.1 | interrupt.0);
+                if value != self.live[fi][pc] {
+                    self.live[fi][pc] = value;
+                    changed = true;
+                }
+            }
+            if !changed {
+                return any;
+            }
+            any = true;
+        }
+    }
+
+    /// (gen, pass) at `pc` of `func`; a function with no code passes all.
+    fn live_pair(&self, func: usize, pc: usize) -> (u64, u64) {
+        self.live.get(func).and_then(|l| l.get(pc)).copied().unwrap_or((0, self.tracked))
     }
 }
 
@@ -164,5 +324,100 @@ mod tests {
         assert_eq!(vm.frame_locals(0), [0, 9], "at pc 0 only local 1 is read");
         assert_eq!(vm.frame_locals(1), [0, 0], "at pc 1 nothing is read");
         assert!(vm.stack.is_empty(), "the arguments became the callee's locals");
+    }
+
+    /// A function named `name` of kernel (or user) code.
+    fn named(name: &str, code: Vec<Op>, kernel: bool) -> Function {
+        Function { name: name.into(), kernel, ..func(code, 0) }
+    }
+
+    fn frame(func: u16, pc: u32, kind: crate::vm::FrameKind) -> crate::vm::Frame {
+        crate::vm::Frame { func: FuncId(func), pc, base: 0, kind }
+    }
+
+    const IDX: u16 = 3;
+    const BIT: u64 = 1 << IDX;
+
+    /// 0 main: syscall exit_start; syscall exit_stop; return
+    /// 1 exit_start: current->f = 1 (write)
+    /// 2 exit_stop: read current->f through a call of 3
+    /// 3 reader: current->f
+    /// 4 exit_to_user_mode: nothing
+    fn lifecycle() -> Program {
+        let sys =
+            |f: u16| Op::Syscall { func: FuncId(f), argc: 0, conv: crate::lang::bytecode::SyscallConv::Errno, hint: 0 };
+        let call = |f: u16| Op::Call { func: FuncId(f), argc: 0 };
+        Program {
+            functions: vec![
+                named("main", vec![sys(1), Op::Pop, sys(2), Op::Pop, Op::Const(0), Op::Ret], false),
+                named("exit_start", vec![Op::Current, Op::Const(1), Op::SetField(IDX), Op::Const(0), Op::Ret], true),
+                named("exit_stop", vec![call(3), Op::Pop, Op::Const(0), Op::Ret], true),
+                named("reader", vec![Op::Current, Op::GetField(IDX), Op::Ret], true),
+                named("exit_to_user_mode", vec![Op::Const(0), Op::Ret], true),
+            ],
+            ..Program::default()
+        }
+    }
+
+    #[test]
+    fn a_private_field_is_live_from_its_write_to_its_last_read_across_calls() {
+        let l = FieldLiveness::of(&lifecycle(), BIT | 1);
+        assert_eq!(l.tracked(), BIT | 1, "nothing reaches either through another pointer");
+        let mut vm = TaskVm::new(FuncId(0), vec![]);
+        assert_eq!(l.live(&vm), 0, "written by the first system call before any read");
+        vm.frames[0].pc = 1;
+        assert_eq!(l.live(&vm), BIT, "read by the second one's callee");
+        vm.frames[0].pc = 3;
+        assert_eq!(l.live(&vm), 0, "never read again");
+        // Inside the second system call, before and after its call of the reader.
+        vm.frames[0].pc = 3;
+        vm.frames.push(frame(
+            2,
+            0,
+            crate::vm::FrameKind::Syscall { conv: crate::lang::bytecode::SyscallConv::Errno, hint: 0 },
+        ));
+        assert_eq!(l.live(&vm), BIT);
+        vm.frames[1].pc = 1;
+        assert_eq!(l.live(&vm), 0);
+        // In the reader, called from there.
+        vm.frames[1].pc = 1;
+        vm.frames.push(frame(3, 0, crate::vm::FrameKind::Call));
+        assert_eq!(l.live(&vm), BIT);
+        vm.frames[2].pc = 2;
+        assert_eq!(l.live(&vm), 0, "read: dead from there on");
+        assert_eq!(l.live(&TaskVm::dead()), 0, "a finished task reads nothing");
+    }
+
+    #[test]
+    fn the_way_back_to_user_mode_and_the_interrupt_keep_what_it_reads_live() {
+        // exit_to_user_mode() reads the field: live wherever user code runs
+        // (an interrupt may enter it), and after the last system call.
+        let mut prog = lifecycle();
+        prog.functions[4] =
+            named("exit_to_user_mode", vec![Op::Current, Op::GetField(IDX), Op::Pop, Op::Const(0), Op::Ret], true);
+        let l = FieldLiveness::of(&prog, BIT);
+        let mut vm = TaskVm::new(FuncId(0), vec![]);
+        for pc in 0..6 {
+            vm.frames[0].pc = pc;
+            assert_eq!(l.live(&vm), BIT, "user code at {pc}");
+        }
+        // Past the reader inside the last system call: its return still
+        // runs exit_to_user_mode().
+        vm.frames[0].pc = 3;
+        vm.frames.push(frame(
+            2,
+            1,
+            crate::vm::FrameKind::Syscall { conv: crate::lang::bytecode::SyscallConv::Errno, hint: 0 },
+        ));
+        assert_eq!(l.live(&vm), BIT);
+    }
+
+    #[test]
+    fn a_field_reached_through_another_pointer_is_not_tracked() {
+        let mut prog = lifecycle();
+        prog.fields_off_current = BIT;
+        let l = FieldLiveness::of(&prog, BIT);
+        assert_eq!(l.tracked(), 0);
+        assert_eq!(l.live(&TaskVm::new(FuncId(0), vec![])), 0);
     }
 }

@@ -109,9 +109,12 @@ impl<'a> Compiler<'a> {
                     fx.emit(Op::Const(0), sp);
                     return Ty::Int;
                 }
+                let start = fx.here();
                 let bt = self.expr(fx, base);
+                let on_current = fx.emitted_since(start) == [Op::Current];
                 match self.vocab.field(bt, &field.name) {
                     Some(f) => {
+                        self.note_field_base(f.id, on_current);
                         fx.emit(Op::GetField(f.id), sp);
                         f.ty
                     }
@@ -183,6 +186,17 @@ impl<'a> Compiler<'a> {
                 fx.emit(Op::Pop, sp);
                 self.expr(fx, b)
             }
+        }
+    }
+
+    /// Record an access to field `id` whose object is not `current`.
+    fn note_field_base(&mut self, id: u16, on_current: bool) {
+        if !on_current {
+            self.prog.fields_off_current |= 1u64.checked_shl(id as u32).unwrap_or(0);
+        }
+        if id >= 64 {
+            // A mask cannot name it: never private.
+            self.prog.fields_off_current = u64::MAX;
         }
     }
 
@@ -313,7 +327,9 @@ impl<'a> Compiler<'a> {
                 }
             }
             ExprKind::Arrow { base, field } if fx.unit == Unit::Kernel => {
+                let start = fx.here();
                 let bt = self.expr(fx, base);
+                let on_current = fx.emitted_since(start) == [Op::Current];
                 let Some(fdef) = self.vocab.field(bt, &field.name) else {
                     let d = self
                         .error(
@@ -331,6 +347,7 @@ impl<'a> Compiler<'a> {
                         self.error(format!("`->{}` is read-only in the model", field.name), field.span, "read-only");
                     self.push_diag(d);
                 }
+                self.note_field_base(fdef.id, on_current);
                 let tmp = fx.temp();
                 fx.emit(Op::Store(tmp), sp);
                 Place::Field(fdef.id, tmp)

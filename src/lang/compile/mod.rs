@@ -199,6 +199,10 @@ impl Fcx {
     fn here(&self) -> u32 {
         self.code.len() as u32
     }
+    /// The ops emitted from `start` on.
+    fn emitted_since(&self, start: u32) -> &[Op] {
+        self.code.get(start as usize..).unwrap_or(&[])
+    }
     fn patch(&mut self, at: usize, target: u32) {
         match &mut self.code[at] {
             Op::Jump(x) | Op::JumpIfZero(x) | Op::JumpIfNonZero(x) => *x = target,
