@@ -98,10 +98,11 @@ struct SearchArgs {
     /// steps of the stuck tasks and of those that changed what they wait on.
     #[arg(long)]
     full_trace: bool,
-    /// Search without the dead-variable reduction: keep in each state the
-    /// locals no path reads again (by default they are zeroed, which merges
-    /// states that differ only there). Same verdicts, more states; for
-    /// comparison.
+    /// Search without the reductions: keep in each state the locals and
+    /// the tasks' private fields no path reads again (by default they are
+    /// zeroed, which merges states that differ only there) and RCU Tasks'
+    /// lists in the order the model built them; implies --no-symmetry and
+    /// --no-sleep-sets. Same verdicts, more states; for comparison.
     #[arg(long)]
     no_reduction: bool,
     /// Search without symmetry reduction: by default states that differ
