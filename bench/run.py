@@ -15,7 +15,7 @@ SPIN_TIMEOUT (seconds) bounds each pan run.
                          [--search preempt,dfs,bfs] [--threads 1,2] [--runs 3]
                          [--reduction on,off] [--symmetry on,off] [--sleep-sets on,off]
                          [--every-step off,on]
-                         [--delays 0,1,2] [--time-limit 60] [--corpus] [--ceiling]
+                         [--delays 0,1,2] [--max-depth D] [--time-limit 60] [--corpus] [--ceiling]
 
 `--reduction off` runs taskcheck with --no-reduction (dead locals kept,
 no symmetry); `--symmetry off` with --no-symmetry (states that are
@@ -26,7 +26,10 @@ those taken);
 `--every-step on` with --run-every-step (no successor built from a known
 effect: the same states, the plain cost of each step). `--delays 0,1,2`
 adds a search within each of these delay bounds (--max-delays), whose
-verdict is `incomplete` where the bound left out a step. `--ceiling` adds,
+verdict is `incomplete` where the bound left out a step. `--max-depth D`
+stops every search at depth D (breadth-first): where no search ends (the
+seed plus two helpers), the states within the same depth compare the
+reductions (`--reduction on,off`). `--ceiling` adds,
 per scenario and kernel, what the machine gives independent processes:
 as many one-thread searches as the largest thread count, run at once,
 against one after the other. No thread count can beat that ratio here.
@@ -140,6 +143,9 @@ def main():
     ap.add_argument("--every-step", default="off", help="off, on (--run-every-step) or off,on")
     ap.add_argument("--time-limit", type=float, default=60)
     ap.add_argument("--delays", default="", help="also search within these delay bounds (--max-delays), e.g. 0,1,2")
+    ap.add_argument("--max-depth", type=int, default=None,
+                    help="stop every search at this depth (--max-depth; breadth-first): states within it, "
+                         "to compare reductions where no search ends")
     ap.add_argument("--corpus", action="store_true", help="also every scenario of scenarios/ on every kernel")
     ap.add_argument("--ceiling", action="store_true",
                     help="also the machine's ceiling for threads: the largest thread count's independent "
@@ -169,6 +175,8 @@ def main():
                             + ("" if every == "off" else ", every step run")
                         configs += [(search, t, flags, label) for t in threads]
     configs += [("preempt", 1, ["--max-delays", d], f"within {d} delays") for d in a.delays.split(",") if d]
+    if a.max_depth is not None:
+        configs = [(s, t, f + ["--max-depth", str(a.max_depth)], f"{l}, depth <= {a.max_depth}") for s, t, f, l in configs]
     tmp = tempfile.mkdtemp()
     for gen in [int(x) for x in a.gen.split(",")]:
         for nx in [int(x) for x in a.nx.split(",")]:

@@ -171,10 +171,8 @@ impl FieldLiveness {
     }
 
     fn entry(&self, func: usize, after: u64) -> u64 {
-        match self.live.get(func) {
-            Some(l) if !l.is_empty() => self.at(func, 0, after),
-            _ => self.tracked,
-        }
+        let (gen, pass) = self.live_pair(func, 0);
+        gen | (after & pass)
     }
 
     fn through_exit_to_user(&self, after: u64) -> u64 {
@@ -410,6 +408,81 @@ mod tests {
             crate::vm::FrameKind::Syscall { conv: crate::lang::bytecode::SyscallConv::Errno, hint: 0 },
         ));
         assert_eq!(l.live(&vm), BIT);
+    }
+
+    #[test]
+    fn a_write_on_the_way_back_to_user_mode_ends_what_the_system_call_left_live() {
+        // exit_to_user_mode() writes the field: after a system call returns
+        // nothing before that write can be read, however the call ends.
+        let mut prog = lifecycle();
+        prog.functions[4] =
+            named("exit_to_user_mode", vec![Op::Current, Op::Const(0), Op::SetField(IDX), Op::Const(0), Op::Ret], true);
+        // 5: a system call that does nothing to the field.
+        prog.functions.push(named("nop", vec![Op::Const(0), Op::Ret], true));
+        let sys =
+            |f: u16| Op::Syscall { func: FuncId(f), argc: 0, conv: crate::lang::bytecode::SyscallConv::Errno, hint: 0 };
+        prog.functions[0] = named("main", vec![sys(5), Op::Pop, sys(2), Op::Pop, Op::Const(0), Op::Ret], false);
+        let l = FieldLiveness::of(&prog, BIT);
+        let mut vm = TaskVm::new(FuncId(0), vec![]);
+        vm.frames[0].pc = 2;
+        assert_eq!(l.live(&vm), BIT, "the second system call reads it");
+        vm.frames[0].pc = 0;
+        assert_eq!(l.live(&vm), 0, "the first one's way back writes it before that read");
+        // Inside the first system call: its frame returns through the write.
+        vm.frames[0].pc = 1;
+        vm.frames.push(frame(
+            5,
+            0,
+            crate::vm::FrameKind::Syscall { conv: crate::lang::bytecode::SyscallConv::Errno, hint: 0 },
+        ));
+        assert_eq!(l.live(&vm), 0);
+        // The same frame as a plain call would leave it live.
+        vm.frames[1].kind = crate::vm::FrameKind::Call;
+        assert_eq!(l.live(&vm), BIT);
+    }
+
+    #[test]
+    fn a_wait_condition_and_a_loop_read_again_at_their_head() {
+        // 0: WaitBegin; 1-2: current->f; 3: WaitCheck (retry 0);
+        // 4: loop head: current->f; 6: if nonzero goto 4; 8: current->f = 0
+        let code = vec![
+            Op::WaitBegin,
+            Op::Current,
+            Op::GetField(IDX),
+            Op::WaitCheck { state: 1, daemon: false, retry: 0 },
+            Op::Current,
+            Op::GetField(IDX),
+            Op::JumpIfNonZero(4),
+            Op::Current,
+            Op::Const(0),
+            Op::SetField(IDX),
+            Op::Const(0),
+            Op::Ret,
+        ];
+        let prog = Program { functions: vec![named("waiter", code, true)], ..Program::default() };
+        let l = FieldLiveness::of(&prog, BIT);
+        let mut vm = TaskVm::new(FuncId(0), vec![]);
+        for (pc, live) in [(0, BIT), (3, BIT), (4, BIT), (6, BIT), (7, 0), (11, 0)] {
+            vm.frames[0].pc = pc;
+            assert_eq!(l.live(&vm), live, "at {pc}");
+        }
+    }
+
+    #[test]
+    fn recursion_reaches_a_fixpoint() {
+        // 0 f: if (...) f(); current->f; return: live at f's entry, also
+        // from inside the recursive call.
+        let call = Op::Call { func: FuncId(0), argc: 0 };
+        let code = vec![Op::Const(1), Op::JumpIfZero(4), call, Op::Pop, Op::Current, Op::GetField(IDX), Op::Ret];
+        let prog = Program { functions: vec![named("f", code, true)], ..Program::default() };
+        let l = FieldLiveness::of(&prog, BIT);
+        let mut vm = TaskVm::new(FuncId(0), vec![]);
+        vm.frames[0].pc = 3;
+        vm.frames.push(frame(0, 6, crate::vm::FrameKind::Call));
+        assert_eq!(l.live(&vm), BIT, "the caller reads it once the inner call returns");
+        vm.frames[0].pc = 6;
+        vm.frames.truncate(1);
+        assert_eq!(l.live(&vm), 0);
     }
 
     #[test]

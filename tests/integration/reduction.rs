@@ -1,8 +1,10 @@
-//! The reductions merge exactly the states that differ in dead locals or in
-//! the order of RCU Tasks' lists (holdouts, exit list, callbacks): on every
+//! The reductions merge exactly the states that differ in dead locals, in
+//! dead private task fields (`rcu_tasks_idx` past its last read), or in the
+//! order of RCU Tasks' lists (holdouts, exit list, callbacks): on every
 //! corpus scenario and kernel, the states of the reduced search are the
-//! plain search's states with their dead locals zeroed and those lists
-//! sorted, no more and no fewer.
+//! plain search's states with their dead locals and fields zeroed and
+//! those lists sorted, no more and no fewer. A value zeroed while still
+//! live would be read as 0 and lead to states outside that image.
 
 use std::collections::{HashSet, VecDeque};
 

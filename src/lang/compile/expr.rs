@@ -191,12 +191,9 @@ impl<'a> Compiler<'a> {
 
     /// Record an access to field `id` whose object is not `current`.
     fn note_field_base(&mut self, id: u16, on_current: bool) {
+        // A field past the 64 a mask names is never tracked anyway.
         if !on_current {
             self.prog.fields_off_current |= 1u64.checked_shl(id as u32).unwrap_or(0);
-        }
-        if id >= 64 {
-            // A mask cannot name it: never private.
-            self.prog.fields_off_current = u64::MAX;
         }
     }
 
