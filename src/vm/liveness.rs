@@ -333,6 +333,14 @@ mod tests {
         crate::vm::Frame { func: FuncId(func), pc, base: 0, kind }
     }
 
+    const SYSCALL: crate::vm::FrameKind =
+        crate::vm::FrameKind::Syscall { conv: crate::lang::bytecode::SyscallConv::Errno, hint: 0 };
+
+    /// A system call of function `f` from user code.
+    fn sys(f: u16) -> Op {
+        Op::Syscall { func: FuncId(f), argc: 0, conv: crate::lang::bytecode::SyscallConv::Errno, hint: 0 }
+    }
+
     const IDX: u16 = 3;
     const BIT: u64 = 1 << IDX;
 
@@ -342,8 +350,6 @@ mod tests {
     /// 3 reader: current->f
     /// 4 exit_to_user_mode: nothing
     fn lifecycle() -> Program {
-        let sys =
-            |f: u16| Op::Syscall { func: FuncId(f), argc: 0, conv: crate::lang::bytecode::SyscallConv::Errno, hint: 0 };
         let call = |f: u16| Op::Call { func: FuncId(f), argc: 0 };
         Program {
             functions: vec![
@@ -369,11 +375,7 @@ mod tests {
         assert_eq!(l.live(&vm), 0, "never read again");
         // Inside the second system call, before and after its call of the reader.
         vm.frames[0].pc = 3;
-        vm.frames.push(frame(
-            2,
-            0,
-            crate::vm::FrameKind::Syscall { conv: crate::lang::bytecode::SyscallConv::Errno, hint: 0 },
-        ));
+        vm.frames.push(frame(2, 0, SYSCALL));
         assert_eq!(l.live(&vm), BIT);
         vm.frames[1].pc = 1;
         assert_eq!(l.live(&vm), 0);
@@ -402,11 +404,7 @@ mod tests {
         // Past the reader inside the last system call: its return still
         // runs exit_to_user_mode().
         vm.frames[0].pc = 3;
-        vm.frames.push(frame(
-            2,
-            1,
-            crate::vm::FrameKind::Syscall { conv: crate::lang::bytecode::SyscallConv::Errno, hint: 0 },
-        ));
+        vm.frames.push(frame(2, 1, SYSCALL));
         assert_eq!(l.live(&vm), BIT);
     }
 
@@ -419,8 +417,6 @@ mod tests {
             named("exit_to_user_mode", vec![Op::Current, Op::Const(0), Op::SetField(IDX), Op::Const(0), Op::Ret], true);
         // 5: a system call that does nothing to the field.
         prog.functions.push(named("nop", vec![Op::Const(0), Op::Ret], true));
-        let sys =
-            |f: u16| Op::Syscall { func: FuncId(f), argc: 0, conv: crate::lang::bytecode::SyscallConv::Errno, hint: 0 };
         prog.functions[0] = named("main", vec![sys(5), Op::Pop, sys(2), Op::Pop, Op::Const(0), Op::Ret], false);
         let l = FieldLiveness::of(&prog, BIT);
         let mut vm = TaskVm::new(FuncId(0), vec![]);
@@ -430,11 +426,7 @@ mod tests {
         assert_eq!(l.live(&vm), 0, "the first one's way back writes it before that read");
         // Inside the first system call: its frame returns through the write.
         vm.frames[0].pc = 1;
-        vm.frames.push(frame(
-            5,
-            0,
-            crate::vm::FrameKind::Syscall { conv: crate::lang::bytecode::SyscallConv::Errno, hint: 0 },
-        ));
+        vm.frames.push(frame(5, 0, SYSCALL));
         assert_eq!(l.live(&vm), 0);
         // The same frame as a plain call would leave it live.
         vm.frames[1].kind = crate::vm::FrameKind::Call;
