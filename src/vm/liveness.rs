@@ -336,6 +336,16 @@ mod tests {
     const SYSCALL: crate::vm::FrameKind =
         crate::vm::FrameKind::Syscall { conv: crate::lang::bytecode::SyscallConv::Errno, hint: 0 };
 
+    /// With the top frame of `vm` at each pc, the live fields expected there.
+    fn live_at(l: &FieldLiveness, vm: &mut TaskVm, expected: &[(u32, u64)]) {
+        for &(pc, live) in expected {
+            if let Some(top) = vm.frames.last_mut() {
+                top.pc = pc;
+            }
+            assert_eq!(l.live(vm), live, "at pc {pc}");
+        }
+    }
+
     /// A system call of function `f` from user code.
     fn sys(f: u16) -> Op {
         Op::Syscall { func: FuncId(f), argc: 0, conv: crate::lang::bytecode::SyscallConv::Errno, hint: 0 }
@@ -368,11 +378,9 @@ mod tests {
         let l = FieldLiveness::of(&lifecycle(), BIT | 1);
         assert_eq!(l.tracked(), BIT | 1, "nothing reaches either through another pointer");
         let mut vm = TaskVm::new(FuncId(0), vec![]);
-        assert_eq!(l.live(&vm), 0, "written by the first system call before any read");
-        vm.frames[0].pc = 1;
-        assert_eq!(l.live(&vm), BIT, "read by the second one's callee");
-        vm.frames[0].pc = 3;
-        assert_eq!(l.live(&vm), 0, "never read again");
+        // Written by the first system call before any read; read by the
+        // second one's callee; never read again.
+        live_at(&l, &mut vm, &[(0, 0), (1, BIT), (3, 0)]);
         // Inside the second system call, before and after its call of the reader.
         vm.frames[0].pc = 3;
         vm.frames.push(frame(2, 0, SYSCALL));
@@ -420,10 +428,9 @@ mod tests {
         prog.functions[0] = named("main", vec![sys(5), Op::Pop, sys(2), Op::Pop, Op::Const(0), Op::Ret], false);
         let l = FieldLiveness::of(&prog, BIT);
         let mut vm = TaskVm::new(FuncId(0), vec![]);
-        vm.frames[0].pc = 2;
-        assert_eq!(l.live(&vm), BIT, "the second system call reads it");
-        vm.frames[0].pc = 0;
-        assert_eq!(l.live(&vm), 0, "the first one's way back writes it before that read");
+        // The second system call reads it; the first one's way back writes
+        // it before that read.
+        live_at(&l, &mut vm, &[(2, BIT), (0, 0)]);
         // Inside the first system call: its frame returns through the write.
         vm.frames[0].pc = 1;
         vm.frames.push(frame(5, 0, SYSCALL));
@@ -454,10 +461,7 @@ mod tests {
         let prog = Program { functions: vec![named("waiter", code, true)], ..Program::default() };
         let l = FieldLiveness::of(&prog, BIT);
         let mut vm = TaskVm::new(FuncId(0), vec![]);
-        for (pc, live) in [(0, BIT), (3, BIT), (4, BIT), (6, BIT), (7, 0), (11, 0)] {
-            vm.frames[0].pc = pc;
-            assert_eq!(l.live(&vm), live, "at {pc}");
-        }
+        live_at(&l, &mut vm, &[(0, BIT), (3, BIT), (4, BIT), (6, BIT), (7, 0), (11, 0)]);
     }
 
     #[test]
