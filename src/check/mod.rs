@@ -196,6 +196,8 @@ pub struct CheckResult {
     /// Why a search with symmetry reduction was run again without it, and
     /// how far it had come.
     pub symmetry_dropped: Option<SymmetryDropped>,
+    /// Where the tasks stood in the expanded states (`--census`).
+    pub census: Option<CensusReport>,
 }
 
 /// Why a search with symmetry reduction was run again without it.
@@ -240,6 +242,7 @@ impl CheckResult {
             tasks: Vec::new(),
             symmetry: false,
             symmetry_dropped: None,
+            census: None,
         }
     }
 
@@ -281,6 +284,80 @@ pub struct Options {
     pub no_sleep_sets: bool,
     /// Where fewest-preemptions-first turns breadth-first (None: the default).
     pub preempt_frontier: Option<usize>,
+    /// Count where the tasks stand in the expanded states (`CheckResult::census`).
+    pub census: bool,
+}
+
+/// Where the states of an exhaustive search are (`--census`).
+#[derive(Clone, Debug)]
+pub struct CensusReport {
+    /// States expanded.
+    pub states: u64,
+    /// Per task (in creation order) and point, most states first within a task.
+    pub places: Vec<CensusPlace>,
+}
+
+/// A point where a task stands, and in how many expanded states.
+#[derive(Clone, Debug)]
+pub struct CensusPlace {
+    pub task: String,
+    /// `runnable`, `asleep` (in schedule()), `waiting` (in wait_event()),
+    /// `idle` (a daemon's wait for work) or `exited`.
+    pub how: &'static str,
+    /// The function the task is in, and where in it (file:line); empty once exited.
+    pub function: String,
+    pub at: String,
+    pub states: u64,
+}
+
+fn census_report(map: &SourceMap, sys: &System, census: crate::kernel::system::Census) -> CensusReport {
+    // Tasks in creation order (the least slot each had).
+    let mut first_slot: std::collections::HashMap<&str, u16> = std::collections::HashMap::new();
+    for (name, slot, _) in census.places.values() {
+        let s = first_slot.entry(name.as_str()).or_insert(*slot);
+        *s = (*s).min(*slot);
+    }
+    let mut places: Vec<(u16, CensusPlace)> = census
+        .places
+        .iter()
+        .map(|(&(_, func, pc, parked), (task, _, states))| {
+            let (function, at) = match func {
+                Some(f) => {
+                    let func = sys.prog.func(f);
+                    let at = func.spans.get(pc as usize).map(|&span| {
+                        let at = map.location(span);
+                        // file:line, without the column.
+                        at.rsplit_once(':').map_or(at.clone(), |(fl, _)| fl.to_string())
+                    });
+                    (func.name.clone(), at.unwrap_or_default())
+                }
+                None => (String::new(), String::new()),
+            };
+            let how = match parked {
+                crate::vm::Parked::Ready => "runnable",
+                crate::vm::Parked::Schedule => "asleep",
+                crate::vm::Parked::WaitEvent { daemon: false } => "waiting",
+                crate::vm::Parked::WaitEvent { daemon: true } => "idle",
+                crate::vm::Parked::Dead => "exited",
+            };
+            let slot = first_slot.get(task.as_str()).copied().unwrap_or(u16::MAX);
+            // free_task() clears the name of a task whose fork failed.
+            let task = if task.is_empty() { "(a freed task)".to_string() } else { task.clone() };
+            (slot, CensusPlace { task, how, function, at, states: *states })
+        })
+        .collect();
+    // Then each task's points, most states first (ties in a fixed order).
+    places.sort_by(|(sa, a), (sb, b)| {
+        (sa, &a.task, std::cmp::Reverse(a.states), &a.function, &a.at, a.how).cmp(&(
+            sb,
+            &b.task,
+            std::cmp::Reverse(b.states),
+            &b.function,
+            &b.at,
+            b.how,
+        ))
+    });
+    CensusReport { states: census.states, places: places.into_iter().map(|(_, p)| p).collect() }
 }
 
 /// Search `sys` (exhaustively, or along random schedules) and explain what was found.
@@ -305,6 +382,10 @@ pub fn check(map: &SourceMap, sys: &System, kernel: &str, opts: &Options) -> Che
         sleep_sets: !opts.no_sleep_sets,
     };
     let mut schedules_run = None;
+    let census = opts.census && opts.random.is_none();
+    if census {
+        sys.enable_census();
+    }
     sys.begin_search();
     let mut out = match &opts.random {
         Some(rc) => {
@@ -351,10 +432,14 @@ pub fn check(map: &SourceMap, sys: &System, kernel: &str, opts: &Options) -> Che
                 r.symmetry_dropped = Some(SymmetryDropped { why, after_states: out.stats.states });
             }
             sys.drop_symmetry();
+            sys.reset_census();
             let plain = SearchConfig { quotient: false, sleep_sets: false, ..config.clone() };
             out = explore::search_threads(sys, &plain);
             r.symmetry = false;
         }
+    }
+    if census {
+        r.census = sys.take_census().map(|c| census_report(map, sys, c));
     }
     r.random = schedules_run;
     r.search = if opts.random.is_some() { "random" } else { config.effective_order().name() };

@@ -124,6 +124,13 @@ struct SearchArgs {
     /// lengths, more transitions; for comparison. Implied by --no-reduction.
     #[arg(long)]
     no_sleep_sets: bool,
+    /// Count where each task stands in the states the exhaustive search
+    /// expands (its function and source line, and whether it runs, waits or
+    /// has exited) and show, per task, the points that hold the most states:
+    /// what the state space is made of, to trim a scenario that does not
+    /// finish. Also in --format json
+    #[arg(long)]
+    census: bool,
     /// Order of the exhaustive search; a complete search visits the same states
     /// in any. `preempt`: schedules with the fewest preemptions first (deadlocks
     /// that take few are met after a few hundred states), breadth-first on
@@ -345,6 +352,7 @@ fn options(search: &SearchArgs, interrupt: Arc<AtomicBool>) -> Result<Options, S
         no_symmetry: search.no_symmetry || search.no_reduction,
         run_every_step: search.run_every_step,
         no_sleep_sets: search.no_sleep_sets || search.no_reduction,
+        census: search.census,
         preempt_frontier: None,
         order: match search.search {
             SearchOrder::Bfs => crate::explore::Order::BreadthFirst,

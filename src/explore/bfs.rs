@@ -466,6 +466,7 @@ impl<M: Model> Search<'_, M> {
             }
             expanded += 1;
             let (state, known, renamed) = expanded_as(model, self.config, state, known);
+            model.expanded(&state);
             steps.clear();
             successors.clear();
             let waiting = model.steps_and_waiting(&state, &mut steps);
@@ -691,6 +692,7 @@ impl<M: Model> Search<'_, M> {
     /// states of a search that goes on for many more. The counts start
     /// again too: they are those of the complete search.
     pub(super) fn restart_breadth_first(&mut self) -> Option<(Option<Finding<M>>, StopReason)> {
+        self.model.search_restarted();
         self.records = ChunkedVec::default();
         self.visited = VisitedSet::default();
         self.frontier = Frontier::default();

@@ -175,6 +175,14 @@ pub trait Model {
         None
     }
 
+    /// Called once for each state the exhaustive search takes from its
+    /// frontier to expand (the representative, under a quotient), on
+    /// whichever thread expands it; `search_restarted` when the search drops
+    /// what it expanded and starts again from the initial state. For a count
+    /// of where the states are (`check --census`); nothing by default.
+    fn expanded(&self, _state: &Self::State) {}
+    fn search_restarted(&self) {}
+
     /// For a search on several threads: an equal copy of `state` whose shared
     /// parts are this thread's own, so that the successors made from it do
     /// not write reference counts that the other threads keep writing too

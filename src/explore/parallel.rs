@@ -68,6 +68,7 @@ fn expand<M: Model>(
     (index, depth, owned, known): Entry<M>,
 ) -> Expanded<M> {
     let (owned, known, _) = super::bfs::expanded_as(model, config, owned, known);
+    model.expanded(&owned);
     let state = &owned;
     let known = &known;
     let local = model.thread_local_copy(state);

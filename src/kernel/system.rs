@@ -83,7 +83,28 @@ pub struct System {
     /// `begin_search`), for the steps each thread remembers (`memo`).
     id: u64,
     searches: std::sync::atomic::AtomicU64,
+    /// Where the expanded states' tasks stand (`check --census`), while on.
+    census: std::sync::Mutex<Option<Census>>,
+    census_on: std::sync::atomic::AtomicBool,
 }
+
+/// Where the states of a search are: for each task slot and the point its
+/// top frame stands at (function, pc, how it is parked), in how many of the
+/// expanded states it stands there. What a scenario's state space is made
+/// of, to trim it.
+#[derive(Debug, Default)]
+pub struct Census {
+    /// States expanded.
+    pub states: u64,
+    /// Per point: the task's name, the least slot it had there (tasks in
+    /// creation order), and the count.
+    pub places: rustc_hash::FxHashMap<CensusKey, (String, u16, u64)>,
+}
+
+/// A task, by a hash of its name (symmetry moves tasks between slots; the
+/// name goes with the task), and where it stands: its top frame's function
+/// and pc (none once exited), and how it is parked.
+pub type CensusKey = (u64, Option<crate::lang::bytecode::FuncId>, u32, Parked);
 
 /// The next `System::id`.
 static SYSTEMS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
@@ -113,6 +134,8 @@ impl System {
             symmetry_dropped: Default::default(),
             id: SYSTEMS.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
             searches: Default::default(),
+            census: Default::default(),
+            census_on: Default::default(),
         }
     }
 
@@ -135,6 +158,27 @@ impl System {
     pub fn begin_search(&self) {
         self.prog.symmetry.reset();
         self.new_memo_scope();
+        self.reset_census();
+    }
+
+    /// Count where the expanded states' tasks stand from now on (`Census`).
+    pub fn enable_census(&self) {
+        self.census_on.store(true, std::sync::atomic::Ordering::Relaxed);
+        self.reset_census();
+    }
+
+    /// Start the count again (a search that starts again).
+    pub fn reset_census(&self) {
+        if self.census_on.load(std::sync::atomic::Ordering::Relaxed) {
+            if let Ok(mut c) = self.census.lock() {
+                *c = Some(Census::default());
+            }
+        }
+    }
+
+    /// The count so far, if on.
+    pub fn take_census(&self) -> Option<Census> {
+        self.census.lock().ok().and_then(|mut c| c.take())
     }
 
     /// The system and its search, as the step memo knows them.
@@ -1028,6 +1072,27 @@ impl Model for System {
         seal(&mut image);
         self.intern_tasks(&mut image);
         Some((image, moved))
+    }
+
+    fn expanded(&self, k: &Kernel) {
+        if !self.census_on.load(std::sync::atomic::Ordering::Relaxed) {
+            return;
+        }
+        let Ok(mut guard) = self.census.lock() else { return };
+        let Some(c) = guard.as_mut() else { return };
+        c.states += 1;
+        for t in k.task_ids() {
+            let task = k.task(t);
+            let (func, pc) = task.vm.frames.last().map_or((None, 0), |f| (Some(f.func), f.pc));
+            let name = std::hash::BuildHasher::hash_one(&rustc_hash::FxBuildHasher, &task.name);
+            let place = c.places.entry((name, func, pc, task.vm.parked)).or_insert_with(|| (task.name.clone(), t.0, 0));
+            place.1 = place.1.min(t.0);
+            place.2 += 1;
+        }
+    }
+
+    fn search_restarted(&self) {
+        self.reset_census();
     }
 
     fn thread_local_copy(&self, k: &Kernel) -> Option<Kernel> {

@@ -45,6 +45,24 @@ pub struct JsonStats {
     pub symmetry_dropped: Option<String>,
 }
 
+/// Where the tasks stood in the expanded states (`--census`).
+#[derive(Serialize)]
+pub struct JsonCensus<'a> {
+    pub states: u64,
+    pub places: Vec<JsonPlace<'a>>,
+}
+
+#[derive(Serialize)]
+pub struct JsonPlace<'a> {
+    pub task: &'a str,
+    pub how: &'a str,
+    #[serde(skip_serializing_if = "str::is_empty")]
+    pub function: &'a str,
+    #[serde(skip_serializing_if = "str::is_empty")]
+    pub at: &'a str,
+    pub states: u64,
+}
+
 #[derive(Serialize)]
 pub struct JsonWait<'a> {
     pub task: &'a str,
@@ -110,6 +128,8 @@ pub struct JsonResult<'a> {
     /// Where the kernels the model stands for differ in their diagnostics.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub diagnostics_note: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub census: Option<JsonCensus<'a>>,
 }
 
 #[derive(Serialize)]
@@ -200,6 +220,14 @@ pub fn result(r: &CheckResult, seconds: bool) -> JsonResult<'_> {
             })
             .collect(),
         diagnostics_note: r.diagnostics.as_ref().map(|t| t.note.as_str()).filter(|n| !n.is_empty()),
+        census: r.census.as_ref().map(|c| JsonCensus {
+            states: c.states,
+            places: c
+                .places
+                .iter()
+                .map(|p| JsonPlace { task: &p.task, how: p.how, function: &p.function, at: &p.at, states: p.states })
+                .collect(),
+        }),
     }
 }
 

@@ -159,7 +159,38 @@ pub fn render(scenario: &str, r: &CheckResult) -> String {
         }
         let _ = writeln!(out, "Replay: taskcheck check SCENARIO --kernel {} --replay {}", r.kernel, r.schedule);
     }
+    if let Some(c) = &r.census {
+        census(&mut out, c);
+    }
     out
+}
+
+/// Per task, the points it stood at in the most expanded states (the three
+/// most, each in at least 1 % of them).
+fn census(out: &mut String, c: &crate::check::CensusReport) {
+    let _ = writeln!(
+        out,
+        "Where the states are (--census): of the {} states expanded, the share in which each task stood at each point (its three most)",
+        c.states
+    );
+    let width = c.places.iter().map(|p| p.task.chars().count()).max().unwrap_or(0);
+    let mut last: Option<&str> = None;
+    let mut shown = 0;
+    for p in &c.places {
+        let first = last != Some(p.task.as_str());
+        if first {
+            shown = 0;
+        }
+        last = Some(p.task.as_str());
+        let share = 100.0 * p.states as f64 / c.states.max(1) as f64;
+        if shown == 3 || share < 1.0 {
+            continue;
+        }
+        shown += 1;
+        let name = if shown == 1 { p.task.as_str() } else { "" };
+        let place = if p.function.is_empty() { String::new() } else { format!(" in {}() at {}", p.function, p.at) };
+        let _ = writeln!(out, "  {name:<width$}  {share:5.1} %  {}{place}", p.how);
+    }
 }
 
 /// The table of who would notice: one row per stuck task, one column per detector.

@@ -442,3 +442,45 @@ fn a_delay_bound_finds_the_seed_deadlock_and_says_what_it_covered() {
     assert_eq!(stats["max_delays"], 1, "{stats}");
     assert!(stats.get("max_preemptions").is_none(), "{stats}");
 }
+
+/// `--census` counts, over the states the search expands, where each task
+/// stands. A complete search expands each state once, whatever the order
+/// and the thread count: init, there from boot, stands somewhere in every
+/// one of them, and the counts are the same on one thread and on two.
+#[test]
+fn the_census_counts_each_expanded_state_once_on_any_thread_count() {
+    let run = |extra: &[&str]| -> serde_json::Value {
+        let out = taskcheck()
+            .args(["check", "scenarios/seed_unshare_deadlock.c", "--kernel", "v6.3", "--census", "--format", "json"])
+            .args(extra)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+        let mut v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        v["results"][0]["stats"]["seconds"] = 0.into();
+        v["results"][0].take()
+    };
+    let default = run(&[]);
+    let states = default["stats"]["states"].as_u64().unwrap();
+    assert_eq!(default["census"]["states"].as_u64(), Some(states));
+    let places = default["census"]["places"].as_array().unwrap();
+    let of =
+        |task: &str| places.iter().filter(|p| p["task"] == task).map(|p| p["states"].as_u64().unwrap()).sum::<u64>();
+    assert_eq!(of("init"), states);
+    assert_eq!(of("rcu_tasks_kthread"), states);
+    assert!(of("c") > 0 && of("c") < states, "c is forked during the search");
+    assert!(places.iter().any(|p| p["task"] == "c" && p["how"] == "exited" && p.get("function").is_none()));
+    for search in ["bfs", "preempt"] {
+        let one = run(&["--search", search, "--threads", "1"]);
+        let two = run(&["--search", search, "--threads", "2"]);
+        assert_eq!(one, two, "{search}");
+        assert_eq!(one["census"]["states"].as_u64(), Some(states), "{search}");
+    }
+    // The text report shows the points that hold the most states.
+    taskcheck()
+        .args(["check", "scenarios/seed_unshare_deadlock.c", "--kernel", "v6.3", "--census"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains(format!("Where the states are (--census): of the {states} states expanded")))
+        .stdout(predicate::str::contains("waiting in wait_for_completion() at v6.3/sched.kc:"));
+}

@@ -132,3 +132,42 @@ fn slices_of_random_traces_with_bystanders() {
     }
     assert!(sliced_some >= 5, "only {sliced_some} of 8 traces were sliced");
 }
+
+/// The census of a search in the default order that turns breadth-first
+/// (here at a frontier of 64 states, so that the seed is big enough): the
+/// search starts again from the initial state there, and so does the count,
+/// which ends with each state counted once, as the breadth-first search
+/// counts it.
+#[test]
+fn the_census_starts_again_with_the_search() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/seed_unshare_deadlock.c");
+    let text = std::fs::read_to_string(path).unwrap();
+    let mut map = SourceMap::default();
+    let model = models::builtin("v6.3").unwrap();
+    let (sys, _) = check::build(&mut map, &model, "scenarios/seed_unshare_deadlock.c", &text).unwrap();
+    let census = |opts: &Options| {
+        let r = check::check(&map, &sys, "v6.3", &Options { census: true, ..opts.clone() });
+        let c = r.census.expect("a census");
+        let places: Vec<_> = c.places.iter().map(|p| (p.task.clone(), p.how, p.at.clone(), p.states)).collect();
+        (r.stats.states, c.states, places)
+    };
+    let turned = census(&Options {
+        order: taskcheck::explore::Order::FewestPreemptions,
+        preempt_frontier: Some(64),
+        ..Options::default()
+    });
+    let bfs = census(&Options { order: taskcheck::explore::Order::BreadthFirst, ..Options::default() });
+    assert_eq!(turned.0, turned.1, "each state counted once");
+    assert_eq!(turned, bfs);
+    // A scenario that orders pid numbers is searched again without
+    // symmetry; the count is the second search's.
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/pid_numbers_not_reused.c");
+    let text = std::fs::read_to_string(path).unwrap();
+    let mut map = SourceMap::default();
+    let model = models::builtin("v6.9").unwrap();
+    let (mut sys, _) = check::build(&mut map, &model, "scenarios/pid_numbers_not_reused.c", &text).unwrap();
+    sys.set_symmetry(true);
+    let r = check::check(&map, &sys, "v6.9", &Options { census: true, ..Options::default() });
+    assert!(r.symmetry_dropped.is_some());
+    assert_eq!(r.census.map(|c| c.states), Some(r.stats.states));
+}
