@@ -8,12 +8,18 @@ use taskcheck::check::{self, Options};
 use taskcheck::kernel::models;
 use taskcheck::lang::diag::SourceMap;
 
-fn result(scenario: &str, kernel: &str) -> check::CheckResult {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios").join(scenario);
-    let text = std::fs::read_to_string(path).unwrap();
+/// The scenario at `path` (from the crate's root) on built-in `kernel`.
+fn built(path: &str, kernel: &str) -> (SourceMap, taskcheck::kernel::system::System) {
+    let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(path)).unwrap();
     let mut map = SourceMap::default();
     let model = models::builtin(kernel).unwrap();
-    let (sys, _) = check::build(&mut map, &model, &format!("scenarios/{scenario}"), &text).unwrap();
+    let (sys, _) = check::build(&mut map, &model, path, &text).unwrap();
+    (map, sys)
+}
+
+fn result(scenario: &str, kernel: &str) -> check::CheckResult {
+    let (map, sys) = built(&format!("scenarios/{scenario}"), kernel);
+    let model = models::builtin(kernel).unwrap();
     // As `check` runs it: with the table of which diagnostics catch a deadlock.
     let diagnose = Some((taskcheck::diagnose::Tunables::default(), taskcheck::diagnose::Features::of(&model)));
     check::check(&map, &sys, kernel, &Options { diagnose, ..Options::default() })
@@ -140,11 +146,7 @@ fn slices_of_random_traces_with_bystanders() {
 /// counts it.
 #[test]
 fn the_census_starts_again_with_the_search() {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/seed_unshare_deadlock.c");
-    let text = std::fs::read_to_string(path).unwrap();
-    let mut map = SourceMap::default();
-    let model = models::builtin("v6.3").unwrap();
-    let (sys, _) = check::build(&mut map, &model, "scenarios/seed_unshare_deadlock.c", &text).unwrap();
+    let (map, sys) = built("scenarios/seed_unshare_deadlock.c", "v6.3");
     let census = |opts: &Options| {
         let r = check::check(&map, &sys, "v6.3", &Options { census: true, ..opts.clone() });
         let c = r.census.expect("a census");
@@ -161,11 +163,7 @@ fn the_census_starts_again_with_the_search() {
     assert_eq!(turned, bfs);
     // A scenario that orders pid numbers is searched again without
     // symmetry; the count is the second search's.
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/pid_numbers_not_reused.c");
-    let text = std::fs::read_to_string(path).unwrap();
-    let mut map = SourceMap::default();
-    let model = models::builtin("v6.9").unwrap();
-    let (mut sys, _) = check::build(&mut map, &model, "scenarios/pid_numbers_not_reused.c", &text).unwrap();
+    let (map, mut sys) = built("scenarios/pid_numbers_not_reused.c", "v6.9");
     sys.set_symmetry(true);
     let r = check::check(&map, &sys, "v6.9", &Options { census: true, ..Options::default() });
     assert!(r.symmetry_dropped.is_some());
