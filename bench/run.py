@@ -17,8 +17,8 @@ SPIN_TIMEOUT (seconds) bounds each pan run.
                          [--every-step off,on]
                          [--delays 0,1,2] [--max-depth D] [--time-limit 60] [--corpus] [--ceiling]
 
-`--reduction off` runs taskcheck with --no-reduction (dead locals kept,
-no symmetry); `--symmetry off` with --no-symmetry (states that are
+`--reduction off` runs taskcheck with --no-reduction (dead locals and
+fields kept, RCU Tasks' lists unsorted, no symmetry, no sleep sets); `--symmetry off` with --no-symmetry (states that are
 renamings of each other kept apart); `--sleep-sets off` with
 --no-sleep-sets (every step taken in every state: the same states, more
 transitions; the transitions column shows the steps left asleep beside

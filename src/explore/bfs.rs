@@ -157,12 +157,7 @@ impl<'a, M: Model> Search<'a, M> {
                         unsure_partial = components.iter().any(|c| c.cycle);
                         Vec::new()
                     }
-                    Some(components) => {
-                        let mut stuck: Vec<_> =
-                            components.iter().filter(|c| c.cycle && c.stuck.stuck != 0).map(|c| c.stuck).collect();
-                        stuck.sort_by_key(|s| s.first);
-                        stuck
-                    }
+                    Some(components) => scc::stuck_components_of(&components),
                     // Edges still left out: a state whose every step sleeps
                     // looks terminal, so any bottom component where some
                     // actor waits and some has a step may hide one.

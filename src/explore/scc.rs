@@ -267,6 +267,14 @@ fn each_bottom_component(graph: &Graph, mut f: impl FnMut(&[u32], bool, BottomCy
     });
 }
 
+impl BottomCycle {
+    /// The actors stuck in the component (waiting in every state, never
+    /// moving), and those that move.
+    fn stuck(&self) -> StuckComponent {
+        StuckComponent { first: self.first, stuck: self.waiting_all & !self.moves_any, moving: self.moves_any }
+    }
+}
+
 /// The bottom components with a cycle.
 fn bottom_cycles(graph: &Graph) -> Vec<BottomCycle> {
     let mut found = Vec::new();
@@ -296,8 +304,7 @@ pub fn waiting_bottom_components(graph: &Graph) -> Vec<WaitingComponent> {
     let mut found = Vec::new();
     each_bottom_component(graph, |states, cycle, c| {
         if c.waiting_any != 0 && c.moves_any != 0 {
-            let stuck = StuckComponent { first: c.first, stuck: c.waiting_all & !c.moves_any, moving: c.moves_any };
-            found.push(WaitingComponent { states: states.to_vec(), cycle, stuck });
+            found.push(WaitingComponent { states: states.to_vec(), cycle, stuck: c.stuck() });
         }
     });
     found
@@ -306,11 +313,17 @@ pub fn waiting_bottom_components(graph: &Graph) -> Vec<WaitingComponent> {
 /// Every bottom component (with a cycle) in which some actors wait and never
 /// move, ordered by smallest state index.
 pub fn stuck_components(graph: &Graph) -> Vec<StuckComponent> {
-    let mut all: Vec<StuckComponent> = bottom_cycles(graph)
-        .into_iter()
-        .map(|c| StuckComponent { first: c.first, stuck: c.waiting_all & !c.moves_any, moving: c.moves_any })
-        .filter(|s| s.stuck != 0)
-        .collect();
+    stuck_in_order(bottom_cycles(graph).iter().map(BottomCycle::stuck))
+}
+
+/// The same, of bottom components found by `waiting_bottom_components`.
+pub fn stuck_components_of(components: &[WaitingComponent]) -> Vec<StuckComponent> {
+    stuck_in_order(components.iter().filter(|c| c.cycle).map(|c| c.stuck))
+}
+
+/// Those of `components` with a stuck actor, by their first state.
+fn stuck_in_order(components: impl Iterator<Item = StuckComponent>) -> Vec<StuckComponent> {
+    let mut all: Vec<StuckComponent> = components.filter(|s| s.stuck != 0).collect();
     all.sort_by_key(|s| s.first);
     all
 }

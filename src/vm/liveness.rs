@@ -161,25 +161,21 @@ impl FieldLiveness {
         after
     }
 
-    /// Live at `pc` of `func` when `after` is live once it returns (all
-    /// tracked where unknown).
+    /// Live at `pc` of `func` when `after` is live once it returns.
     fn at(&self, func: usize, pc: usize, after: u64) -> u64 {
-        match self.live.get(func).and_then(|l| l.get(pc)) {
-            Some(&(gen, pass)) => gen | (after & pass),
-            None => self.tracked,
-        }
-    }
-
-    fn entry(&self, func: usize, after: u64) -> u64 {
-        let (gen, pass) = self.live_pair(func, 0);
+        let (gen, pass) = self.pair(func, pc);
         gen | (after & pass)
     }
 
+    /// Live where a system call's caller resumes, through the
+    /// `exit_to_user_mode()` its return runs first, when `after` is live there.
     fn through_exit_to_user(&self, after: u64) -> u64 {
-        match self.exit_to_user {
-            Some(f) => self.entry(f, after),
-            None => after,
-        }
+        self.exit_to_user.map_or(after, |f| self.at(f, 0, after))
+    }
+
+    /// (gen, pass) at `pc` of `func`: every tracked field where unknown.
+    fn pair(&self, func: usize, pc: usize) -> (u64, u64) {
+        self.live.get(func).and_then(|l| l.get(pc)).copied().unwrap_or((self.tracked, self.tracked))
     }
 
     /// One backward pass to the fixpoint over function `fi` with the
@@ -188,12 +184,12 @@ impl FieldLiveness {
         let n = f.code.len();
         let all = self.tracked;
         // An interrupt may run exit_to_user_mode() before any op of user code.
-        let interrupt = if f.kernel { (0, 0) } else { self.exit_to_user.map_or((0, 0), |e| self.live_pair(e, 0)) };
+        let interrupt = if f.kernel { 0 } else { self.exit_to_user.map_or(0, |e| self.pair(e, 0).0) };
         let mut any = false;
         loop {
             let mut changed = false;
             for pc in (0..n).rev() {
-                let at = |pc: usize| self.live[fi].get(pc).copied().unwrap_or((all, all));
+                let at = |pc: usize| self.pair(fi, pc);
                 let join = |a: (u64, u64), b: (u64, u64)| (a.0 | b.0, a.1 | b.1);
                 let op = &f.code[pc];
                 let out = match op {
@@ -205,24 +201,19 @@ impl FieldLiveness {
                     Op::Panic(_) => (0, 0),
                     _ => at(pc + 1),
                 };
-                let through = |callee: usize, (g, p): (u64, u64)| {
-                    let (cg, cp) = self.live_pair(callee, 0);
-                    (cg | (g & cp), cg | (p & cp))
-                };
+                // Entering `callee` with (gen, pass) live after it returns.
+                let through = |callee: usize, (g, p): (u64, u64)| (self.at(callee, 0, g), self.at(callee, 0, p));
                 let mut value = match op {
                     Op::GetField(i) if (*i as u32) < 64 => (out.0 | (all & 1 << i), out.1 | (all & 1 << i)),
                     Op::SetField(i) if (*i as u32) < 64 => (out.0 & !(1 << i), out.1 & !(1 << i)),
                     Op::Call { func, .. } => through(func.0 as usize, out),
                     Op::Syscall { func, .. } => {
-                        let out = match self.exit_to_user {
-                            Some(e) => through(e, out),
-                            None => out,
-                        };
-                        through(func.0 as usize, out)
+                        let back = (self.through_exit_to_user(out.0), self.through_exit_to_user(out.1));
+                        through(func.0 as usize, back)
                     }
                     _ => out,
                 };
-                value = (value.0 | interrupt.0, value.1 | interrupt.0);
+                value = (value.0 | interrupt, value.1 | interrupt);
                 if value != self.live[fi][pc] {
                     self.live[fi][pc] = value;
                     changed = true;
@@ -233,11 +224,6 @@ impl FieldLiveness {
             }
             any = true;
         }
-    }
-
-    /// (gen, pass) at `pc` of `func`; a function with no code passes all.
-    fn live_pair(&self, func: usize, pc: usize) -> (u64, u64) {
-        self.live.get(func).and_then(|l| l.get(pc)).copied().unwrap_or((0, self.tracked))
     }
 }
 

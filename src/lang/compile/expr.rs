@@ -109,9 +109,7 @@ impl<'a> Compiler<'a> {
                     fx.emit(Op::Const(0), sp);
                     return Ty::Int;
                 }
-                let start = fx.here();
-                let bt = self.expr(fx, base);
-                let on_current = fx.emitted_since(start) == [Op::Current];
+                let (bt, on_current) = self.field_base(fx, base);
                 match self.vocab.field(bt, &field.name) {
                     Some(f) => {
                         self.note_field_base(f.id, on_current);
@@ -187,6 +185,14 @@ impl<'a> Compiler<'a> {
                 self.expr(fx, b)
             }
         }
+    }
+
+    /// Compile the object of `base->field`: its type, and whether it is
+    /// `current` itself (see `note_field_base`).
+    fn field_base(&mut self, fx: &mut Fcx, base: &Expr) -> (Ty, bool) {
+        let start = fx.here();
+        let bt = self.expr(fx, base);
+        (bt, fx.emitted_since(start) == [Op::Current])
     }
 
     /// Record an access to field `id` whose object is not `current`.
@@ -324,9 +330,7 @@ impl<'a> Compiler<'a> {
                 }
             }
             ExprKind::Arrow { base, field } if fx.unit == Unit::Kernel => {
-                let start = fx.here();
-                let bt = self.expr(fx, base);
-                let on_current = fx.emitted_since(start) == [Op::Current];
+                let (bt, on_current) = self.field_base(fx, base);
                 let Some(fdef) = self.vocab.field(bt, &field.name) else {
                     let d = self
                         .error(
