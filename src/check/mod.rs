@@ -198,6 +198,9 @@ pub struct CheckResult {
     pub symmetry_dropped: Option<SymmetryDropped>,
     /// Where the tasks stood in the expanded states (`--census`).
     pub census: Option<CensusReport>,
+    /// `--max-delays auto`: the largest delay bound searched in full
+    /// without a finding before the search reported here, and its states.
+    pub delays_covered: Option<(u32, u64)>,
 }
 
 /// Why a search with symmetry reduction was run again without it.
@@ -243,6 +246,7 @@ impl CheckResult {
             symmetry: false,
             symmetry_dropped: None,
             census: None,
+            delays_covered: None,
         }
     }
 
@@ -286,7 +290,15 @@ pub struct Options {
     pub preempt_frontier: Option<usize>,
     /// Count where the tasks stand in the expanded states (`CheckResult::census`).
     pub census: bool,
+    /// Search within 0 delays, then 1, 2, ... (`bounds.max_delays` is the
+    /// first bound) until a search ends other than at its delay bound.
+    pub deepen_delays: bool,
 }
+
+/// The largest delay bound `--max-delays` takes, and where `auto` stops
+/// raising it (a step costs at most 64 delays, and no search of a scenario
+/// that ends needs anywhere near this many).
+pub const MAX_DELAY_BOUND: u32 = 250;
 
 /// Where the states of an exhaustive search are (`--census`).
 #[derive(Clone, Debug)]
@@ -362,6 +374,37 @@ fn census_report(map: &SourceMap, sys: &System, census: crate::kernel::system::C
 
 /// Search `sys` (exhaustively, or along random schedules) and explain what was found.
 pub fn check(map: &SourceMap, sys: &System, kernel: &str, opts: &Options) -> CheckResult {
+    match opts.bounds.max_delays {
+        Some(first) if opts.deepen_delays => deepen_delays(map, sys, kernel, opts, first),
+        _ => check_once(map, sys, kernel, opts),
+    }
+}
+
+/// Iterative delay bounding (`--max-delays auto`): search within `first`
+/// delays, then one more, while a search ends at its delay bound with
+/// nothing found. Each bound's schedules include the last one's, so the
+/// report is the last search's, with the largest bound searched in full
+/// before it. A time limit is for all the searches together.
+fn deepen_delays(map: &SourceMap, sys: &System, kernel: &str, opts: &Options, first: u32) -> CheckResult {
+    let start = std::time::Instant::now();
+    let mut covered = None;
+    let mut bound = first;
+    loop {
+        let mut once = opts.clone();
+        once.bounds.max_delays = Some(bound);
+        once.bounds.time_limit = opts.bounds.time_limit.map(|l| l.saturating_sub(start.elapsed()));
+        let mut r = check_once(map, sys, kernel, &once);
+        let cut = r.verdict == Verdict::Incomplete && r.stop == StopReason::MaxDelays;
+        if !cut || bound >= MAX_DELAY_BOUND {
+            r.delays_covered = covered;
+            return r;
+        }
+        covered = Some((bound, r.stats.states));
+        bound += 1;
+    }
+}
+
+fn check_once(map: &SourceMap, sys: &System, kernel: &str, opts: &Options) -> CheckResult {
     if opts.random.is_some() || opts.bounds.schedule_bound().is_some() {
         // Random schedules have no visited set; under a schedule bound a
         // state is kept once per task that moved last into it, by slot,

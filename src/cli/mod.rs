@@ -72,8 +72,12 @@ struct SearchArgs {
     /// the CPU to every other for free, as under --max-preemptions, so this
     /// bound still cuts where many tasks block and wake. Counts a state once
     /// per task that ran last into it; `ok` only if the bound left out no step.
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(0..=250), conflicts_with_all = ["max_depth", "random", "max_preemptions"])]
-    max_delays: Option<u32>,
+    /// `auto`: 0 delays, then 1, 2, ... until a search is complete, finds
+    /// something, or a limit (--time-limit, --memory-limit, --max-states,
+    /// Ctrl-C) stops it; the report says the largest bound searched in full.
+    /// For a scenario too big for the exhaustive search.
+    #[arg(long, value_name = "N|auto", value_parser = parse_delay_bound, conflicts_with_all = ["max_depth", "random", "max_preemptions"])]
+    max_delays: Option<DelayBound>,
     /// Stop after this many seconds (per kernel).
     #[arg(long, value_name = "SECS")]
     time_limit: Option<f64>,
@@ -333,7 +337,11 @@ fn options(search: &SearchArgs, interrupt: Arc<AtomicBool>) -> Result<Options, S
             max_states: search.max_states,
             max_depth: search.max_depth,
             max_preemptions: search.max_preemptions,
-            max_delays: search.max_delays,
+            max_delays: match search.max_delays {
+                Some(DelayBound::At(k)) => Some(k),
+                Some(DelayBound::Auto) => Some(0),
+                None => None,
+            },
             time_limit,
             memory_limit,
         },
@@ -353,6 +361,7 @@ fn options(search: &SearchArgs, interrupt: Arc<AtomicBool>) -> Result<Options, S
         run_every_step: search.run_every_step,
         no_sleep_sets: search.no_sleep_sets || search.no_reduction,
         census: search.census,
+        deepen_delays: search.max_delays == Some(DelayBound::Auto),
         preempt_frontier: None,
         order: match search.search {
             SearchOrder::Bfs => crate::explore::Order::BreadthFirst,
@@ -363,6 +372,23 @@ fn options(search: &SearchArgs, interrupt: Arc<AtomicBool>) -> Result<Options, S
 }
 
 /// `4G`, `500M`, `64K` or plain bytes.
+/// `--max-delays`: a bound, or `auto` (raise it until the search ends).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum DelayBound {
+    At(u32),
+    Auto,
+}
+
+fn parse_delay_bound(s: &str) -> Result<DelayBound, String> {
+    if s.trim() == "auto" {
+        return Ok(DelayBound::Auto);
+    }
+    match s.trim().parse::<u32>() {
+        Ok(k) if k <= crate::check::MAX_DELAY_BOUND => Ok(DelayBound::At(k)),
+        _ => Err(format!("write a number of delays from 0 to {}, or auto", crate::check::MAX_DELAY_BOUND)),
+    }
+}
+
 fn parse_size(s: &str) -> Option<u64> {
     let s = s.trim();
     let (num, mult) = match s.char_indices().last()? {

@@ -34,6 +34,13 @@ pub struct JsonStats {
     pub max_preemptions: Option<u32>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub max_delays: Option<u32>,
+    /// `--max-delays auto`: the largest delay bound searched in full with
+    /// nothing found before the search reported here (whose bound is
+    /// `max_delays`), and that search's states.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub delays_covered: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub delays_covered_states: Option<u64>,
     /// The memory limit the search stopped at, in bytes (`--memory-limit`,
     /// or by default a share of the machine's memory).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -173,6 +180,8 @@ pub fn result(r: &CheckResult, seconds: bool) -> JsonResult<'_> {
             search: r.search,
             max_preemptions: r.schedule_bound.and_then(|(what, k)| (what == Switches::Preemptions).then_some(k)),
             max_delays: r.schedule_bound.and_then(|(what, k)| (what == Switches::Delays).then_some(k)),
+            delays_covered: r.delays_covered.map(|(k, _)| k),
+            delays_covered_states: r.delays_covered.map(|(_, n)| n),
             memory_limit: r.memory_limit.map(|(bytes, _)| bytes),
             symmetry: r.symmetry,
             symmetry_dropped: r.symmetry_dropped.as_ref().map(|d| d.to_string()),

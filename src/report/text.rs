@@ -23,6 +23,15 @@ fn stop_text(s: StopReason) -> &'static str {
     }
 }
 
+fn delays(k: u32) -> String {
+    format!("{k} delay{}", if k == 1 { "" } else { "s" })
+}
+
+/// A verdict that reports something found (not `ok`, not `incomplete`).
+fn finding(v: Verdict) -> bool {
+    !matches!(v, Verdict::Ok | Verdict::Incomplete)
+}
+
 fn wait_block(out: &mut String, w: &WaitReport, arrow: &str) {
     let _ = writeln!(out, "  {} ({}) [{}]", w.task, w.pids, w.state);
     if !w.waits_in.is_empty() {
@@ -68,6 +77,16 @@ pub fn render(scenario: &str, r: &CheckResult) -> String {
             if n == 1 { "" } else { "s" },
             r.stats.transitions
         );
+    } else if let (Verdict::Incomplete, Some((k, states))) = (r.verdict, r.delays_covered) {
+        // `--max-delays auto`, stopped by a limit in the search one delay further.
+        let _ = writeln!(
+            out,
+            "  nothing found in any schedule with at most {} ({states} states); the search within {} {} after {} states",
+            delays(k),
+            delays(k + 1),
+            stop_text(r.stop),
+            r.stats.states
+        );
     } else if r.verdict == Verdict::Incomplete {
         if let Some((bytes, default)) = r.memory_limit {
             let size = if bytes >= 1 << 30 {
@@ -101,9 +120,17 @@ pub fn render(scenario: &str, r: &CheckResult) -> String {
                 ),
                 StopReason::MaxStates | StopReason::TimeLimit | StopReason::MemoryLimit
                     if r.schedule_bound.is_none() =>
-                    "raise the bound to finish the search, or bound the schedules instead (--max-delays 2), which covers every schedule within that bound".to_string(),
+                    "raise the bound to finish the search, or bound the schedules instead (--max-delays 2, or --max-delays auto to raise that bound as far as the limits allow), which covers every schedule within the bound".to_string(),
                 _ => "raise the bound to finish the search".to_string(),
             }
+        );
+    }
+    if let (Some((k, states)), true) = (r.delays_covered, finding(r.verdict)) {
+        let _ = writeln!(
+            out,
+            "  found within {}; no schedule with at most {} shows anything ({states} states)",
+            delays(k + 1),
+            delays(k),
         );
     }
     if r.verdict == Verdict::Deadlock {

@@ -118,7 +118,7 @@ fn a_state_bound_that_is_hit_exits_3_and_says_so() {
         .code(3)
         .stdout(predicate::str::contains("stopped at --max-states"))
         .stdout(predicate::str::contains("INCOMPLETE"))
-        .stdout(predicate::str::contains("or bound the schedules instead (--max-delays 2)"));
+        .stdout(predicate::str::contains("or bound the schedules instead (--max-delays 2, or --max-delays auto"));
 }
 
 #[test]
@@ -441,6 +441,65 @@ fn a_delay_bound_finds_the_seed_deadlock_and_says_what_it_covered() {
     let stats = &v["results"][0]["stats"];
     assert_eq!(stats["max_delays"], 1, "{stats}");
     assert!(stats.get("max_preemptions").is_none(), "{stats}");
+}
+
+/// `--max-delays auto` searches within 0 delays, then 1, 2, ...: each
+/// search is the one `--max-delays K` makes, and the report is the last
+/// one's, with the largest bound searched in full before it. It ends where
+/// a bound cuts nothing (`ok` on v6.3), where something is found (getppid()
+/// after the parent's death needs one delay), or at a limit (exit 3, with
+/// what was covered); `--max-delays often` is a usage error.
+#[test]
+fn an_automatic_delay_bound_rises_until_the_search_ends() {
+    let json = |file: &str, kernel: &str, extra: &[&str]| -> (Option<i32>, serde_json::Value) {
+        let out =
+            taskcheck().args(["check", file, "--kernel", kernel, "--format", "json"]).args(extra).output().unwrap();
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        (out.status.code(), v["results"][0].clone())
+    };
+    let seed = "scenarios/seed_unshare_deadlock.c";
+    let states = |file: &str, kernel: &str, bound: u64| {
+        json(file, kernel, &["--max-delays", &bound.to_string()]).1["stats"]["states"].clone()
+    };
+
+    // Complete on v6.3 at the first bound that cuts nothing.
+    let (code, r) = json(seed, "v6.3", &["--max-delays", "auto"]);
+    assert_eq!((code, r["verdict"].as_str()), (Some(0), Some("ok")), "{r}");
+    let last = r["stats"]["max_delays"].as_u64().unwrap();
+    assert_eq!(r["stats"]["delays_covered"].as_u64(), Some(last - 1), "{r}");
+    assert_eq!(r["stats"]["states"], states(seed, "v6.3", last));
+    assert_eq!(r["stats"]["delays_covered_states"], states(seed, "v6.3", last - 1));
+    assert_eq!(json(seed, "v6.3", &["--max-delays", &(last - 1).to_string()]).1["verdict"], "incomplete");
+
+    // A finding within one delay, none within none.
+    let getppid = "scenarios/getppid_after_killing_parent.c";
+    let (code, r) = json(getppid, "v6.1", &["--max-delays", "auto"]);
+    assert_eq!((code, r["verdict"].as_str()), (Some(1), Some("assertion")), "{r}");
+    assert_eq!((r["stats"]["max_delays"].as_u64(), r["stats"]["delays_covered"].as_u64()), (Some(1), Some(0)));
+    assert_eq!(r["stats"]["delays_covered_states"], states(getppid, "v6.1", 0));
+    taskcheck()
+        .args(["check", getppid, "--kernel", "v6.1", "--max-delays", "auto"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("found within 1 delay; no schedule with at most 0 delays shows anything ("));
+
+    // A limit stops the search one delay past the last bound covered.
+    let within2 = states(seed, "v6.3", 2).as_u64().unwrap();
+    let within3 = states(seed, "v6.3", 3).as_u64().unwrap();
+    let limit = (within2 + within3) / 2;
+    taskcheck()
+        .args(["check", seed, "--kernel", "v6.3", "--max-delays", "auto", "--max-states", &limit.to_string()])
+        .assert()
+        .code(3)
+        .stdout(predicate::str::contains(format!(
+            "nothing found in any schedule with at most 2 delays ({within2} states); the search within 3 delays stopped at --max-states after {limit} states"
+        )));
+
+    taskcheck()
+        .args(["check", seed, "--max-delays", "often"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("write a number of delays from 0 to 250, or auto"));
 }
 
 /// `--census` counts, over the states the search expands, where each task
