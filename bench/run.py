@@ -63,7 +63,11 @@ def run_taskcheck(scenario, kernel, search, threads, time_limit, flags=()):
     except (ValueError, KeyError, IndexError):
         return {"verdict": "error: " + p.stderr.strip()[:60], "states": 0, "transitions": 0, "asleep": 0,
                 "wall": wall, "peak_kb": peak_kb}
-    return {"verdict": r["verdict"], "states": r["stats"]["states"],
+    verdict = r["verdict"]
+    if r["stats"].get("delays_covered") is not None:
+        # --max-delays auto: the largest bound searched in full before the last search.
+        verdict += f" (all within {r['stats']['delays_covered']} delays)"
+    return {"verdict": verdict, "states": r["stats"]["states"],
             "transitions": r["stats"]["transitions"], "asleep": r["stats"].get("asleep", 0),
             "wall": wall, "peak_kb": peak_kb}
 
@@ -82,7 +86,7 @@ def run_spin(nx, gen, kernel, mode="bfs"):
 def median_run(scenario, kernel, search, threads, runs, time_limit, flags=()):
     results = [run_taskcheck(scenario, kernel, search, threads, time_limit, flags)]
     # A search the time limit stopped takes the limit again: once is enough.
-    if results[0]["verdict"] != "incomplete" or results[0]["wall"] < time_limit:
+    if not results[0]["verdict"].startswith("incomplete") or results[0]["wall"] < time_limit:
         results += [run_taskcheck(scenario, kernel, search, threads, time_limit, flags) for _ in range(runs - 1)]
     walls = [r["wall"] for r in results]
     r = results[0]
@@ -145,7 +149,7 @@ def main():
     ap.add_argument("--sleep-sets", default="on", help="on, off (--no-sleep-sets) or on,off")
     ap.add_argument("--every-step", default="off", help="off, on (--run-every-step) or off,on")
     ap.add_argument("--time-limit", type=float, default=60)
-    ap.add_argument("--delays", default="", help="also search within these delay bounds (--max-delays), e.g. 0,1,2")
+    ap.add_argument("--delays", default="", help="also search within these delay bounds (--max-delays), e.g. 0,1,2 or auto")
     ap.add_argument("--max-depth", type=int, default=None,
                     help="stop every search at this depth (--max-depth; breadth-first): states within it, "
                          "to compare reductions where no search ends")
