@@ -11,5 +11,17 @@ fn main() -> std::process::ExitCode {
     unsafe {
         libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
+    taskcheck::explore::set_memory_release(collect_freed);
     taskcheck::cli::main()
+}
+
+// mimalloc's own call (`mi_collect`, mimalloc.h): return the pages freed so
+// far to the system at once instead of after its purge delay.
+extern "C" {
+    fn mi_collect(force: bool);
+}
+
+fn collect_freed() {
+    // SAFETY: mi_collect takes no pointer and may be called from any thread at any time.
+    unsafe { mi_collect(true) }
 }

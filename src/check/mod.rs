@@ -396,11 +396,20 @@ fn deepen_delays(map: &SourceMap, sys: &System, kernel: &str, opts: &Options, fi
         let mut r = check_once(map, sys, kernel, &once);
         let cut = r.verdict == Verdict::Incomplete && r.stop == StopReason::MaxDelays;
         if !cut || bound >= MAX_DELAY_BOUND {
-            r.delays_covered = covered;
+            // The bound auto stops at was searched in full too.
+            r.delays_covered = if cut { Some((bound, r.stats.states)) } else { covered };
+            r.stats.seconds = start.elapsed().as_secs_f64();
             return r;
         }
+        // One delay more: a step that would cost more than that also has
+        // one of the able tasks it passes over costing exactly one more
+        // (a step's delays count the able tasks passed over, one by one),
+        // so no bound can be skipped.
         covered = Some((bound, r.stats.states));
         bound += 1;
+        // The next search's memory limit reads what is in use, not what this one freed.
+        drop(r);
+        explore::release_free_memory();
     }
 }
 

@@ -78,7 +78,8 @@ struct SearchArgs {
     /// For a scenario too big for the exhaustive search.
     #[arg(long, value_name = "N|auto", value_parser = parse_delay_bound, conflicts_with_all = ["max_depth", "random", "max_preemptions"])]
     max_delays: Option<DelayBound>,
-    /// Stop after this many seconds (per kernel).
+    /// Stop after this many seconds (per kernel; for all the searches of
+    /// `--max-delays auto` together).
     #[arg(long, value_name = "SECS")]
     time_limit: Option<f64>,
     /// Stop when the process uses this much memory (e.g. `4G`, `500M`). By default 80 % of the memory the machine, or the cgroup the process runs in, has: a search too big to finish stops with what it covered instead of being killed by the OOM killer
@@ -316,7 +317,7 @@ fn kernels_of(search: &KernelArgs, exps: &[expect::Expectation]) -> Result<Vec<K
 fn options(search: &SearchArgs, interrupt: Arc<AtomicBool>) -> Result<Options, String> {
     let time_limit = match search.time_limit {
         Some(s) if !(s.is_finite() && s >= 0.0) => return Err(format!("--time-limit {s}: not a number of seconds")),
-        Some(s) => Some(Duration::from_secs_f64(s)),
+        Some(s) => Some(Duration::try_from_secs_f64(s).map_err(|_| format!("--time-limit {s}: too many seconds"))?),
         None => None,
     };
     let (memory_limit, default_memory_limit) = match &search.memory_limit {
@@ -371,7 +372,6 @@ fn options(search: &SearchArgs, interrupt: Arc<AtomicBool>) -> Result<Options, S
     })
 }
 
-/// `4G`, `500M`, `64K` or plain bytes.
 /// `--max-delays`: a bound, or `auto` (raise it until the search ends).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum DelayBound {
@@ -389,6 +389,7 @@ fn parse_delay_bound(s: &str) -> Result<DelayBound, String> {
     }
 }
 
+/// `4G`, `500M`, `64K` or plain bytes.
 fn parse_size(s: &str) -> Option<u64> {
     let s = s.trim();
     let (num, mult) = match s.char_indices().last()? {

@@ -265,6 +265,25 @@ pub struct Progress {
 /// Called now and then with where the search stands.
 pub type ProgressFn = Arc<dyn Fn(&Progress) + Send + Sync>;
 
+/// How the program hands memory it freed back to the system (set once by
+/// the binary, which knows its allocator); nothing where unset.
+static RELEASE_FREE_MEMORY: std::sync::OnceLock<fn()> = std::sync::OnceLock::new();
+
+/// Set how `release_free_memory` works (the first call wins).
+pub fn set_memory_release(release: fn()) {
+    let _ = RELEASE_FREE_MEMORY.set(release);
+}
+
+/// Hand freed memory back to the system, so that the resident size a
+/// memory limit reads is what is still in use: an allocator keeps freed
+/// pages a while, and a search after another would otherwise be charged
+/// for what the first one freed.
+pub fn release_free_memory() {
+    if let Some(release) = RELEASE_FREE_MEMORY.get() {
+        release();
+    }
+}
+
 /// The resident memory of this process in bytes, where the system tells.
 pub fn resident_bytes() -> Option<u64> {
     let statm = std::fs::read_to_string("/proc/self/statm").ok()?;

@@ -23,8 +23,35 @@ fn stop_text(s: StopReason) -> &'static str {
     }
 }
 
+/// Where a search stopped at its memory limit: which limit, and how large.
+fn memory_limit_line(out: &mut String, r: &CheckResult) {
+    if let Some((bytes, default)) = r.memory_limit {
+        let size = if bytes >= 1 << 30 {
+            format!("{:.1} GiB", bytes as f64 / (1u64 << 30) as f64)
+        } else {
+            format!("{:.1} MiB", bytes as f64 / (1u64 << 20) as f64)
+        };
+        let _ = writeln!(
+            out,
+            "  the process reached its memory limit, {size}{}",
+            if default {
+                format!(
+                    ", {} % of this machine's memory (set another limit with --memory-limit)",
+                    crate::explore::DEFAULT_MEMORY_SHARE
+                )
+            } else {
+                String::new()
+            }
+        );
+    }
+}
+
 fn delays(k: u32) -> String {
     format!("{k} delay{}", if k == 1 { "" } else { "s" })
+}
+
+fn states_of(n: u64) -> String {
+    format!("{n} state{}", if n == 1 { "" } else { "s" })
 }
 
 /// A verdict that reports something found (not `ok`, not `incomplete`).
@@ -77,37 +104,23 @@ pub fn render(scenario: &str, r: &CheckResult) -> String {
             if n == 1 { "" } else { "s" },
             r.stats.transitions
         );
-    } else if let (Verdict::Incomplete, Some((k, states))) = (r.verdict, r.delays_covered) {
-        // `--max-delays auto`, stopped by a limit in the search one delay further.
-        let _ = writeln!(
-            out,
-            "  nothing found in any schedule with at most {} ({states} states); the search within {} {} after {} states",
-            delays(k),
-            delays(k + 1),
-            stop_text(r.stop),
-            r.stats.states
-        );
     } else if r.verdict == Verdict::Incomplete {
-        if let Some((bytes, default)) = r.memory_limit {
-            let size = if bytes >= 1 << 30 {
-                format!("{:.1} GiB", bytes as f64 / (1u64 << 30) as f64)
-            } else {
-                format!("{:.1} MiB", bytes as f64 / (1u64 << 20) as f64)
-            };
+        memory_limit_line(&mut out, r);
+        if let Some((k, states)) = r.delays_covered {
+            // `--max-delays auto`: the last bound searched in full, and
+            // where the search one delay further (or at the cap) ended.
             let _ = writeln!(
                 out,
-                "  the process reached its memory limit, {size}{}",
-                if default {
-                    format!(
-                        ", {} % of this machine's memory (set another limit with --memory-limit)",
-                        crate::explore::DEFAULT_MEMORY_SHARE
-                    )
-                } else {
-                    String::new()
+                "  nothing found in any schedule with at most {} ({states} states; searched for hung sets, deadlocks and violations, not for the partial deadlocks only a complete search shows); {}",
+                delays(k),
+                match r.stop {
+                    StopReason::MaxDelays => "--max-delays auto raises the bound no further".to_string(),
+                    StopReason::Interrupted => format!("the search within {} was interrupted after {}", delays(k + 1), states_of(r.stats.states)),
+                    stop => format!("the search within {} {} after {}", delays(k + 1), stop_text(stop), states_of(r.stats.states)),
                 }
             );
-        }
-        let _ = writeln!(
+        } else {
+            let _ = writeln!(
             out,
             "  nothing found in the {} states covered (depth {}); {}",
             r.stats.states,
@@ -124,11 +137,12 @@ pub fn render(scenario: &str, r: &CheckResult) -> String {
                 _ => "raise the bound to finish the search".to_string(),
             }
         );
+        }
     }
     if let (Some((k, states)), true) = (r.delays_covered, finding(r.verdict)) {
         let _ = writeln!(
             out,
-            "  found within {}; no schedule with at most {} shows anything ({states} states)",
+            "  found by the search within {}; the search within {} found nothing ({states} states)",
             delays(k + 1),
             delays(k),
         );
