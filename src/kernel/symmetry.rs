@@ -74,7 +74,7 @@ const MAX_ORDERS: usize = 24;
 
 /// A renaming: old index to new, for tasks, pids and groups, and for the
 /// pid numbers of each namespace (sorted by old number).
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, Hash)]
 pub struct Renaming {
     task: Vec<u16>,
     pid: Vec<u16>,
@@ -196,13 +196,31 @@ impl Renaming {
     /// `k` with every object renamed and put at its new slot.
     pub fn apply(&self, k: &Kernel) -> Kernel {
         // A task that names nothing renamed keeps its bytes and cached
-        // fingerprint, wherever its slot goes.
+        // fingerprint, wherever its slot goes. The others are renamed once
+        // per renaming and kept (`RENAMED`), fingerprint and all: states
+        // met again and again are renamed the same way again and again.
+        let key = super::fingerprint::hash_of(self);
         let tasks = permuted(&k.tasks, &self.task, |t| {
-            if self.changes_task(t) {
-                Arc::new(self.task_struct(t))
-            } else {
-                t.clone()
+            if t.hash.0 == 0 {
+                return if self.changes_task(t) { Arc::new(self.task_struct(t)) } else { t.clone() };
             }
+            let renamed = RENAMED.with(|c| c.borrow().get(&(t.hash.0, key)).cloned());
+            let renamed = renamed.unwrap_or_else(|| {
+                let renamed = self.changes_task(t).then(|| {
+                    let mut n = self.task_struct(t);
+                    n.hash = TaskHash(super::fingerprint::hash_of(&n).max(1));
+                    Arc::new(n)
+                });
+                RENAMED.with(|c| {
+                    let mut c = c.borrow_mut();
+                    if c.len() >= RENAMED_MAX {
+                        c.clear();
+                    }
+                    c.insert((t.hash.0, key), renamed.clone());
+                });
+                renamed
+            });
+            renamed.unwrap_or_else(|| t.clone())
         });
         let groups = permuted(k.groups.peek(), &self.group, |g| self.signal_struct(g));
         let pids = permuted(k.pids.peek(), &self.pid, |p| self.pid_struct(p));
@@ -338,6 +356,17 @@ impl Renaming {
         }
     }
 }
+
+/// Renamed tasks by the task's fingerprint and the renaming's (None: the
+/// renaming changes nothing the task holds).
+type RenamedTasks = rustc_hash::FxHashMap<(u128, u128), Option<Arc<Task>>>;
+
+thread_local! {
+    static RENAMED: std::cell::RefCell<RenamedTasks> = Default::default();
+}
+
+/// Renamed tasks kept per thread before the table starts again.
+const RENAMED_MAX: usize = 1 << 17;
 
 fn task_refs_changed(
     t: &Task,
@@ -742,6 +771,43 @@ mod tests {
             i += 1;
         }
         (sys, all)
+    }
+
+    /// A renamed task taken from `RENAMED` is the task renamed afresh, with
+    /// the fingerprint its bytes have: renaming a state a second time (from
+    /// the table) or with the table emptied gives the same state and the
+    /// same fingerprint as the first time.
+    #[test]
+    fn renamed_tasks_kept_per_renaming_are_the_tasks_renamed_afresh() {
+        let mut renamed = 0;
+        for (file, kernel) in [("symmetric_forks_two_parents.c", "v6.1"), ("symmetric_forks_wait_any.c", "v6.9")] {
+            let (sys, all) = states(file, kernel, 5_000);
+            let fixed = Fixed::of(&sys.boot());
+            for mut k in all {
+                super::super::fingerprint::seal(&mut k);
+                let (mut order, rest) = tree_order(&k, fixed);
+                order.extend(rest);
+                let r = Renaming::from_order(&k, fixed, &order);
+                let first = r.apply(&k);
+                let again = r.apply(&k);
+                RENAMED.with(|c| c.borrow_mut().clear());
+                let fresh = r.apply(&k);
+                for image in [&again, &fresh] {
+                    assert_eq!(image.tasks, first.tasks, "{file} [{kernel}]");
+                    assert_eq!(
+                        super::super::fingerprint::fingerprint(image),
+                        super::super::fingerprint::fingerprint(&first)
+                    );
+                }
+                for t in first.tasks.iter().filter(|t| t.hash.0 != 0) {
+                    let mut bare = (**t).clone();
+                    bare.hash = TaskHash::default();
+                    assert_eq!(t.hash.0, super::super::fingerprint::hash_of(&bare).max(1), "{file} [{kernel}]");
+                }
+                renamed += usize::from(k.tasks.iter().zip(&first.tasks).any(|(a, b)| !Arc::ptr_eq(a, b)));
+            }
+        }
+        assert!(renamed > 0, "no state had a task renamed");
     }
 
     #[test]
