@@ -69,11 +69,17 @@ pub fn hash_of<T: std::hash::Hash + ?Sized>(v: &T) -> u128 {
     hash_bytes(|h| v.hash(h))
 }
 
+/// A task's fingerprint, as kept in `Task::hash` (never 0, which means
+/// not computed yet; the kept one is no part of what is hashed).
+pub fn task_hash(t: &Task) -> u128 {
+    hash_of(t).max(1)
+}
+
 /// Compute the fingerprints of the tasks a step wrote (the others keep theirs).
 pub fn seal(k: &mut Kernel) {
     for t in k.tasks.iter_mut() {
         if t.hash.0 == 0 {
-            let h = hash_of(&**t).max(1);
+            let h = task_hash(t);
             std::sync::Arc::make_mut(t).hash = TaskHash(h);
         }
     }
@@ -113,7 +119,7 @@ pub(super) fn fingerprint_of<'a>(
         h.write_usize(len);
         for i in 0..len {
             let t = task(i);
-            let th = if t.hash.0 != 0 { t.hash.0 } else { hash_of(&**t).max(1) };
+            let th = if t.hash.0 != 0 { t.hash.0 } else { task_hash(t) };
             h.write(&th.to_le_bytes());
         }
         groups.hash(h);

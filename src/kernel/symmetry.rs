@@ -201,25 +201,17 @@ impl Renaming {
         // met again and again are renamed the same way again and again.
         let key = super::fingerprint::hash_of(self);
         let tasks = permuted(&k.tasks, &self.task, |t| {
-            if t.hash.0 == 0 {
-                return if self.changes_task(t) { Arc::new(self.task_struct(t)) } else { t.clone() };
-            }
-            let renamed = RENAMED.with(|c| c.borrow().get(&(t.hash.0, key)).cloned());
-            let renamed = renamed.unwrap_or_else(|| {
-                let renamed = self.changes_task(t).then(|| {
+            let rename = || {
+                self.changes_task(t).then(|| {
                     let mut n = self.task_struct(t);
-                    n.hash = TaskHash(super::fingerprint::hash_of(&n).max(1));
+                    n.hash = TaskHash(super::fingerprint::task_hash(&n));
                     Arc::new(n)
-                });
-                RENAMED.with(|c| {
-                    let mut c = c.borrow_mut();
-                    if c.len() >= RENAMED_MAX {
-                        c.clear();
-                    }
-                    c.insert((t.hash.0, key), renamed.clone());
-                });
-                renamed
-            });
+                })
+            };
+            let renamed = match t.hash.0 {
+                0 => rename(),
+                h => kept(&RENAMED, (h, key), RENAMED_MAX, rename),
+            };
             renamed.unwrap_or_else(|| t.clone())
         });
         let groups = permuted(k.groups.peek(), &self.group, |g| self.signal_struct(g));
@@ -357,12 +349,36 @@ impl Renaming {
     }
 }
 
-/// Renamed tasks by the task's fingerprint and the renaming's (None: the
-/// renaming changes nothing the task holds).
-type RenamedTasks = rustc_hash::FxHashMap<(u128, u128), Option<Arc<Task>>>;
+/// Values worked out per thread, by key: the search meets the same tasks
+/// in state after state.
+type Kept<K, V> = std::cell::RefCell<rustc_hash::FxHashMap<K, V>>;
+
+/// The value `table` keeps under `key`, or `compute`'s, kept there from
+/// now on (the table starts again once it holds `max`).
+fn kept<K: Eq + std::hash::Hash, V: Clone>(
+    table: &'static std::thread::LocalKey<Kept<K, V>>,
+    key: K,
+    max: usize,
+    compute: impl FnOnce() -> V,
+) -> V {
+    if let Some(v) = table.with(|c| c.borrow().get(&key).cloned()) {
+        return v;
+    }
+    let v = compute();
+    table.with(|c| {
+        let mut c = c.borrow_mut();
+        if c.len() >= max {
+            c.clear();
+        }
+        c.insert(key, v.clone());
+    });
+    v
+}
 
 thread_local! {
-    static RENAMED: std::cell::RefCell<RenamedTasks> = Default::default();
+    /// Renamed tasks by the task's fingerprint and the renaming's (None:
+    /// the renaming changes nothing the task holds).
+    static RENAMED: Kept<(u128, u128), Option<Arc<Task>>> = Default::default();
 }
 
 /// Renamed tasks kept per thread before the table starts again.
@@ -718,28 +734,16 @@ fn signatures(k: &Kernel, fixed: Fixed) -> Vec<u128> {
 thread_local! {
     /// Blurred task fingerprints by the task's own fingerprint and the
     /// fixed objects: most tasks of a state are unchanged from its parent's.
-    static BLURRED: std::cell::RefCell<rustc_hash::FxHashMap<(u128, [usize; 3]), u128>> = Default::default();
+    static BLURRED: Kept<(u128, [usize; 3]), u128> = Default::default();
 }
 
 /// The fingerprint of `t` with every renamed name blurred.
 fn blurred_task(t: &Task, blur: &Renaming, fixed: Fixed) -> u128 {
     let compute = || super::fingerprint::hash_of(&blur.task_struct(t));
-    if t.hash.0 == 0 {
-        return compute();
+    match t.hash.0 {
+        0 => compute(),
+        h => kept(&BLURRED, (h, [fixed.tasks, fixed.pids, fixed.groups]), 1 << 20, compute),
     }
-    let key = (t.hash.0, [fixed.tasks, fixed.pids, fixed.groups]);
-    if let Some(h) = BLURRED.with(|c| c.borrow().get(&key).copied()) {
-        return h;
-    }
-    let h = compute();
-    BLURRED.with(|c| {
-        let mut c = c.borrow_mut();
-        if c.len() >= 1 << 20 {
-            c.clear();
-        }
-        c.insert(key, h);
-    });
-    h
 }
 
 #[cfg(test)]
@@ -800,9 +804,7 @@ mod tests {
                     );
                 }
                 for t in first.tasks.iter().filter(|t| t.hash.0 != 0) {
-                    let mut bare = (**t).clone();
-                    bare.hash = TaskHash::default();
-                    assert_eq!(t.hash.0, super::super::fingerprint::hash_of(&bare).max(1), "{file} [{kernel}]");
+                    assert_eq!(t.hash.0, super::super::fingerprint::task_hash(t), "{file} [{kernel}]");
                 }
                 renamed += usize::from(k.tasks.iter().zip(&first.tasks).any(|(a, b)| !Arc::ptr_eq(a, b)));
             }
