@@ -46,12 +46,42 @@ fn memory_limit_line(out: &mut String, r: &CheckResult) {
     }
 }
 
-fn delays(k: u32) -> String {
-    format!("{k} delay{}", if k == 1 { "" } else { "s" })
+/// `n` and what it counts, plural unless one: `1 delay`, `3 states`.
+fn count(n: impl Into<u64>, what: &str) -> String {
+    let n = n.into();
+    format!("{n} {what}{}", if n == 1 { "" } else { "s" })
 }
 
-fn states_of(n: u64) -> String {
-    format!("{n} state{}", if n == 1 { "" } else { "s" })
+/// What an incomplete search covered, and why it stopped.
+fn covered_line(r: &CheckResult) -> String {
+    if let Some((k, states)) = r.delays_covered {
+        // `--max-delays auto`: the last bound searched in full, and where
+        // the search one delay further (or at the cap) ended.
+        let next = count(k + 1, "delay");
+        let how = match r.stop {
+            StopReason::MaxDelays => "--max-delays auto raises the bound no further".to_string(),
+            StopReason::Interrupted => {
+                format!("the search within {next} was interrupted after {}", count(r.stats.states, "state"))
+            }
+            stop => format!("the search within {next} {} after {}", stop_text(stop), count(r.stats.states, "state")),
+        };
+        return format!(
+            "nothing found in any schedule with at most {} ({states} states; searched for hung sets, deadlocks and violations, not for the partial deadlocks only a complete search shows); {how}",
+            count(k, "delay")
+        );
+    }
+    let how = match r.stop {
+        StopReason::Interrupted => "the search was interrupted before it was complete".to_string(),
+        StopReason::MaxPreemptions | StopReason::MaxDelays => format!(
+            "the schedules within the {} bound were searched for hung sets, deadlocks and violations (not for the partial deadlocks only a complete search shows); raise the bound or drop it to search them all",
+            if r.stop == StopReason::MaxDelays { "delay" } else { "preemption" }
+        ),
+        StopReason::MaxStates | StopReason::TimeLimit | StopReason::MemoryLimit if r.schedule_bound.is_none() => {
+            "raise the bound to finish the search, or bound the schedules instead (--max-delays 2, or --max-delays auto to raise that bound as far as the limits allow), which covers every schedule within the bound".to_string()
+        }
+        _ => "raise the bound to finish the search".to_string(),
+    };
+    format!("nothing found in the {} states covered (depth {}); {how}", r.stats.states, r.stats.max_depth)
 }
 
 /// A verdict that reports something found (not `ok`, not `incomplete`).
@@ -100,51 +130,20 @@ pub fn render(scenario: &str, r: &CheckResult) -> String {
     if let (Verdict::Incomplete, Some((n, seed))) = (r.verdict, r.random) {
         let _ = writeln!(
             out,
-            "  nothing found in {n} random schedule{} (seed {seed}, {} steps); random schedules never prove a scenario free of deadlocks",
-            if n == 1 { "" } else { "s" },
+            "  nothing found in {} (seed {seed}, {} steps); random schedules never prove a scenario free of deadlocks",
+            count(n, "random schedule"),
             r.stats.transitions
         );
     } else if r.verdict == Verdict::Incomplete {
         memory_limit_line(&mut out, r);
-        if let Some((k, states)) = r.delays_covered {
-            // `--max-delays auto`: the last bound searched in full, and
-            // where the search one delay further (or at the cap) ended.
-            let _ = writeln!(
-                out,
-                "  nothing found in any schedule with at most {} ({states} states; searched for hung sets, deadlocks and violations, not for the partial deadlocks only a complete search shows); {}",
-                delays(k),
-                match r.stop {
-                    StopReason::MaxDelays => "--max-delays auto raises the bound no further".to_string(),
-                    StopReason::Interrupted => format!("the search within {} was interrupted after {}", delays(k + 1), states_of(r.stats.states)),
-                    stop => format!("the search within {} {} after {}", delays(k + 1), stop_text(stop), states_of(r.stats.states)),
-                }
-            );
-        } else {
-            let _ = writeln!(
-            out,
-            "  nothing found in the {} states covered (depth {}); {}",
-            r.stats.states,
-            r.stats.max_depth,
-            match r.stop {
-                StopReason::Interrupted => "the search was interrupted before it was complete".to_string(),
-                StopReason::MaxPreemptions | StopReason::MaxDelays => format!(
-                    "the schedules within the {} bound were searched for hung sets, deadlocks and violations (not for the partial deadlocks only a complete search shows); raise the bound or drop it to search them all",
-                    if r.stop == StopReason::MaxDelays { "delay" } else { "preemption" }
-                ),
-                StopReason::MaxStates | StopReason::TimeLimit | StopReason::MemoryLimit
-                    if r.schedule_bound.is_none() =>
-                    "raise the bound to finish the search, or bound the schedules instead (--max-delays 2, or --max-delays auto to raise that bound as far as the limits allow), which covers every schedule within the bound".to_string(),
-                _ => "raise the bound to finish the search".to_string(),
-            }
-        );
-        }
+        let _ = writeln!(out, "  {}", covered_line(r));
     }
     if let (Some((k, states)), true) = (r.delays_covered, finding(r.verdict)) {
         let _ = writeln!(
             out,
             "  found by the search within {}; the search within {} found nothing ({states} states)",
-            delays(k + 1),
-            delays(k),
+            count(k + 1, "delay"),
+            count(k, "delay"),
         );
     }
     if r.verdict == Verdict::Deadlock {
@@ -178,10 +177,9 @@ pub fn render(scenario: &str, r: &CheckResult) -> String {
         if r.left_out > 0 {
             let _ = writeln!(
                 out,
-                "\nTrace ({} steps; {} step{} of {} left out, which the deadlock does not need; --full-trace shows all):",
+                "\nTrace ({} steps; {} of {} left out, which the deadlock does not need; --full-trace shows all):",
                 r.trace.len(),
-                r.left_out,
-                if r.left_out == 1 { "" } else { "s" },
+                count(r.left_out as u64, "step"),
                 r.left_out_tasks.join(", ")
             );
         } else {
